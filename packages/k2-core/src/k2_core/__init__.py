@@ -1,0 +1,63 @@
+"""k2-core: hook specs, plugin manager, shared types, recipes and the `k2` CLI.
+
+Plugins import only from here:
+
+    from k2_core import hookimpl, Verdict
+
+    @hookimpl
+    def k2_register_verifiers(register):
+        register("palindrome", PalindromeVerifier, domains=["palindrome"])
+"""
+
+import pluggy
+
+from .__about__ import __version__
+from .errors import (
+    BackendError,
+    DuplicateNameError,
+    InputError,
+    K2Error,
+    PluginError,
+    RecipeError,
+    UnknownNameError,
+    VerificationError,
+)
+from .types import (
+    Candidate,
+    Completion,
+    GenerationRequest,
+    Message,
+    Plan,
+    Problem,
+    Result,
+    SamplingParams,
+    Selection,
+    Usage,
+    Verdict,
+)
+
+hookimpl = pluggy.HookimplMarker("k2")
+
+__all__ = [
+    "__version__",
+    "hookimpl",
+    "BackendError",
+    "DuplicateNameError",
+    "InputError",
+    "K2Error",
+    "PluginError",
+    "RecipeError",
+    "UnknownNameError",
+    "VerificationError",
+    "Candidate",
+    "Completion",
+    "GenerationRequest",
+    "Message",
+    "Plan",
+    "Problem",
+    "Result",
+    "SamplingParams",
+    "Selection",
+    "Usage",
+    "Verdict",
+]

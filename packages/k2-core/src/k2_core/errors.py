@@ -1,0 +1,44 @@
+"""The k2 error family.
+
+Every error a user can see derives from `K2Error` and reads as one line that says what went wrong and
+what to do next. CLIs print `str(error)` and exit with status 1, without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class K2Error(Exception):
+    """Base class: a problem the user can fix. `hint` says how."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{message}; {hint}" if hint else message)
+
+
+class PluginError(K2Error):
+    """A plugin failed to load or registered something invalid."""
+
+
+class UnknownNameError(PluginError):
+    """A lookup asked for a name that no installed plugin registered."""
+
+
+class DuplicateNameError(PluginError):
+    """Two plugins registered the same name for the same kind."""
+
+
+class RecipeError(K2Error):
+    """A recipe is missing, malformed, or was given an unknown override."""
+
+
+class InputError(K2Error):
+    """Bad input from the user: a file, a flag, a problem, a row."""
+
+
+class BackendError(K2Error):
+    """A model backend failed: server down, model missing, bad request, rate limited past retries."""
+
+
+class VerificationError(K2Error):
+    """A verifier could not be set up (verifying bad input yields a Verdict, never this)."""

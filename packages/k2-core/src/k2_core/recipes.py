@@ -1,0 +1,82 @@
+"""Recipes: named TOML files of settings, with CLI flags layered on top.
+
+A recipe has sections (`[sampling]`, `[pipeline]`, `[eval]`, `[sft]`, `[grpo]`, ...), each a flat
+table. Packages read the sections they understand. `load_recipe("k2-think")` finds a registered
+recipe by name (see the `k2_register_recipes` hook); a path to a `.toml` file works too.
+
+    recipe = load_recipe("k2-think").override("pipeline", n=8, selector=None)  # None = keep
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import RecipeError
+
+BUILTIN_DIR = Path(__file__).parent / "recipe_files"
+
+
+@dataclass
+class Recipe:
+    name: str
+    description: str = ""
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    source: str = ""
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A copy of one section (empty if the recipe has none)."""
+        return copy.deepcopy(self.sections.get(name, {}))
+
+    def override(self, section: str, **values: Any) -> Recipe:
+        """A new recipe with `values` set in `section`; `None` values are left as they were.
+
+        A key the section does not have is an error, so a misspelled flag never passes silently.
+        """
+        current = self.sections.get(section, {})
+        unknown = [k for k, v in values.items() if v is not None and k not in current]
+        if unknown:
+            raise RecipeError(
+                f"recipe {self.name!r} has no setting {section}.{unknown[0]}",
+                f"settings in [{section}]: {', '.join(sorted(current)) or 'none'}",
+            )
+        sections = copy.deepcopy(self.sections)
+        sections.setdefault(section, {}).update({k: v for k, v in values.items() if v is not None})
+        return Recipe(self.name, self.description, sections, self.source)
+
+
+def read_recipe(path: str | Path) -> Recipe:
+    """Read a recipe file. Top-level `name` and `description` keys; every table is a section."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RecipeError(f"recipe file {str(path)!r} not found", "check the path") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RecipeError(f"recipe {str(path)!r} is not valid TOML ({exc})", "fix the file") from None
+    sections = {k: v for k, v in data.items() if isinstance(v, dict)}
+    return Recipe(
+        name=str(data.get("name", path.stem)),
+        description=str(data.get("description", "")),
+        sections=sections,
+        source=str(path),
+    )
+
+
+def load_recipe(name_or_path: str | Path) -> Recipe:
+    """A registered recipe by name, or a recipe file by path."""
+    text = str(name_or_path)
+    if text.endswith(".toml") or Path(text).is_file():
+        return read_recipe(text)
+    from .registry import get_registry
+
+    registry = get_registry()
+    if text not in registry.entries["recipe"]:
+        raise RecipeError(
+            f"no recipe {text!r}",
+            f"known recipes: {', '.join(registry.names('recipe')) or 'none'}; or pass a .toml path",
+        )
+    return read_recipe(registry.entry("recipe", text).factory)

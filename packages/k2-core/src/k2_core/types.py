@@ -1,0 +1,202 @@
+"""Plain dataclasses shared by every k2 package.
+
+They carry data between plugins: requests to backends, completions back, problems to verifiers,
+verdicts back, and the whole trace of a solve. `to_dict()` gives JSON-ready dicts; `from_dict()`
+reads them back where a type is stored on disk (problems, completions, verdicts).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _from_dict(cls, data: dict[str, Any]):
+    """Build dataclass `cls` from `data`, ignoring keys it does not know (forward compatibility)."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+class _Serializable:
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[arg-type]
+
+
+@dataclass
+class Message(_Serializable):
+    """One chat message. `role` is `system`, `user` or `assistant`."""
+
+    role: str
+    content: str
+
+
+@dataclass
+class SamplingParams(_Serializable):
+    """How to sample. `n` completions are drawn for one request, in one batch where the backend can."""
+
+    max_tokens: int = 1024
+    temperature: float = 1.0
+    top_p: float = 1.0
+    stop: list[str] = field(default_factory=list)
+    seed: int | None = None
+    n: int = 1
+
+    def replace(self, **changes: Any) -> SamplingParams:
+        """A copy with `changes` applied; `None` values are ignored, so CLI flags can pass through."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+@dataclass
+class GenerationRequest(_Serializable):
+    """What a backend is asked to do.
+
+    `response_format` is an OpenAI-style `{"type": "json_schema", "json_schema": {...}}` for backends
+    that support structured output; others ignore it and callers parse leniently. `role` names who asks
+    (`solver`, `planner`, `judge`) for token accounting.
+    """
+
+    messages: list[Message]
+    params: SamplingParams = field(default_factory=SamplingParams)
+    model: str | None = None
+    response_format: dict[str, Any] | None = None
+    role: str = "solver"
+
+
+@dataclass
+class Usage(_Serializable):
+    """Token counts."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+        )
+
+
+@dataclass
+class Completion(_Serializable):
+    """One generated answer.
+
+    `finish_reason` is `stop` (EOS or a stop string), `length` (hit max_tokens), or `error`.
+    `latency` is wall seconds for the request that produced it. `metrics` holds backend extras, e.g.
+    `spec_acceptance_rate`, `spec_mean_accepted`, `time_to_first_token`, `queue_time`.
+    """
+
+    text: str
+    reasoning: str | None = None
+    finish_reason: str = "stop"
+    usage: Usage = field(default_factory=Usage)
+    latency: float = 0.0
+    model: str = ""
+    backend: str = ""
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.usage.completion_tokens / self.latency if self.latency > 0 else 0.0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Completion:
+        data = dict(data)
+        data["usage"] = Usage(**data.get("usage") or {})
+        return _from_dict(cls, data)
+
+
+@dataclass
+class Problem(_Serializable):
+    """One question.
+
+    `domain` picks a verifier (`math`, `code`, `logic`, ...); `data_source` is the Guru-style routing
+    key (`math__aime`, `codegen__leetcode`, ...) and wins over `domain` when a verifier claims it.
+    `ground_truth` is whatever that verifier expects (an answer string, test cases, a grid).
+    """
+
+    id: str
+    prompt: str
+    domain: str = "math"
+    data_source: str = ""
+    ground_truth: Any = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Problem:
+        return _from_dict(cls, data)
+
+
+@dataclass
+class Verdict(_Serializable):
+    """A verifier's judgement of one response.
+
+    `score` is in [0, 1] (partial credit allowed); `correct` is the all-or-nothing decision.
+    `reason` is a short machine-friendly word (`equivalent`, `different`, `no_answer`, `timeout`,
+    `unparseable`, `error`, ...); `details` holds verifier extras (per-test statuses, ...).
+    """
+
+    score: float
+    correct: bool
+    extracted: str | None = None
+    reason: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Verdict:
+        return _from_dict(cls, data)
+
+
+@dataclass
+class Plan(_Serializable):
+    """What a planner decided: whether the problem is hard, topics, and the plan text for the solver."""
+
+    text: str
+    topics: list[str] = field(default_factory=list)
+    hard: bool = True
+    usage: Usage = field(default_factory=Usage)
+
+
+@dataclass
+class Candidate(_Serializable):
+    """One solver sample, with the answer extracted from it and any verdicts and judge votes."""
+
+    index: int
+    completion: Completion
+    answer: str | None = None
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    votes: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class Selection(_Serializable):
+    """Which candidate a selector chose, and why."""
+
+    index: int
+    selector: str
+    reason: str = ""
+    scores: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Result(_Serializable):
+    """The whole trace of one solve.
+
+    `usage` is the token bill per role (`planner`, `solver`, `judge`); `timings` are wall seconds per
+    stage; `events` are notes worth keeping (a plan that failed to parse, a selector that fell back).
+    """
+
+    problem: Problem
+    answer: str | None
+    text: str
+    plan: Plan | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    selection: Selection | None = None
+    usage: dict[str, Usage] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    events: list[str] = field(default_factory=list)

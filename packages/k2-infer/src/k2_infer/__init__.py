@@ -1,0 +1,5 @@
+"""k2-infer: Backends, planners, samplers, selectors, the K2 test-time pipeline and the evaluation harness."""
+
+from .__about__ import __version__
+
+__all__ = ["__version__"]

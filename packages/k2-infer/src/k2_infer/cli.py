@@ -1,0 +1,13 @@
+"""The `k2-infer` command."""
+
+from __future__ import annotations
+
+from k2_core.cli import package_cli
+
+from .__about__ import __version__
+
+cli = package_cli("k2-infer", __version__, "Backends, planners, samplers, selectors, the K2 test-time pipeline and the evaluation harness.")
+
+
+def main() -> None:
+    cli()

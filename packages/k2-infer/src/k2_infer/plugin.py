@@ -1,0 +1,12 @@
+"""k2-infer's built-in plugin: registers what this package provides, like any third-party plugin."""
+
+from __future__ import annotations
+
+from k2_core import hookimpl
+
+
+@hookimpl
+def k2_register_commands(cli):
+    from .cli import cli as group
+
+    cli.add_command(group, name="infer")
