@@ -45,7 +45,8 @@ def plugins_command(as_json: bool) -> None:
     """List installed plugins: name, distribution, version, hooks, what they provide."""
     provided = _provides()
     rows = [
-        {**info.__dict__, "provides": sorted(provided.get(info.name, []))} for info in plugin_infos()
+        {**info.__dict__, "provides": sorted(provided.get(info.name, []))}
+        for info in plugin_infos()
     ]
     if as_json:
         click.echo(json.dumps(rows, indent=2))

@@ -62,7 +62,9 @@ def embedded_model_dir() -> Path:
         tokenizer.save_pretrained(staging)
         model.save_pretrained(staging)
         try:
-            os.rename(staging, target)  # atomic: a concurrent converter either wins or finds it done
+            os.rename(
+                staging, target
+            )  # atomic: a concurrent converter either wins or finds it done
         except OSError:
             if not (target / "config.json").exists():
                 raise

@@ -91,7 +91,9 @@ def _register_checked(pm: pluggy.PluginManager, plugin: object, name: str | None
     except pluggy.PluginValidationError as exc:
         if pm.is_registered(plugin):
             pm.unregister(plugin)
-        raise PluginError(f"plugin {name or plugin!r}: {exc}", "check the hook names in hookspecs.py")
+        raise PluginError(
+            f"plugin {name or plugin!r}: {exc}", "check the hook names in hookspecs.py"
+        ) from None
     return registered
 
 

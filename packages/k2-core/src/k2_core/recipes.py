@@ -56,7 +56,9 @@ def read_recipe(path: str | Path) -> Recipe:
     except FileNotFoundError:
         raise RecipeError(f"recipe file {str(path)!r} not found", "check the path") from None
     except tomllib.TOMLDecodeError as exc:
-        raise RecipeError(f"recipe {str(path)!r} is not valid TOML ({exc})", "fix the file") from None
+        raise RecipeError(
+            f"recipe {str(path)!r} is not valid TOML ({exc})", "fix the file"
+        ) from None
     sections = {k: v for k, v in data.items() if isinstance(v, dict)}
     return Recipe(
         name=str(data.get("name", path.stem)),

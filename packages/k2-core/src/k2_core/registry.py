@@ -72,7 +72,9 @@ class Registry:
     def add(self, entry: Entry) -> None:
         existing = self.entries[entry.kind].get(entry.name)
         if existing is not None:
-            self.conflicts.setdefault((entry.kind, entry.name), [existing.plugin]).append(entry.plugin)
+            self.conflicts.setdefault((entry.kind, entry.name), [existing.plugin]).append(
+                entry.plugin
+            )
             return
         self.entries[entry.kind][entry.name] = entry
 

@@ -142,7 +142,9 @@ class SelectorContract:
         return [Candidate(i, Completion(t), answer=t[8:-9]) for i, t in enumerate(texts)]
 
     def test_implements_protocol(self):
-        assert isinstance(get_registry().create("selector", self.selector_name, **self.options), Selector)
+        assert isinstance(
+            get_registry().create("selector", self.selector_name, **self.options), Selector
+        )
 
     def test_selects_a_candidate(self):
         selector = get_registry().create("selector", self.selector_name, **self.options)
