@@ -1,0 +1,125 @@
+"""The `am-thinking` dataset: AM-Thinking-v1-Distilled rows as K2 Think SFT conversations.
+
+The K2 Think SFT data is `a-m-team/AM-Thinking-v1-Distilled` (pinned revision below). Its subsets do
+not share one schema; every row is normalised to
+
+    {"messages": [{"role": "system", "content": K2 system prompt},
+                  {"role": "user", "content": ...},
+                  {"role": "assistant", "content": "<think>...</think> <answer>...</answer>"}, ...]}
+
+Row shapes understood:
+- `conversations: [{"from": "human"|"user"|"gpt"|"assistant"|"system", "value": ...}]`;
+- `messages: [{"role": ..., "content": ..., "info": {...}}]`;
+- assistant turns either already tagged `<think>…</think> <answer>…</answer>`, or with the parts in
+  `info.think_content` / `info.answer_content`, or as `<think>…</think>` followed by the untagged answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from k2_core import InputError
+
+from .records import MalformedRow, bundled_path, normalised, read_hub, read_local
+
+HUB_ID = "a-m-team/AM-Thinking-v1-Distilled"
+REVISION = "3697c1829816a2b8d4d25995ed6d5d27ffb49b30"
+SUBSETS = ("math", "code", "science", "if", "multiturn", "other")
+ROLES = {
+    "human": "user",
+    "user": "user",
+    "gpt": "assistant",
+    "assistant": "assistant",
+    "system": "system",
+}
+
+THINK = re.compile(r"<think>(.*?)</think>(.*)", re.DOTALL)
+
+
+def k2_system_prompt() -> str:
+    """The K2 Think system prompt (think inside <think>, answer inside <answer>), from the k2-think recipe."""
+    from k2_core.recipes import load_recipe
+
+    return load_recipe("k2-think").section("pipeline")["system_prompt"]
+
+
+def tagged(content: str, info: dict[str, Any] | None = None) -> str:
+    """An assistant turn in the K2 format `<think>…</think> <answer>…</answer>`."""
+    if "<answer>" in content and "</think>" in content:
+        return content
+    info = info or {}
+    think, answer = info.get("think_content"), info.get("answer_content")
+    if not (think and answer):
+        match = THINK.search(content)
+        if not match:
+            raise MalformedRow("assistant turn has no <think> part and no info.think_content")
+        think, answer = match.group(1), match.group(2)
+    think, answer = think.strip(), answer.strip()
+    if not answer:
+        raise MalformedRow("assistant turn has reasoning but no answer")
+    return f"<think>\n{think}\n</think> <answer>\n{answer}\n</answer>"
+
+
+def to_messages(row: dict[str, Any], system_prompt: str) -> dict[str, Any]:
+    """One AM-Thinking row (any subset's schema) as `{"messages": [...]}` with the K2 system prompt."""
+    turns = row.get("conversations") or row.get("messages")
+    if not isinstance(turns, list) or not turns:
+        raise MalformedRow("no 'conversations' or 'messages' list")
+    messages = [{"role": "system", "content": system_prompt}]
+    for index, turn in enumerate(turns):
+        if not isinstance(turn, dict):
+            raise MalformedRow(f"turn {index} is not an object")
+        role = ROLES.get(str(turn.get("from") or turn.get("role")))
+        content = turn.get("value", turn.get("content"))
+        if role is None or not isinstance(content, str):
+            raise MalformedRow(f"turn {index} needs a known role/from and a text value/content")
+        if role == "system":
+            continue  # the K2 system prompt replaces any other
+        if role == "assistant":
+            content = tagged(content, turn.get("info"))
+        messages.append({"role": role, "content": content})
+    roles = [m["role"] for m in messages[1:]]
+    if "user" not in roles or roles[-1] != "assistant":
+        raise MalformedRow("a conversation needs a user turn and must end with an assistant turn")
+    return {"messages": messages}
+
+
+class AmThinkingDataset:
+    """AM-Thinking-v1-Distilled for SFT: from the hub (pinned revision), `tiny` (bundled), or a file."""
+
+    name = "am-thinking"
+
+    def __init__(
+        self, system_prompt: str | None = None, subset: str | None = None, **_options: Any
+    ):
+        if subset and subset not in SUBSETS:
+            raise InputError(
+                f"AM-Thinking has no subset {subset!r}", f"subsets: {', '.join(SUBSETS)}"
+            )
+        self.system_prompt = system_prompt or k2_system_prompt()
+        self.subset = subset
+
+    def load(
+        self,
+        source: str | None = None,
+        *,
+        skip_invalid: bool = False,
+        limit: int | None = None,
+        **_options: Any,
+    ) -> Iterator[dict[str, Any]]:
+        if not source:
+            options = {"data_files": f"{self.subset}.jsonl"} if self.subset else {}
+            records, source = read_hub(HUB_ID, REVISION, **options), HUB_ID
+        elif source == "tiny":
+            records = read_local(bundled_path("am-thinking-tiny.jsonl"))
+        else:
+            records = read_local(source)
+        return normalised(
+            records,
+            lambda row: to_messages(row, self.system_prompt),
+            source=source,
+            skip_invalid=skip_invalid,
+            limit=limit,
+        )

@@ -1,0 +1,65 @@
+"""What `sft` and `grpo` share: the model to start from, the rows to train on, the TRL config.
+
+A recipe (`k2_core.recipes`) has a `[model]` section, a `[data]` section and one trainer section
+(`[sft]`, `[grpo]`) whose keys are fields of TRL's `SFTConfig` / `GRPOConfig`, passed through as
+written; CLI flags override them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any
+
+from k2_core import InputError, RecipeError
+from k2_core.recipes import Recipe
+from k2_core.registry import get_registry
+
+
+def model_path(name: str | None) -> str:
+    """The model to train: a hub id or folder, or the embedded SmolLM2-135M-Instruct when empty."""
+    if name:
+        return name
+    from k2_core.models import embedded_model_dir
+
+    return str(embedded_model_dir())
+
+
+def load_rows(recipe: Recipe, default_format: str) -> list[dict[str, Any]]:
+    """The training rows the recipe's `[data]` section names, through the registered dataset format."""
+    data = recipe.section("data")
+    format_name = data.get("format") or default_format
+    dataset = get_registry().create("dataset", format_name)
+    rows = list(
+        dataset.load(
+            data.get("source") or None,
+            skip_invalid=bool(data.get("skip_invalid")),
+            limit=data.get("limit") or None,
+        )
+    )
+    if not rows:
+        raise InputError(f"dataset {format_name!r} gave no rows", "check --dataset")
+    print(f"k2-train: {len(rows)} rows of {format_name}", file=sys.stderr)
+    return rows
+
+
+def trainer_config(config_class: type, recipe: Recipe, section: str, output_dir: str | Path):
+    """A TRL config (`SFTConfig`, `GRPOConfig`) from one recipe section; unknown keys are an error."""
+    settings = recipe.section(section)
+    known = {field.name for field in dataclasses.fields(config_class)}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise RecipeError(
+            f"recipe {recipe.name!r} [{section}] has {unknown[0]!r}, not a {config_class.__name__} field",
+            "fix the recipe; its keys are passed to TRL as written",
+        )
+    return config_class(output_dir=str(output_dir), **settings)
+
+
+def last_checkpoint(output_dir: str | Path) -> str | None:
+    """The newest `checkpoint-N` folder in `output_dir`, to resume from, or None."""
+    from transformers.trainer_utils import get_last_checkpoint
+
+    output_dir = Path(output_dir)
+    return get_last_checkpoint(str(output_dir)) if output_dir.is_dir() else None
