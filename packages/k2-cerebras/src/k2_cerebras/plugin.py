@@ -6,6 +6,17 @@ from k2_core import hookimpl
 
 
 @hookimpl
+def k2_register_backends(register):
+    from .backend import CerebrasBackend
+
+    register(
+        "cerebras",
+        CerebrasBackend,
+        description="Cerebras Inference through cerebras-cloud-sdk (CEREBRAS_API_KEY)",
+    )
+
+
+@hookimpl
 def k2_register_commands(cli):
     from .cli import cli as group
 

@@ -1,0 +1,185 @@
+"""The `cerebras` backend: chat completions on Cerebras Inference through the official async SDK.
+
+    backend = get_registry().create("backend", "cerebras", model="gpt-oss-120b")
+    completions = await backend.generate(request)      # request.params.n completions
+    await backend.aclose()
+
+One SDK client per backend, built without touching the network. Each of the `n` completions is its
+own streamed request (their seeds offset by the index, so they differ), run concurrently and capped
+by `concurrency`. Before each request the rate limiter reserves quota learned from `x-ratelimit-*`
+headers; the SDK retries 429/5xx with backoff, honouring `retry-after` / `retry-after-ms`.
+`max_completion_tokens` is always sent (Cerebras reserves it up front).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from k2_core.errors import BackendError
+from k2_core.plugins import hook
+from k2_core.types import Completion, GenerationRequest
+
+from .client import make_client, resolve_settings, translate_error
+from .ratelimit import RateLimiter
+from .reading import Reading
+
+
+def as_bool(value: Any) -> bool:
+    """Options may arrive as strings from the command line (`stream=false`)."""
+    if isinstance(value, str):
+        return value.strip().lower() not in {"", "0", "false", "no", "off"}
+    return bool(value)
+
+
+def estimate_prompt_tokens(request: GenerationRequest) -> int:
+    """A rough prompt size for quota reservations: about four characters a token."""
+    return sum(len(m.content) for m in request.messages) // 4 + 4 * len(request.messages)
+
+
+class CerebrasBackend:
+    """Cerebras Inference. Options: `model`, `api_key`, `base_url`, `timeout` (seconds per read),
+    `max_retries`, `stream` (default on), `concurrency` (requests in flight, default 16),
+    `max_wait` (longest rate-limit wait, seconds), `reasoning_format` and `reasoning_effort`
+    (sent only when given), `warm_tcp_connection` (ping the server at construction; off)."""
+
+    name = "cerebras"
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        stream: bool | str = True,
+        concurrency: int = 16,
+        max_wait: float = 60.0,
+        reasoning_format: str | None = None,
+        reasoning_effort: str | None = None,
+        warm_tcp_connection: bool | str = False,
+        **_options: Any,
+    ) -> None:
+        self.model = model or None
+        self.settings = resolve_settings(api_key, base_url, timeout, max_retries)
+        self.stream = as_bool(stream)
+        self.extra_body = {
+            key: value
+            for key, value in {
+                "reasoning_format": reasoning_format,
+                "reasoning_effort": reasoning_effort,
+            }.items()
+            if value
+        }
+        self.limiter = RateLimiter(max_wait=float(max_wait))
+        self._slots = asyncio.Semaphore(int(concurrency))
+        self.client = make_client(self.settings, warm_tcp_connection=as_bool(warm_tcp_connection))
+
+    def __repr__(self) -> str:
+        return f"CerebrasBackend(model={self.model!r}, base_url={self.settings.base_url!r})"
+
+    async def generate(self, request: GenerationRequest) -> list[Completion]:
+        model = request.model or self.model
+        if not model:
+            raise BackendError(
+                "no Cerebras model given",
+                "pass --model (see `k2-cerebras models` for the names)",
+            )
+        async with asyncio.TaskGroup() as group:
+            tasks = [
+                group.create_task(self._one(request, model, index))
+                for index in range(request.params.n)
+            ]
+        completions = [task.result() for task in tasks]
+        for completion in completions:
+            hook().k2_on_completion(request=request, completion=completion)
+        return completions
+
+    def body(self, request: GenerationRequest, model: str, index: int = 0) -> dict[str, Any]:
+        """The chat-completions arguments for sample `index` of `request`."""
+        params = request.params
+        body: dict[str, Any] = {
+            "model": model,
+            "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+            "max_completion_tokens": params.max_tokens,
+            "temperature": params.temperature,
+            "top_p": params.top_p,
+            **self.extra_body,
+        }
+        if params.stop:
+            body["stop"] = list(params.stop)
+        if params.seed is not None:
+            body["seed"] = params.seed + index
+        if request.response_format:
+            body["response_format"] = request.response_format
+        return body
+
+    async def _one(self, request: GenerationRequest, model: str, index: int) -> Completion:
+        from cerebras.cloud.sdk import APIError, APIStatusError
+
+        body = self.body(request, model, index)
+        async with self._slots:
+            waited = await self.limiter.acquire(
+                estimate_prompt_tokens(request) + request.params.max_tokens
+            )
+            start = time.perf_counter()
+            try:
+                reading = await (self._streamed(body, start) if self.stream else self._plain(body))
+            except APIStatusError as exc:
+                self.limiter.update(exc.response.headers)
+                raise await self._explain(exc, model, body) from None
+            except APIError as exc:
+                raise await self._explain(exc, model, body) from None
+            except json.JSONDecodeError:
+                raise BackendError(
+                    f"Cerebras at {self.settings.base_url} sent a stream chunk that is not JSON",
+                    "try again; if it keeps happening, pass the option stream=false",
+                ) from None
+        completion = reading.completion(
+            latency=time.perf_counter() - start, model=model, backend=self.name
+        )
+        if waited:
+            completion.metrics["rate_limit_wait"] = waited
+        return completion
+
+    async def _plain(self, body: dict[str, Any]) -> Reading:
+        raw = await self.client.chat.completions.with_raw_response.create(**body)
+        self.limiter.update(raw.headers)
+        return Reading.from_reply(await raw.parse())
+
+    async def _streamed(self, body: dict[str, Any], start: float) -> Reading:
+        raw = await self.client.chat.completions.with_raw_response.create(**body, stream=True)
+        self.limiter.update(raw.headers)
+        reading = Reading()
+        async for chunk in await raw.parse():
+            reading.add_chunk(chunk, time.perf_counter() - start)
+        return reading
+
+    async def _explain(self, exc: Exception, model: str, body: dict[str, Any]) -> BackendError:
+        """The K2Error for an SDK error; for an unknown model, with the models the server has."""
+        from cerebras.cloud.sdk import NotFoundError
+
+        models = await self.list_models_or_none() if isinstance(exc, NotFoundError) else None
+        return translate_error(exc, self.settings, model, models=models, params=list(body))
+
+    async def list_models(self) -> list[str]:
+        """The model names the server offers (`GET /v1/models`)."""
+        from cerebras.cloud.sdk import APIError
+
+        try:
+            page = await self.client.models.list()
+        except APIError as exc:
+            raise translate_error(exc, self.settings, model="") from None
+        return sorted(model.id for model in page.data)
+
+    async def list_models_or_none(self) -> list[str] | None:
+        try:
+            return await self.list_models()
+        except BackendError:
+            return None
+
+    async def aclose(self) -> None:
+        await self.client.close()

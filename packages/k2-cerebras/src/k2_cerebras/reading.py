@@ -1,0 +1,120 @@
+"""Reading Cerebras replies, plain or streamed, defensively, into a `Completion`.
+
+Some servers leave fields out of stream chunks, and the SDK then hands back plain dicts instead of its
+models, so every field is read through `field()`, which accepts both and treats missing as empty.
+Reasoning arrives either in its own field (`message.reasoning` / `delta.reasoning`) or inline as
+`<think>...</think>` in the text; either way it ends up in `Completion.reasoning`, and the text is
+left as the model wrote it so the think/answer format still works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any
+
+from k2_core.types import Completion, Usage
+
+TIME_INFO_METRICS = ("queue_time", "prompt_time", "completion_time", "total_time")
+
+
+def field(obj: Any, name: str, default: Any = None) -> Any:
+    """`obj.name` or `obj[name]`; `default` when missing or null."""
+    value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+    return default if value is None else value
+
+
+def as_dict(obj: Any) -> dict[str, Any]:
+    """An SDK model or a dict as a plain dict (`{}` for None)."""
+    if obj is None:
+        return {}
+    if isinstance(obj, dict):
+        return obj
+    return obj.model_dump()
+
+
+def inline_reasoning(text: str) -> str | None:
+    """The reasoning before `</think>` when the model wrote it into the text."""
+    if "</think>" not in text:
+        return None
+    before = text.split("</think>", 1)[0]
+    return before.split("<think>", 1)[-1].strip()
+
+
+@dataclass
+class Reading:
+    """What one reply said. A stream is folded in chunk by chunk with `add_chunk`."""
+
+    text_parts: list[str] = dataclass_field(default_factory=list)
+    reasoning_parts: list[str] = dataclass_field(default_factory=list)
+    finish_reason: str | None = None
+    model: str = ""
+    usage: dict[str, Any] = dataclass_field(default_factory=dict)
+    time_info: dict[str, Any] = dataclass_field(default_factory=dict)
+    time_to_first_token: float | None = None
+
+    def _add_choice(self, choice: Any, body: Any) -> None:
+        if content := field(body, "content"):
+            self.text_parts.append(content)
+        if reasoning := field(body, "reasoning"):
+            self.reasoning_parts.append(reasoning)
+        self.finish_reason = field(choice, "finish_reason", self.finish_reason)
+
+    def _add_envelope(self, reply: Any) -> None:
+        self.model = field(reply, "model", self.model)
+        self.usage = as_dict(field(reply, "usage")) or self.usage
+        self.time_info = as_dict(field(reply, "time_info")) or self.time_info
+
+    def add_chunk(self, chunk: Any, elapsed: float) -> None:
+        """Fold in one stream chunk received `elapsed` seconds after the request was sent."""
+        self._add_envelope(chunk)
+        choices = field(chunk, "choices", [])
+        if not choices:
+            return
+        pieces = len(self.text_parts) + len(self.reasoning_parts)
+        self._add_choice(choices[0], field(choices[0], "delta", {}))
+        if (
+            self.time_to_first_token is None
+            and len(self.text_parts) + len(self.reasoning_parts) > pieces
+        ):
+            self.time_to_first_token = elapsed
+
+    @classmethod
+    def from_reply(cls, reply: Any) -> Reading:
+        """Read a plain (non-streamed) chat completion."""
+        reading = cls()
+        reading._add_envelope(reply)
+        choices = field(reply, "choices", [])
+        if choices:
+            reading._add_choice(choices[0], field(choices[0], "message", {}))
+        return reading
+
+    def completion(self, *, latency: float, model: str, backend: str) -> Completion:
+        """The `Completion`, with `time_info` and token counts as metrics."""
+        text = "".join(self.text_parts)
+        reasoning = "".join(self.reasoning_parts) or inline_reasoning(text)
+        metrics: dict[str, Any] = {}
+        completion_tokens = self.usage.get("completion_tokens")
+        if completion_tokens is None:  # no usage reported: count words instead
+            completion_tokens = len(text.split()) + len("".join(self.reasoning_parts).split())
+            metrics["usage_estimated"] = True
+        details = self.usage.get("completion_tokens_details") or {}
+        if details.get("reasoning_tokens"):
+            metrics["reasoning_tokens"] = details["reasoning_tokens"]
+        for name in TIME_INFO_METRICS:
+            if self.time_info.get(name) is not None:
+                metrics[name] = float(self.time_info[name])
+        if metrics.get("completion_time"):
+            metrics["server_tokens_per_second"] = completion_tokens / metrics["completion_time"]
+        if self.time_to_first_token is not None:
+            metrics["time_to_first_token"] = self.time_to_first_token
+        return Completion(
+            text=text,
+            reasoning=reasoning or None,
+            finish_reason="length" if self.finish_reason == "length" else "stop",
+            usage=Usage(int(self.usage.get("prompt_tokens") or 0), int(completion_tokens)),
+            latency=latency,
+            model=self.model or model,
+            backend=backend,
+            metrics=metrics,
+        )
