@@ -8,6 +8,7 @@ thousands of unclosed tags or braces) cost milliseconds. Every verifier that rea
 
 from __future__ import annotations
 
+import json
 import re
 
 ANSWER_OPEN = "<answer>"
@@ -61,3 +62,54 @@ def last_boxed(text: str) -> str | None:
     """The content of the last complete `\\boxed{}` (the outermost one when boxes nest), or None."""
     contents = boxed_all(text)
     return contents[-1] if contents else None
+
+
+MAX_JSON_CHARS = 200_000
+MAX_JSON_DEPTH = 64
+_NESTING = re.compile(r"[\[\]{}]")
+
+
+def parse_json(text: str) -> object:
+    """Parse JSON from model text safely: bounded in size and nesting, never `eval`.
+
+    Raises ValueError (with a short reason) for anything too big, too deep or not JSON.
+    """
+    if len(text) > MAX_JSON_CHARS:
+        raise ValueError("too_long")
+    depth = 0
+    for bracket in _NESTING.finditer(text):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            raise ValueError("too_deep")
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise ValueError("not_json") from error
+
+
+def balanced(text: str, start: int) -> str | None:
+    """The bracketed span opening at `text[start]` (`[` or `{`) up to its matching close, or None.
+
+    Brackets inside JSON strings are skipped, so `{"a": "]"}` is one span.
+    """
+    opener = text[start]
+    closer = {"[": "]", "{": "}"}[opener]
+    depth, in_string, escaped = 0, False, False
+    for index in range(start, len(text)):
+        char = text[index]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == opener:
+            depth += 1
+        elif char == closer:
+            depth -= 1
+            if depth == 0:
+                return text[start : index + 1]
+    return None

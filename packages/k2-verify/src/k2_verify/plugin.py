@@ -6,6 +6,50 @@ from k2_core import hookimpl
 
 
 @hookimpl
+def k2_register_verifiers(register):
+    from .judge import JudgeVerifier
+    from .logic import LogicVerifier
+    from .multiple_choice import MultipleChoiceVerifier
+    from .simulation import SimulationVerifier
+    from .tabular import TabularVerifier
+
+    register(
+        "logic",
+        LogicVerifier,
+        domains=["logic"],
+        data_sources=["logic__", "simulation__arcagi", "simulation__barc"],
+        description="zebra (partial credit), ordering, graph and ARC/BARC grid puzzles",
+    )
+    register(
+        "simulation",
+        SimulationVerifier,
+        domains=["simulation"],
+        data_sources=["simulation__codeio"],
+        description="CodeI/O output/input predictions compared as normalised JSON",
+    )
+    register(
+        "tabular",
+        TabularVerifier,
+        domains=["tabular", "table"],
+        data_sources=["table__"],
+        description="table QA answers: numeric tolerance 1e-3, text, |-separated multisets",
+    )
+    register(
+        "multiple_choice",
+        MultipleChoiceVerifier,
+        domains=["multiple_choice", "gpqa"],
+        description="GPQA-style option letters; two different letters score 0",
+    )
+    register(
+        "judge",
+        JudgeVerifier,
+        domains=["judge", "science", "hle"],
+        data_sources=["stem_web"],
+        description="an LLM judge over any backend, for free-form science answers",
+    )
+
+
+@hookimpl
 def k2_register_commands(cli):
     from .cli import cli as group
 

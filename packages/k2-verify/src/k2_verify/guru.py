@@ -1,0 +1,114 @@
+"""Reading Guru (Reasoning360) rows: the `data_source` routing table and the compressed fields.
+
+A Guru row, as verl reads it from parquet:
+
+    {"data_source": "logic__zebra_puzzle_dataset", "prompt": [{"role": "user", "content": "..."}],
+     "ability": "logic", "reward_model": {"style": "rule", "ground_truth": ...}, "extra_info": {...}}
+
+Large ground truths (code tests, grids) are sometimes stored compressed: gzip, then base64, of a JSON
+document. `decode` undoes that (bounded, JSON only: never pickle); `problem_from_row` turns a row into
+a `Problem` that the verifiers understand.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import json
+import zlib
+from typing import Any
+
+from k2_core import Problem
+
+# Guru data_source prefixes and the k2 domain each belongs to. Routing itself goes through the
+# registry (verifiers claim prefixes); this table only fills `Problem.domain` for rows without one.
+DOMAINS = {
+    "math__": "math",
+    "codegen__": "code",
+    "logic__": "logic",
+    "simulation__arcagi": "logic",
+    "simulation__barc": "logic",
+    "simulation__codeio": "simulation",
+    "table__": "tabular",
+    "stem_web": "science",
+}
+
+GZIP_BASE64_PREFIX = "H4sI"  # base64 of the gzip magic bytes 1f 8b 08
+MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
+
+
+def domain_for(data_source: str) -> str | None:
+    """The k2 domain of a Guru `data_source` (longest matching prefix), or None if unknown."""
+    matches = [prefix for prefix in DOMAINS if data_source.startswith(prefix)]
+    return DOMAINS[max(matches, key=len)] if matches else None
+
+
+def decode(value: Any) -> Any:
+    """A Guru field made plain: compressed strings expanded, numpy arrays turned into lists.
+
+    Dicts and lists are decoded item by item. Other strings are returned unchanged (use
+    `structured` to read a JSON string).
+    """
+    if hasattr(value, "tolist"):  # numpy arrays and scalars, as parquet readers return them
+        value = value.tolist()
+    if isinstance(value, str) and value.startswith(GZIP_BASE64_PREFIX):
+        return decode(_decompress(value))
+    if isinstance(value, dict):
+        return {key: decode(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [decode(item) for item in value]
+    return value
+
+
+def structured(value: Any) -> Any:
+    """`decode(value)`, then a JSON string read as JSON (left as it is when it is not JSON)."""
+    value = decode(value)
+    if isinstance(value, str) and value.lstrip()[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except (json.JSONDecodeError, RecursionError):
+            return value
+    return value
+
+
+def _decompress(text: str) -> Any:
+    try:
+        raw = base64.b64decode(text, validate=True)
+        inflater = zlib.decompressobj(wbits=31)  # 31: expect a gzip header
+        data = inflater.decompress(raw, MAX_DECOMPRESSED_BYTES)
+    except (binascii.Error, zlib.error, ValueError):
+        return text  # looked compressed but is not: keep the string
+    if inflater.unconsumed_tail:
+        raise ValueError(f"compressed field expands past {MAX_DECOMPRESSED_BYTES} bytes")
+    return json.loads(data)
+
+
+def compress(value: Any) -> str:
+    """The inverse of `decode` for one value: JSON, gzip, base64 (to write Guru-style rows)."""
+    return base64.b64encode(gzip.compress(json.dumps(value).encode(), mtime=0)).decode()
+
+
+def problem_from_row(row: dict[str, Any], index: int | None = None) -> Problem:
+    """A `Problem` from a Guru/verl row (prompt as chat messages or a string)."""
+    reward_model = decode(row.get("reward_model") or {})
+    extra_info = decode(row.get("extra_info") or {})
+    data_source = str(row.get("data_source") or "")
+    prompt = row.get("prompt") or ""
+    if hasattr(prompt, "tolist"):
+        prompt = prompt.tolist()
+    if isinstance(prompt, list):
+        users = [
+            m.get("content", "") for m in prompt if isinstance(m, dict) and m.get("role") == "user"
+        ]
+        prompt = users[-1] if users else ""
+    ground_truth = reward_model.get("ground_truth") if isinstance(reward_model, dict) else None
+    problem_id = extra_info.get("index", index) if isinstance(extra_info, dict) else index
+    return Problem(
+        id=str(row.get("id", problem_id if problem_id is not None else "")),
+        prompt=str(prompt),
+        domain=domain_for(data_source) or str(row.get("ability") or "math"),
+        data_source=data_source,
+        ground_truth=decode(row.get("ground_truth", ground_truth)),
+        meta={"extra_info": extra_info} if extra_info else {},
+    )
