@@ -1,0 +1,240 @@
+"""The `openai` backend: any OpenAI-compatible chat completions server, over httpx.
+
+    backend = OpenAIBackend(base_url="http://127.0.0.1:8000/v1", model="my-model")
+    [completion] = await backend.generate(GenerationRequest([Message("user", "2 + 2?")]))
+
+The key comes from `api_key` or `OPENAI_API_KEY` and is only ever sent in the Authorization header.
+Without `model`, the first model the server lists is used (a vLLM server serves one). 429, 5xx and
+dropped connections are retried with backoff, honouring `Retry-After`; at most `max_concurrency`
+requests are in flight at once. Structured output is passed through as `response_format`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from k2_core.errors import BackendError, InputError
+from k2_core.types import Completion, GenerationRequest, Usage
+
+from .metrics import announce, finish_reason
+from .retry import RetryableError, RetryPolicy, parse_retry_after, with_retries
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+START_HINT = (
+    "start one (e.g. `python -m vllm.entrypoints.openai.api_server --model MODEL --port 8000`) "
+    "or pass --base-url"
+)
+
+
+def normalise_base_url(base_url: str) -> str:
+    """The base URL without a trailing slash; a bare `http://host:port` gets `/v1` appended."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise InputError(
+            f"base URL {base_url!r} is not an http(s) URL", "use e.g. http://127.0.0.1:8000/v1"
+        )
+    url = base_url.rstrip("/")
+    return url + "/v1" if parts.path in {"", "/"} else url
+
+
+def _split_tokens(total: int, texts: list[str]) -> list[int]:
+    """Share a total token count among choices in proportion to their length (servers give one sum)."""
+    if len(texts) == 1:
+        return [total]
+    weights = [len(text) or 1 for text in texts]
+    shares = [total * w // sum(weights) for w in weights]
+    shares[0] += total - sum(shares)
+    return shares
+
+
+class OpenAIBackend:
+    """A client for one OpenAI-compatible server. Build it inside the event loop that will use it."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        max_concurrency: int = 16,
+        timeout: float = 600.0,
+        max_retries: int = 3,
+        retry_policy: RetryPolicy | None = None,
+        **_options: Any,
+    ) -> None:
+        self.model = model
+        self.base_url = normalise_base_url(
+            base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+        )
+        key = api_key or os.environ.get("OPENAI_API_KEY")
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        self._limit = asyncio.Semaphore(max_concurrency)
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=10.0),
+            limits=httpx.Limits(max_connections=max_concurrency),
+        )
+
+    def __repr__(self) -> str:  # never show the key
+        return f"OpenAIBackend(base_url={self.base_url!r}, model={self.model!r})"
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    # -- requests ------------------------------------------------------------------------------
+
+    async def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """One HTTP exchange; raises `RetryableError` for what may pass, `BackendError` otherwise."""
+        url = f"{self.base_url}{path}"
+        try:
+            response = await self._client.request(method, path, json=body)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            raise RetryableError(f"cannot connect to {url} ({type(error).__name__})") from error
+        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ReadTimeout) as error:
+            raise RetryableError(f"connection to {url} failed ({type(error).__name__})") from error
+        status = response.status_code
+        if status == 429 or status >= 500:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            raise RetryableError(f"{url} answered {status}: {_message(response)}", retry_after)
+        if status == 401:
+            raise BackendError(
+                f"{url} rejected the API key (401: {_message(response)})",
+                "set OPENAI_API_KEY or pass --api-key",
+            )
+        if status == 404 and path != "/models":
+            await self._raise_not_found(url, response)
+        if status >= 400:
+            raise BackendError(f"{url} answered {status}: {_message(response)}")
+        try:
+            return response.json()
+        except ValueError:
+            raise BackendError(
+                f"{url} sent a malformed response (not JSON): {response.text[:200]!r}",
+                "check that the base URL points at an OpenAI-compatible server",
+            ) from None
+
+    async def _raise_not_found(self, url: str, response: httpx.Response) -> None:
+        """A 404 is either an unknown model (then list the served ones) or a wrong base URL."""
+        try:  # directly, not through `_call`: this request already holds a concurrency slot
+            listed = await self._send("GET", "/models")
+            models = [item["id"] for item in listed.get("data", []) if "id" in item]
+        except (BackendError, RetryableError, AttributeError, TypeError):
+            models = []
+        if models and self.model not in models:
+            raise BackendError(
+                f"model {self.model!r} is not served by {self.base_url}",
+                f"available: {', '.join(models)}; pass one with --model",
+            )
+        raise BackendError(
+            f"{url} answered 404: {_message(response)}",
+            "the base URL should end in /v1 (e.g. http://127.0.0.1:8000/v1)",
+        )
+
+    async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        async with self._limit:
+            try:
+                return await with_retries(
+                    lambda: self._send(method, path, body), self.retry_policy, f"{self.name} {path}"
+                )
+            except RetryableError as error:
+                hint = START_HINT if "cannot connect" in str(error) else "try again later"
+                raise BackendError(
+                    f"{error} (gave up after {self.retry_policy.max_retries + 1} tries)", hint
+                ) from None
+
+    async def list_models(self) -> list[str]:
+        """The model names the server lists at `/models`."""
+        data = await self._call("GET", "/models")
+        return [item["id"] for item in data.get("data", []) if "id" in item]
+
+    async def _model(self, request: GenerationRequest) -> str:
+        if request.model:
+            return request.model
+        if self.model is None:
+            models = await self.list_models()
+            if not models:
+                raise BackendError(f"{self.base_url} lists no models", "pass one with --model")
+            self.model = models[0]
+        return self.model
+
+    def _body(self, request: GenerationRequest, model: str, n: int) -> dict[str, Any]:
+        params = request.params
+        body: dict[str, Any] = {
+            "model": model,
+            "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+            "max_tokens": params.max_tokens,
+            "temperature": params.temperature,
+            "top_p": params.top_p,
+            "n": n,
+        }
+        if params.stop:
+            body["stop"] = params.stop
+        if params.seed is not None:
+            body["seed"] = params.seed
+        if request.response_format is not None:
+            body["response_format"] = request.response_format
+        return body
+
+    async def generate(self, request: GenerationRequest) -> list[Completion]:
+        """`request.params.n` completions; asks again for the rest if a server returns fewer choices."""
+        model = await self._model(request)
+        start = time.perf_counter()
+        completions: list[Completion] = []
+        while len(completions) < request.params.n:
+            body = self._body(request, model, request.params.n - len(completions))
+            data = await self._call("POST", "/chat/completions", body)
+            batch = self._completions(data, model, start)
+            if not batch:
+                raise BackendError(f"{self.base_url} returned no choices for model {model!r}")
+            completions.extend(batch)
+        return announce(request, completions[: request.params.n])
+
+    def _completions(self, data: Any, model: str, start: float) -> list[Completion]:
+        try:
+            choices = data["choices"]
+            messages = [choice["message"] for choice in choices]
+        except (KeyError, TypeError) as error:
+            raise BackendError(
+                f"{self.base_url} sent a chat completion without {error}: {str(data)[:200]}",
+                "check that the server speaks the OpenAI chat completions API",
+            ) from None
+        texts = [message.get("content") or "" for message in messages]
+        usage = data.get("usage") or {}
+        prompt_tokens = usage.get("prompt_tokens", 0)
+        shares = _split_tokens(usage.get("completion_tokens", 0), texts)
+        latency = time.perf_counter() - start
+        return [
+            Completion(
+                text=text,
+                reasoning=message.get("reasoning_content") or message.get("reasoning"),
+                finish_reason=finish_reason(choice.get("finish_reason")),
+                usage=Usage(prompt_tokens, share),
+                latency=latency,
+                model=data.get("model") or model,
+                backend=self.name,
+            )
+            for choice, message, text, share in zip(choices, messages, texts, shares, strict=True)
+        ]
+
+
+def _message(response: httpx.Response) -> str:
+    """The error message inside an OpenAI-style error body, else the start of the body."""
+    try:
+        error = response.json().get("error")
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+        if isinstance(error, str):
+            return error
+    except (ValueError, AttributeError):
+        pass
+    return response.text[:200] or response.reason_phrase

@@ -1,0 +1,73 @@
+"""Retrying calls to remote servers: exponential backoff with jitter that honours `Retry-After`.
+
+Servers say "slow down" with 429 and "try again" with 5xx; connections drop. `with_retries` retries
+what `RetryableError` marks as retryable, waiting what the server asked for (`Retry-After`, seconds or
+an HTTP date) or else 0.5 s, 1 s, 2 s, ... (capped), and re-raises the last error when attempts run out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class RetryableError(Exception):
+    """A failure worth retrying; `retry_after` is the wait the server asked for, if any."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass
+class RetryPolicy:
+    """How many times to retry and how long to wait between tries (seconds)."""
+
+    max_retries: int = 3
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds to wait before retry number `attempt` (0-based)."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_delay)
+        backoff = self.base_delay * 2**attempt
+        return min(backoff * (0.5 + random.random() / 2), self.max_delay)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a `Retry-After` header (a number of seconds or an HTTP date); None if absent."""
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(value).timestamp() - time.time()
+    except (TypeError, ValueError):
+        return None
+
+
+async def with_retries(
+    call: Callable[[], Awaitable[T]], policy: RetryPolicy, describe: str = "request"
+) -> T:
+    """Await `call()`, retrying on `RetryableError` as `policy` allows; says so on stderr."""
+    for attempt in range(policy.max_retries + 1):
+        try:
+            return await call()
+        except RetryableError as error:
+            if attempt == policy.max_retries:
+                raise
+            wait = policy.delay(attempt, error.retry_after)
+            print(f"k2: {describe}: {error}; retrying in {wait:.1f} s", file=sys.stderr)
+            await asyncio.sleep(wait)
+    raise AssertionError("unreachable")
