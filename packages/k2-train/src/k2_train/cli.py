@@ -1,10 +1,20 @@
-"""The `k2-train` command."""
+"""The `k2-train` command: data, sft, grpo, export-verl, accelerate-config."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import click
+
+from k2_core import InputError
 from k2_core.cli import package_cli
+from k2_core.recipes import Recipe, load_recipe
+from k2_core.registry import get_registry
 
 from .__about__ import __version__
+
+ACCELERATE_DIR = Path(__file__).parent / "accelerate_configs"
 
 cli = package_cli(
     "k2-train", __version__, "SFT and GRPO the K2 Think way on TRL, with rewards from k2-verify."
@@ -13,3 +23,172 @@ cli = package_cli(
 
 def main() -> None:
     cli()
+
+
+def with_data_flags(recipe: Recipe, dataset, data_format, limit, skip_invalid) -> Recipe:
+    """The recipe with `--dataset`, `--format`, `--limit` and `--skip-invalid` applied to `[data]`."""
+    return recipe.override(
+        "data",
+        source=dataset,
+        format=data_format,
+        limit=limit,
+        skip_invalid=True if skip_invalid else None,
+    )
+
+
+def data_options(command):
+    """The flags that pick training data, shared by every command that reads some."""
+    for option in reversed(
+        [
+            click.option("--dataset", help="A JSONL/Parquet file, or `tiny` (bundled)."),
+            click.option(
+                "--format", "data_format", help="Dataset format (`k2-train data formats`)."
+            ),
+            click.option("--limit", type=int, help="Use at most this many rows."),
+            click.option("--skip-invalid", is_flag=True, help="Skip malformed rows (reported)."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@cli.group()
+def data() -> None:
+    """Look at and convert training data."""
+
+
+@data.command("formats")
+def data_formats() -> None:
+    """List the dataset formats installed plugins provide."""
+    registry = get_registry()
+    for name in registry.names("dataset"):
+        entry = registry.entry("dataset", name)
+        click.echo(f"{name}  ({entry.plugin}) {entry.description}")
+
+
+def data_recipe(data_format, dataset, limit, skip_invalid) -> Recipe:
+    """A recipe holding only the `[data]` section that the flags describe."""
+    data = {"format": data_format, "source": dataset, "limit": limit, "skip_invalid": skip_invalid}
+    return Recipe("data", sections={"data": data})
+
+
+@data.command("inspect")
+@data_options
+@click.option("--show", type=int, default=1, show_default=True, help="Rows to print.")
+def data_inspect(dataset, data_format, limit, skip_invalid, show) -> None:
+    """Check every row of a dataset and print the first normalised ones."""
+    from .training import load_rows
+
+    rows = load_rows(data_recipe(data_format, dataset, limit, skip_invalid), "am-thinking")
+    for row in rows[:show]:
+        click.echo(json.dumps(row, indent=2, ensure_ascii=False))
+    click.echo(f"{len(rows)} rows")
+
+
+@data.command("convert")
+@data_options
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="A .jsonl file.")
+def data_convert(dataset, data_format, limit, skip_invalid, output) -> None:
+    """Write a dataset's normalised rows to JSONL, as they are read."""
+    from .training import iter_rows
+
+    if not output.endswith(".jsonl"):
+        raise InputError(f"cannot write {output!r}", "converted data is written as .jsonl")
+    rows = iter_rows(data_recipe(data_format, dataset, limit, skip_invalid), "am-thinking")
+    written = 0
+    with open(output, "w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            written += 1
+    click.echo(f"wrote {written} rows to {output}", err=True)
+
+
+def training_recipe(name, section, model, dataset, data_format, limit, skip_invalid, **settings):
+    """The recipe `name` with the command's flags applied."""
+    recipe = load_recipe(name).override("model", model=model)
+    recipe = with_data_flags(recipe, dataset, data_format, limit, skip_invalid)
+    return recipe.override(section, **settings)
+
+
+@cli.command()
+@click.option("--recipe", default="k2-think-sft", show_default=True, help="Recipe name or .toml.")
+@click.option("--model", help="Model to fine-tune (hub id or folder); default: the recipe's.")
+@data_options
+@click.option("--max-steps", type=int, help="Stop after this many optimizer steps.")
+@click.option("--output", required=True, type=click.Path(file_okay=False), help="Output folder.")
+def sft(recipe, model, dataset, data_format, limit, skip_invalid, max_steps, output) -> None:
+    """Supervised fine-tuning on K2-format conversations (resumes from OUTPUT's last checkpoint)."""
+    from .sft import run_sft
+
+    recipe = training_recipe(
+        recipe, "sft", model, dataset, data_format, limit, skip_invalid, max_steps=max_steps
+    )
+    click.echo(f"model saved to {run_sft(recipe, output)}", err=True)
+
+
+@cli.command()
+@click.option("--recipe", default="k2-think-grpo", show_default=True, help="Recipe name or .toml.")
+@click.option("--model", help="Model to train (hub id or folder); default: the recipe's.")
+@data_options
+@click.option("--max-steps", type=int, help="Stop after this many optimizer steps.")
+@click.option("--num-generations", type=int, help="Completions per prompt (the GRPO group).")
+@click.option("--use-vllm", is_flag=True, help="Generate rollouts with vLLM (GPUs).")
+@click.option("--output", required=True, type=click.Path(file_okay=False), help="Output folder.")
+def grpo(
+    recipe,
+    model,
+    dataset,
+    data_format,
+    limit,
+    skip_invalid,
+    max_steps,
+    num_generations,
+    use_vllm,
+    output,
+) -> None:
+    """GRPO with rewards from k2-verify's verifiers (resumes from OUTPUT's last checkpoint)."""
+    from .grpo import run_grpo
+
+    recipe = training_recipe(
+        recipe,
+        "grpo",
+        model,
+        dataset,
+        data_format,
+        limit,
+        skip_invalid,
+        max_steps=max_steps,
+        num_generations=num_generations,
+        use_vllm=True if use_vllm else None,
+    )
+    click.echo(f"model saved to {run_grpo(recipe, output)}", err=True)
+
+
+@cli.command("export-verl")
+@click.option("--recipe", default="k2-think-grpo", show_default=True, help="Recipe name or .toml.")
+@click.option("--model", help="Model for verl to train; default: the recipe's.")
+@data_options
+@click.option("--output", required=True, type=click.Path(file_okay=False), help="Output folder.")
+def export_verl_command(recipe, model, dataset, data_format, limit, skip_invalid, output) -> None:
+    """Write verl-format parquet and a verl config whose reward is k2-verify."""
+    from .verl_export import export_verl
+
+    recipe = training_recipe(recipe, "grpo", model, dataset, data_format, limit, skip_invalid)
+    _, config = export_verl(recipe, output)
+    click.echo(
+        f"python -m verl.trainer.main_ppo --config-path {config.parent} --config-name {config.stem}"
+    )
+
+
+@cli.command("accelerate-config")
+@click.argument("name", required=False)
+def accelerate_config(name) -> None:
+    """Print the path of a shipped accelerate config (no NAME: list them)."""
+    configs = {path.stem: path for path in sorted(ACCELERATE_DIR.glob("*.yaml"))}
+    if not name:
+        for stem in configs:
+            click.echo(stem)
+        return
+    if name not in configs:
+        raise InputError(f"no accelerate config {name!r}", f"shipped: {', '.join(configs)}")
+    click.echo(configs[name])

@@ -12,31 +12,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from k2_core import InputError
 from k2_core.recipes import Recipe
 
-from .training import last_checkpoint, load_rows, model_path, trainer_config
-
-CHAT_TEMPLATE = Path(__file__).parent / "chatml_training.jinja"
-
-
-def chatml_tokenizer(model: str):
-    """The model's tokenizer with the K2 ChatML training template (assistant turns marked for the loss)."""
-    from transformers import AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(model)
-    vocabulary = tokenizer.get_vocab()
-    missing = [token for token in ("<|im_start|>", "<|im_end|>") if token not in vocabulary]
-    if missing:
-        raise InputError(
-            f"the tokenizer of {model!r} has no ChatML token {missing[0]}",
-            "use a model whose tokenizer has ChatML tokens (Qwen2.5, SmolLM2, ...)",
-        )
-    tokenizer.chat_template = CHAT_TEMPLATE.read_text(encoding="utf-8")
-    tokenizer.eos_token = "<|im_end|>"  # an assistant turn ends here: generation must stop here
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    return tokenizer
+from .training import chatml_tokenizer, last_checkpoint, load_rows, model_path, trainer_config
 
 
 def run_sft(recipe: Recipe, output_dir: str | Path) -> Path:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from k2_core import InputError, RecipeError
 from k2_core.recipes import Recipe
 from k2_core.registry import get_registry
+
+CHAT_TEMPLATE = Path(__file__).parent / "chatml_training.jinja"
 
 
 def model_path(name: str | None) -> str:
@@ -26,18 +29,42 @@ def model_path(name: str | None) -> str:
     return str(embedded_model_dir())
 
 
-def load_rows(recipe: Recipe, default_format: str) -> list[dict[str, Any]]:
-    """The training rows the recipe's `[data]` section names, through the registered dataset format."""
+def chatml_tokenizer(model: str):
+    """The model's tokenizer with the K2 ChatML training template (assistant turns marked for the loss)."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    vocabulary = tokenizer.get_vocab()
+    missing = [token for token in ("<|im_start|>", "<|im_end|>") if token not in vocabulary]
+    if missing:
+        raise InputError(
+            f"the tokenizer of {model!r} has no ChatML token {missing[0]}",
+            "use a model whose tokenizer has ChatML tokens (Qwen2.5, SmolLM2, ...)",
+        )
+    tokenizer.chat_template = CHAT_TEMPLATE.read_text(encoding="utf-8")
+    tokenizer.eos_token = "<|im_end|>"  # an assistant turn ends here: generation must stop here
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def iter_rows(recipe: Recipe, default_format: str) -> Iterator[dict[str, Any]]:
+    """The rows the recipe's `[data]` section names, read through the registered dataset format."""
     data = recipe.section("data")
-    format_name = data.get("format") or default_format
-    dataset = get_registry().create("dataset", format_name)
-    rows = list(
+    dataset = get_registry().create("dataset", data.get("format") or default_format)
+    return iter(
         dataset.load(
             data.get("source") or None,
             skip_invalid=bool(data.get("skip_invalid")),
             limit=data.get("limit") or None,
         )
     )
+
+
+def load_rows(recipe: Recipe, default_format: str) -> list[dict[str, Any]]:
+    """All rows of `iter_rows`; none at all is an error."""
+    rows = list(iter_rows(recipe, default_format))
+    format_name = recipe.section("data").get("format") or default_format
     if not rows:
         raise InputError(f"dataset {format_name!r} gave no rows", "check --dataset")
     print(f"k2-train: {len(rows)} rows of {format_name}", file=sys.stderr)

@@ -1,0 +1,56 @@
+"""`k2-train grpo`: RL with verifiable rewards the K2 Think way, on TRL's GRPOTrainer.
+
+Prompts come from a dataset with `data_source` and `ground_truth` columns (see `guru`). The rewards
+are k2-verify's TRL reward functions: each completion is scored by the verifier that claims its
+`data_source` in the registry, so a verifier plugin a user installs becomes a reward without code; a
+format reward for `<think>…</think> <answer>…</answer>` is added when the recipe asks. `use_vllm`
+generates the rollouts with vLLM (GPUs). Checkpoints and resuming work as in `sft`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from k2_core.recipes import Recipe
+
+from .training import chatml_tokenizer, last_checkpoint, load_rows, model_path, trainer_config
+
+
+def verifier_rewards(recipe: Recipe) -> list[Callable]:
+    """TRL `reward_funcs` from k2-verify, routed by `data_source`, with the recipe's `[rewards]` options."""
+    from k2_verify.rewards import trl_reward
+
+    return list(trl_reward(**recipe.section("rewards")))
+
+
+def run_grpo(
+    recipe: Recipe, output_dir: str | Path, reward_funcs: list[Callable] | None = None
+) -> Path:
+    """Train with the recipe's `[model]`, `[data]`, `[rewards]` and `[grpo]` sections.
+
+    `reward_funcs` replaces the verifier rewards (TRL's signature:
+    `f(prompts, completions, **columns) -> list[float]`). Returns the final model folder.
+    """
+    from datasets import Dataset
+    from trl import GRPOConfig, GRPOTrainer
+
+    config = trainer_config(GRPOConfig, recipe, "grpo", output_dir)
+    model = model_path(recipe.section("model").get("model"))
+    rows = load_rows(recipe, default_format="guru")
+    tokenizer = chatml_tokenizer(model)
+    trainer = GRPOTrainer(
+        model=model,
+        reward_funcs=reward_funcs if reward_funcs is not None else verifier_rewards(recipe),
+        args=config,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=tokenizer,
+    )
+    resume = last_checkpoint(output_dir)
+    if resume:
+        print(f"k2-train: resuming from {resume}", file=sys.stderr)
+    trainer.train(resume_from_checkpoint=resume)
+    trainer.save_model(str(output_dir))
+    tokenizer.save_pretrained(str(output_dir))
+    return Path(output_dir)
