@@ -10,3 +10,11 @@ def k2_register_commands(cli):
     from .cli import cli as group
 
     cli.add_command(group, name="infer")
+
+
+@hookimpl
+def k2_register_benchmarks(register):
+    from .eval.benchmarks import BENCHMARKS
+
+    for benchmark in BENCHMARKS:
+        register(benchmark.name, benchmark.factory, description=benchmark.description)

@@ -1,0 +1,11 @@
+"""The evaluation harness: the K2 Think protocol (n pass@1 runs per problem, averaged) for any backend.
+
+- `benchmarks`: the registered evaluation sets and their loaders (hub or local files).
+- `harness`: runs samples with bounded concurrency, appends them to `samples.jsonl`, resumes.
+- `metrics`: avg@n, std-err, unbiased pass@k, maj@n, length statistics, truncation rate.
+- `report` and `compare`: `report.md` with plots, and deltas between two runs.
+"""
+
+from .harness import EvalSettings, run_eval
+
+__all__ = ["EvalSettings", "run_eval"]

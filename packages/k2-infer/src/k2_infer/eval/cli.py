@@ -1,0 +1,120 @@
+"""The `k2-infer eval` and `k2-infer eval-compare` commands."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from k2_core import InputError, K2Error, SamplingParams
+from k2_core.recipes import load_recipe
+
+from .compare import compare, format_table
+from .harness import EvalSettings, run_eval
+
+
+def parse_data(values: tuple[str, ...], benchmarks: list[str]) -> dict[str, str]:
+    """`--data PATH` (one benchmark) or `--data BENCH=PATH` (any number) as {benchmark: path}."""
+    data = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if sep and name in benchmarks:
+            data[name] = path
+        elif len(benchmarks) == 1:
+            data[benchmarks[0]] = value
+        else:
+            raise InputError(
+                f"--data {value!r} does not say which benchmark it is for",
+                "write --data BENCH=PATH when evaluating several benchmarks",
+            )
+    return data
+
+
+def settings_from_options(benchmarks: str, options: dict) -> EvalSettings:
+    """EvalSettings from a recipe with the command-line flags layered on top."""
+    recipe = load_recipe(options["recipe"])
+    names = [name.strip() for name in benchmarks.split(",") if name.strip()]
+    sampling = SamplingParams(**recipe.section("sampling")).replace(
+        max_tokens=options["max_tokens"], seed=options["seed"]
+    )
+    model_section = recipe.section("model")
+    eval_section = recipe.section("eval")
+    backend_options = {"base_url": options["base_url"], "api_key": options["api_key"]}
+    judge = {"backend": options["judge_backend"], "model": options["judge_model"]}
+    return EvalSettings(
+        benchmarks=names,
+        output=Path(options["output"]),
+        n=options["n"] or eval_section.get("n", 16),
+        backend=options["backend"] or model_section.get("backend", "transformers"),
+        model=options["model"] or model_section.get("model") or None,
+        backend_options={k: v for k, v in backend_options.items() if v},
+        pipeline=options["pipeline"] or eval_section.get("pipeline", "plain"),
+        recipe=recipe.name,
+        sampling=sampling,
+        system_prompt=recipe.section("pipeline").get("system_prompt", ""),
+        concurrency=options["concurrency"],
+        limit=options["limit"],
+        data=parse_data(options["data"], names),
+        retries=options["retries"],
+        allow_partial=options["allow_partial"],
+        verifier_options={"judge": {k: v for k, v in judge.items() if v}},
+    )
+
+
+@click.command("eval")
+@click.argument("benchmarks")
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False), help="Run folder.")
+@click.option("--recipe", default="k2-think", show_default=True, help="Recipe name or .toml path.")
+@click.option(
+    "--pipeline", type=click.Choice(["plain", "k2"]), help="Plain sampling or K2 pipeline."
+)
+@click.option("--backend", help="Backend name (default: the recipe's).")
+@click.option("--model", help="Model name or path (default: the backend's).")
+@click.option("--base-url", help="Server URL for OpenAI-compatible backends.")
+@click.option("--api-key", help="API key (default: the backend's environment variable).")
+@click.option("--n", type=int, help="Runs per problem (default: the recipe's, 16).")
+@click.option("--limit", type=int, help="Only the first K problems of each benchmark.")
+@click.option("--max-tokens", type=int, help="Override the recipe's max tokens.")
+@click.option("--seed", type=int, help="Base sampling seed; run r uses seed + r (default: r).")
+@click.option(
+    "--concurrency", "-c", type=int, default=8, show_default=True, help="Samples in flight."
+)
+@click.option(
+    "--data", multiple=True, help="Local data: PATH, or BENCH=PATH for several benchmarks."
+)
+@click.option("--retries", type=int, default=3, show_default=True, help="Retries per sample.")
+@click.option("--allow-partial", is_flag=True, help="Score benchmarks with missing samples.")
+@click.option("--judge-backend", help="Backend of the judge verifier (HLE).")
+@click.option("--judge-model", help="Model of the judge verifier (HLE).")
+def eval_command(benchmarks: str, **options) -> None:
+    """Evaluate BENCHMARKS (comma-separated) the K2 Think way: n pass@1 runs per problem.
+
+    Writes OUTPUT/samples.jsonl as samples are verified (re-run the same command to resume),
+    then OUTPUT/summary.json, OUTPUT/report.md and plots.
+    """
+    settings = settings_from_options(benchmarks, options)
+    summary = run_eval(settings)
+    for name, scores in summary["benchmarks"].items():
+        if "avg@n" in scores:
+            error = f" ± {scores['std_err']:.2f}" if scores["std_err"] is not None else ""
+            click.echo(
+                f"{name}: avg@{settings.n} {scores['avg@n']:.2f}{error}"
+                f" (K2 Think: {scores['k2_think_reported'] or '-'}) · {scores['status']}"
+            )
+    click.echo(f"report: {os.path.join(settings.output, 'report.md')}")
+    incomplete = [n for n, s in summary["benchmarks"].items() if s["status"] == "incomplete"]
+    if incomplete:
+        missing = sum(summary["benchmarks"][n]["missing"] for n in incomplete)
+        raise K2Error(
+            f"{', '.join(incomplete)} not scored: {missing} samples missing or errored",
+            "re-run the same command to resume, or pass --allow-partial",
+        )
+
+
+@click.command("eval-compare")
+@click.argument("run_a", type=click.Path(exists=True, file_okay=False))
+@click.argument("run_b", type=click.Path(exists=True, file_okay=False))
+def eval_compare_command(run_a: str, run_b: str) -> None:
+    """Accuracy and response-length deltas of RUN_B against RUN_A (two eval output folders)."""
+    click.echo(format_table(compare(Path(run_a), Path(run_b))))

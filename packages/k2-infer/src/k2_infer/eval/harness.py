@@ -1,0 +1,317 @@
+"""The evaluation run: benchmarks → problems → n samples each → verifier → `samples.jsonl` → summary.
+
+    settings = EvalSettings(benchmarks=["aime24"], output=Path("runs/aime"), n=16)
+    summary = run_eval(settings)
+
+Samples are the unit of work: (benchmark, problem, run). At most `concurrency` are in flight at once.
+Each is generated (plain sampling with the recipe's system prompt, or the whole K2 pipeline), retried
+on backend errors with exponential backoff, verified in a worker thread by the verifier the registry
+routes its problem to, and appended to `samples.jsonl` at once. Samples that still fail are recorded
+with `status: "error"` and tried again by the next run. A run folder remembers its settings
+(`run.json`): resuming it with different model or sampling settings is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import importlib.metadata
+import json
+import platform
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from k2_core import GenerationRequest, InputError, Message, Problem, SamplingParams
+from k2_core.plugins import plugin_infos
+from k2_core.protocols import Backend, Verifier
+from k2_core.recipes import load_recipe
+from k2_core.registry import get_registry
+
+from .metrics import summarize
+from .progress import Progress
+from .report import write_report
+from .samples import SampleLog, read_samples
+
+PIPELINES = ("plain", "k2")
+LIBRARIES = ("torch", "transformers", "vllm", "httpx", "datasets", "sympy")
+
+
+@dataclass
+class EvalSettings:
+    """Everything that defines an evaluation run.
+
+    `identity()` is what must stay the same when a run folder is resumed; `n`, `limit`, `benchmarks`
+    and `concurrency` may change between runs (more runs or problems are added to the same folder).
+    `backend_options` go to the backend factory (`base_url`, `api_key`, ...); the API key is never
+    written anywhere. `verifier_options` maps a verifier name to its factory options (the judge's
+    backend and model).
+    """
+
+    benchmarks: list[str]
+    output: Path
+    n: int = 16
+    backend: str = "transformers"
+    model: str | None = None
+    backend_options: dict[str, Any] = field(default_factory=dict)
+    pipeline: str = "plain"
+    recipe: str = "k2-think"
+    sampling: SamplingParams = field(default_factory=SamplingParams)
+    system_prompt: str = ""
+    concurrency: int = 8
+    limit: int | None = None
+    data: dict[str, str] = field(default_factory=dict)
+    retries: int = 3
+    retry_delay: float = 1.0
+    allow_partial: bool = False
+    verifier_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def identity(self) -> dict[str, Any]:
+        return {
+            "backend": self.backend,
+            "model": self.model,
+            "base_url": self.backend_options.get("base_url"),
+            "pipeline": self.pipeline,
+            "recipe": self.recipe,
+            "sampling": self.sampling.to_dict(),
+            "system_prompt": self.system_prompt,
+        }
+
+
+def versions() -> dict[str, str]:
+    """Versions of the k2 plugins loaded, the libraries that shape results, and Python."""
+    found = {info.distribution: info.version for info in plugin_infos() if info.version}
+    for name in LIBRARIES:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return {**found, "python": platform.python_version()}
+
+
+def _check_run_folder(settings: EvalSettings) -> None:
+    """Create the output folder, or make sure the run in it was made with the same settings."""
+    settings.output.mkdir(parents=True, exist_ok=True)
+    path = settings.output / "run.json"
+    identity = settings.identity()
+    if path.exists():
+        before = json.loads(path.read_text(encoding="utf-8"))
+        changed = [key for key in identity if before.get(key) != identity[key]]
+        if changed:
+            raise InputError(
+                f"{settings.output} holds a run with different settings ({', '.join(changed)})",
+                "re-run with the same settings to resume it, or pass a new --output folder",
+            )
+    else:
+        path.write_text(json.dumps(identity, indent=2) + "\n", encoding="utf-8")
+
+
+class Evaluation:
+    """One run of the harness over loaded problems; `await run()` returns the summary dict."""
+
+    def __init__(self, settings: EvalSettings, backend: Backend | None = None) -> None:
+        if settings.pipeline not in PIPELINES:
+            raise InputError(
+                f"unknown pipeline {settings.pipeline!r}", f"choose one of {', '.join(PIPELINES)}"
+            )
+        if settings.n < 1 or settings.concurrency < 1:
+            raise InputError("--n and --concurrency must be at least 1", "pass positive numbers")
+        self.settings = settings
+        self.backend = backend
+        self.recipe = load_recipe(settings.recipe)
+        registry = get_registry()
+        self.benchmarks = {name: registry.create("benchmark", name) for name in settings.benchmarks}
+        unknown = set(settings.data) - set(self.benchmarks)
+        if unknown:
+            raise InputError(
+                f"--data names {', '.join(sorted(unknown))}, which is not being evaluated",
+                "use --data BENCH=PATH with one of the benchmarks given",
+            )
+        self.problems = {
+            name: benchmark.load(settings.data.get(name), settings.limit)
+            for name, benchmark in self.benchmarks.items()
+        }
+        self.verifiers: dict[str, Verifier] = {}
+        for problems in self.problems.values():
+            for problem in problems:
+                self._verifier(problem)  # fail now, not after an hour of sampling
+
+    def _verifier(self, problem: Problem) -> Verifier:
+        entry = get_registry().verifier_for(problem.domain, problem.data_source)
+        if entry.name not in self.verifiers:
+            options = self.settings.verifier_options.get(entry.name, {})
+            self.verifiers[entry.name] = entry.factory(**options)
+        return self.verifiers[entry.name]
+
+    async def run(self) -> dict[str, Any]:
+        settings = self.settings
+        _check_run_folder(settings)
+        log = SampleLog(settings.output / "samples.jsonl")
+        todo = [
+            (name, problem, run)
+            for run in range(settings.n)
+            for name, problems in self.problems.items()
+            for problem in problems
+            if not log.done((name, problem.id, run))
+        ]
+        backend = self.backend or get_registry().create(
+            "backend", settings.backend, model=settings.model, **settings.backend_options
+        )
+        progress = Progress(len(todo))
+        pending = iter(todo)
+
+        async def worker() -> None:
+            for name, problem, run in pending:
+                sample = await self.sample(backend, name, problem, run)
+                log.append(sample)
+                progress.update(sample["correct"], errored=sample["status"] != "ok")
+
+        try:
+            await asyncio.gather(*(worker() for _ in range(min(settings.concurrency, len(todo)))))
+        finally:
+            log.close()
+            progress.close()
+            if self.backend is None:
+                await backend.aclose()
+        return self.summary(log)
+
+    async def sample(
+        self, backend: Backend, name: str, problem: Problem, run: int
+    ) -> dict[str, Any]:
+        """Generate, verify and describe one sample; backend errors are retried, then recorded."""
+        record: dict[str, Any] = {
+            "benchmark": name,
+            "problem_id": problem.id,
+            "run": run,
+            "prompt": problem.prompt,
+            "ground_truth": problem.ground_truth if isinstance(problem.ground_truth, str) else None,
+            "meta": problem.meta,
+        }
+        attempts = self.settings.retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                generated = await self.generate(backend, problem, run)
+                break
+            except Exception as exc:  # any backend failure is retried, then recorded
+                error = f"{type(exc).__name__}: {exc}"
+                if attempt < attempts:
+                    await asyncio.sleep(self.settings.retry_delay * 2 ** (attempt - 1))
+        else:
+            return {
+                **record,
+                "status": "error",
+                "error": error,
+                "attempts": attempts,
+                "correct": False,
+            }
+        record.update(generated, attempts=attempt)
+        try:
+            verifier = self._verifier(problem)
+            verdict = await asyncio.to_thread(verifier.verify, generated["response"], problem)
+        except Exception as exc:  # verifiers should never raise; if one does, say so
+            return {**record, "status": "error", "error": f"verifier: {exc}", "correct": False}
+        return {
+            **record,
+            "status": "ok",
+            "extracted": verdict.extracted,
+            "correct": bool(verdict.correct),
+            "score": verdict.score,
+            "verdict": verdict.to_dict(),
+        }
+
+    async def generate(self, backend: Backend, problem: Problem, run: int) -> dict[str, Any]:
+        """One response to `problem` for run number `run` (its sampling seed), as record fields."""
+        settings = self.settings
+        seed = run if settings.sampling.seed is None else settings.sampling.seed + run
+        params = dataclasses.replace(settings.sampling, n=1, seed=seed)
+        if settings.pipeline == "k2":
+            return await self._solve_k2(backend, problem, params)
+        messages = [Message("user", problem.prompt)]
+        if settings.system_prompt:
+            messages.insert(0, Message("system", settings.system_prompt))
+        request = GenerationRequest(messages, params, model=settings.model, role="solver")
+        start = time.perf_counter()
+        completions = await backend.generate(request)
+        completion = completions[0]
+        return {
+            "response": completion.text,
+            "reasoning": completion.reasoning,
+            "finish_reason": completion.finish_reason,
+            "prompt_tokens": completion.usage.prompt_tokens,
+            "completion_tokens": completion.usage.completion_tokens,
+            "latency": round(time.perf_counter() - start, 4),
+        }
+
+    async def _solve_k2(
+        self, backend: Backend, problem: Problem, params: SamplingParams
+    ) -> dict[str, Any]:
+        """The whole K2 pipeline (plan, best-of-N, selection) as one sample; its sampling is ours."""
+        from ..api import asolve
+
+        sampling = {k: v for k, v in params.to_dict().items() if k != "n"}
+        recipe = dataclasses.replace(
+            self.recipe, sections={**self.recipe.sections, "sampling": sampling}
+        )
+        start = time.perf_counter()
+        result = await asolve(problem, recipe=recipe, backend=backend)
+        chosen = result.candidates[result.selection.index].completion if result.selection else None
+        return {
+            "response": result.text,
+            "reasoning": chosen.reasoning if chosen else None,
+            "finish_reason": chosen.finish_reason if chosen else "stop",
+            "prompt_tokens": chosen.usage.prompt_tokens if chosen else 0,
+            "completion_tokens": chosen.usage.completion_tokens if chosen else 0,
+            "latency": round(time.perf_counter() - start, 4),
+            "plan": result.plan.text if result.plan else None,
+            "usage": {role: usage.to_dict() for role, usage in result.usage.items()},
+        }
+
+    def summary(self, log: SampleLog) -> dict[str, Any]:
+        settings = self.settings
+        benchmarks = {}
+        for name, problems in self.problems.items():
+            scores = summarize(
+                name,
+                [p.id for p in problems],
+                log.for_benchmark(name),
+                settings.n,
+                settings.allow_partial,
+            )
+            benchmark = self.benchmarks[name]
+            benchmarks[name] = {
+                **scores,
+                "description": benchmark.description,
+                "k2_think_reported": benchmark.reported,
+            }
+        return {
+            "benchmarks": benchmarks,
+            "settings": {
+                **settings.identity(),
+                "n": settings.n,
+                "limit": settings.limit,
+                "data": settings.data,
+                "concurrency": settings.concurrency,
+                "allow_partial": settings.allow_partial,
+            },
+            "versions": versions(),
+            "written": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+
+
+def write_summary(folder: Path, summary: dict[str, Any]) -> Path:
+    """Write `summary.json` atomically (a reader never sees half a file)."""
+    path = folder / "summary.json"
+    staging = path.with_suffix(".json.tmp")
+    staging.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    staging.replace(path)
+    return path
+
+
+def run_eval(settings: EvalSettings, backend: Backend | None = None) -> dict[str, Any]:
+    """Run (or resume) an evaluation and write `summary.json`, `report.md` and plots in its folder."""
+    summary = asyncio.run(Evaluation(settings, backend).run())
+    write_summary(settings.output, summary)
+    write_report(settings.output, summary, read_samples(settings.output / "samples.jsonl"))
+    return summary
