@@ -53,7 +53,8 @@ def decode(value: Any) -> Any:
     if hasattr(value, "tolist"):  # numpy arrays and scalars, as parquet readers return them
         value = value.tolist()
     if isinstance(value, str) and value.startswith(GZIP_BASE64_PREFIX):
-        return decode(_decompress(value))
+        expanded = _decompress(value)
+        return value if expanded is None else decode(expanded)
     if isinstance(value, dict):
         return {key: decode(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -73,12 +74,13 @@ def structured(value: Any) -> Any:
 
 
 def _decompress(text: str) -> Any:
+    """The JSON value inside base64+gzip `text`; None when `text` is not base64+gzip after all."""
     try:
         raw = base64.b64decode(text, validate=True)
         inflater = zlib.decompressobj(wbits=31)  # 31: expect a gzip header
         data = inflater.decompress(raw, MAX_DECOMPRESSED_BYTES)
     except (binascii.Error, zlib.error, ValueError):
-        return text  # looked compressed but is not: keep the string
+        return None
     if inflater.unconsumed_tail:
         raise ValueError(f"compressed field expands past {MAX_DECOMPRESSED_BYTES} bytes")
     return json.loads(data)
