@@ -34,6 +34,17 @@ def as_bool(value: Any) -> bool:
     return bool(value)
 
 
+async def gather_or_cancel(coros) -> list:
+    """Run `coros` concurrently; results in order. The first error cancels the rest and is raised
+    as it is (not wrapped in an ExceptionGroup), so callers see the one-line `K2Error`."""
+    tasks = [asyncio.ensure_future(coro) for coro in coros]
+    try:
+        return await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
 def estimate_prompt_tokens(request: GenerationRequest) -> int:
     """A rough prompt size for quota reservations: about four characters a token."""
     return sum(len(m.content) for m in request.messages) // 4 + 4 * len(request.messages)
@@ -88,12 +99,9 @@ class CerebrasBackend:
                 "no Cerebras model given",
                 "pass --model (see `k2-cerebras models` for the names)",
             )
-        async with asyncio.TaskGroup() as group:
-            tasks = [
-                group.create_task(self._one(request, model, index))
-                for index in range(request.params.n)
-            ]
-        completions = [task.result() for task in tasks]
+        completions = await gather_or_cancel(
+            self._one(request, model, index) for index in range(request.params.n)
+        )
         for completion in completions:
             hook().k2_on_completion(request=request, completion=completion)
         return completions
