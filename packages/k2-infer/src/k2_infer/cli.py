@@ -6,9 +6,11 @@ from k2_core.cli import package_cli
 
 from .__about__ import __version__
 from .eval.cli import eval_command, eval_compare_command
+from .solve_cli import solve_command
 
 cli = package_cli("k2-infer", __version__, "Backends, planners, samplers, selectors, the K2 test-time pipeline and the evaluation harness.")
 
+cli.add_command(solve_command)
 cli.add_command(eval_command)
 cli.add_command(eval_compare_command)
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from k2_core import hookimpl
+
+from . import planners, samplers, selectors
 
 
 @hookimpl
@@ -10,6 +14,39 @@ def k2_register_commands(cli):
     from .cli import cli as group
 
     cli.add_command(group, name="infer")
+
+
+@hookimpl
+def k2_register_planners(register):
+    register("k2", planners.K2Planner, description="topics, then a plan hiding the answer")
+    register("none", planners.NoPlanner, description="no plan")
+
+
+@hookimpl
+def k2_register_samplers(register):
+    register("single", samplers.SingleSampler, description="one candidate")
+    register("best-of-n", samplers.BestOfNSampler, description="N candidates, soft/hard timeouts")
+
+
+@hookimpl
+def k2_register_selectors(register):
+    register("first", selectors.FirstSelector, description="the first candidate")
+    register("verifier", selectors.VerifierSelector, description="highest verifier score")
+    register("majority", selectors.MajoritySelector, description="most common (equivalent) answer")
+    register(
+        "pairwise-judge",
+        selectors.PairwiseJudgeSelector,
+        description="linear scan, each pair judged in both orders",
+    )
+    register(
+        "tournament", selectors.TournamentSelector, description="knockout, log2 N concurrent rounds"
+    )
+
+
+@hookimpl
+def k2_register_recipes(register):
+    for path in sorted((Path(__file__).parent / "recipe_files").glob("*.toml")):
+        register(path.stem, path)
 
 
 @hookimpl

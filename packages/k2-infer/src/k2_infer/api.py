@@ -1,0 +1,142 @@
+"""`solve()` and `asolve()`: one question in, K2 Think's `Result` out, for Python users and the CLI.
+
+    import k2_infer
+    result = k2_infer.solve("What is 7 * 6?")                 # the embedded model, offline
+    result = k2_infer.solve("...", backend="openai", model="m", base_url="http://127.0.0.1:8000/v1")
+    print(result.answer)
+
+Settings come from a recipe (`k2-think` by default), and keyword arguments override it. Without a
+backend or model the embedded SmolLM2-135M runs on CPU under the `k2-think-embedded` recipe: the same
+pipeline with short generations, because the report's 64k-token budget would take hours there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from typing import Any
+
+from k2_core import InputError, Problem, Result
+from k2_core.protocols import Backend
+from k2_core.recipes import Recipe, load_recipe
+from k2_core.registry import get_registry
+
+from .pipeline import Pipeline, Progress, silent
+
+DEFAULT_RECIPE = "k2-think"
+EMBEDDED_RECIPE = "k2-think-embedded"
+
+
+def default_recipe(backend: str | Backend | None, model: str | None) -> str:
+    """`k2-think-embedded` when the embedded model will run (no backend or `transformers`, no model)."""
+    if model is None and backend in (None, "transformers"):
+        return EMBEDDED_RECIPE
+    return DEFAULT_RECIPE
+
+
+def as_problem(question: str | Problem) -> Problem:
+    """A `Problem` for a question string (its id is a short hash of the text)."""
+    if isinstance(question, Problem):
+        return question
+    if not question.strip():
+        raise InputError(
+            "the question is empty", "pass the question text, or - to read it from stdin"
+        )
+    return Problem(id=hashlib.sha256(question.encode()).hexdigest()[:12], prompt=question.strip())
+
+
+def resolve_recipe(
+    recipe: str | Recipe | None,
+    *,
+    backend: str | Backend | None = None,
+    model: str | None = None,
+    n: int | None = None,
+    planner: str | None = None,
+    selector: str | None = None,
+    max_tokens: int | None = None,
+    temperature: float | None = None,
+    soft_timeout: float | None = None,
+    hard_timeout: float | None = None,
+) -> Recipe:
+    """The named recipe with the given settings layered on top (`None` keeps the recipe's value)."""
+    if not isinstance(recipe, Recipe):
+        recipe = load_recipe(recipe or default_recipe(backend, model))
+    return (
+        recipe.override("sampling", max_tokens=max_tokens, temperature=temperature)
+        .override(
+            "pipeline",
+            n=n,
+            planner=planner,
+            selector=selector,
+            soft_timeout=soft_timeout,
+            hard_timeout=hard_timeout,
+        )
+        .override("model", backend=backend if isinstance(backend, str) else None, model=model)
+    )
+
+
+def _open_backend(name: str, **options: Any) -> Backend:
+    return get_registry().create("backend", name, **{k: v for k, v in options.items() if v})
+
+
+async def asolve(
+    question: str | Problem,
+    *,
+    recipe: str | Recipe | None = None,
+    backend: str | Backend | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    speculative: str | None = None,
+    planner_backend: str | Backend | None = None,
+    planner_model: str | None = None,
+    progress: Progress = silent,
+    **settings: Any,
+) -> Result:
+    """Solve one question with the K2 pipeline.
+
+    `backend` is a registered name or a ready `Backend` (left open); `settings` are the recipe
+    overrides `resolve_recipe` takes (`n`, `planner`, `selector`, `max_tokens`, `temperature`,
+    `soft_timeout`, `hard_timeout`). `progress` receives one line per step.
+    """
+    problem = as_problem(question)
+    recipe = resolve_recipe(recipe, backend=backend, model=model, **settings)
+    chosen = recipe.section("model")
+    backend_name, model = chosen.get("backend", "transformers"), chosen.get("model") or None
+    opened: list[Backend] = []
+    try:
+        if not isinstance(backend, str | None):
+            solver = backend
+        else:
+            progress(f"opening backend {backend_name!r} ({model or 'its default model'})...")
+            solver = _open_backend(
+                backend_name,
+                model=model,
+                base_url=base_url,
+                api_key=api_key,
+                speculative=speculative,
+            )
+            opened.append(solver)
+        planner = None
+        if isinstance(planner_backend, str) or planner_model:
+            name = planner_backend or backend_name
+            same_kind = name == backend_name
+            planner = _open_backend(
+                name,
+                model=planner_model,
+                base_url=base_url if same_kind else None,
+                api_key=api_key if same_kind else None,
+            )
+            opened.append(planner)
+        elif planner_backend is not None:
+            planner = planner_backend
+        pipeline = Pipeline.from_recipe(recipe, solver, planner_backend=planner, progress=progress)
+        return await pipeline.run(problem)
+    finally:
+        for opened_backend in opened:
+            await opened_backend.aclose()
+
+
+def solve(question: str | Problem, **options: Any) -> Result:
+    """`asolve` for code that is not async (takes the same keyword arguments)."""
+    return asyncio.run(asolve(question, **options))

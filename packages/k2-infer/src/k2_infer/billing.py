@@ -1,0 +1,43 @@
+"""Token accounting for one solve: a backend wrapper that bills every completion to its request's role.
+
+The pipeline hands planners, samplers and selectors a `MeteredBackend`, so the bill per role
+(`planner`, `solver`, `judge`) and the number of calls come out without those components doing any
+bookkeeping. (Backends themselves announce each completion through the `k2_on_completion` hook.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from k2_core import Completion, GenerationRequest, Usage
+from k2_core.protocols import Backend
+
+
+@dataclass
+class Bill:
+    """Tokens and backend calls per role."""
+
+    usage: dict[str, Usage] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
+
+    def add(self, role: str, completions: list[Completion]) -> None:
+        self.calls[role] = self.calls.get(role, 0) + 1
+        for completion in completions:
+            self.usage[role] = self.usage.get(role, Usage()) + completion.usage
+
+
+class MeteredBackend:
+    """Forwards to `backend` and adds what comes back to `bill`."""
+
+    def __init__(self, backend: Backend, bill: Bill) -> None:
+        self.backend = backend
+        self.bill = bill
+        self.name = backend.name
+
+    async def generate(self, request: GenerationRequest) -> list[Completion]:
+        completions = await self.backend.generate(request)
+        self.bill.add(request.role, completions)
+        return completions
+
+    async def aclose(self) -> None:
+        """Closing is left to whoever opened the wrapped backend."""

@@ -1,0 +1,201 @@
+"""The K2 test-time pipeline: problem → plan → N candidates → selection → `Result`.
+
+    pipeline = Pipeline.from_recipe(load_recipe("k2-think"), backend)
+    result = await pipeline.run(Problem(id="q", prompt="What is 2 + 2?"))
+
+One plan per problem, shared by every candidate. A plan that fails is recorded in `Result.events` and
+the problem is solved without it. A selector that fails hands over to the recipe's fallback, and if
+that fails too the first usable candidate is taken (also recorded). Sampling errors (every candidate
+failed, hard timeout) are raised: there is no answer to give. The result carries the token bill per
+role, wall seconds per stage, and is announced through the `k2_on_result` hook.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from k2_core import (
+    Candidate,
+    GenerationRequest,
+    K2Error,
+    Message,
+    Plan,
+    Problem,
+    Result,
+    SamplingParams,
+    Selection,
+)
+from k2_core.plugins import get_plugin_manager
+from k2_core.protocols import Backend, Planner, Sampler, Selector
+from k2_core.recipes import Recipe
+from k2_core.registry import get_registry
+
+from .billing import Bill, MeteredBackend
+
+Progress = Callable[[str], None]
+
+PLAN_INTRO = "Here are some helpful insights or ideas for solving this problem:"
+
+
+def silent(message: str) -> None:
+    """Progress that goes nowhere (the default)."""
+
+
+@dataclass
+class Pipeline:
+    """The parts of one solve. `planner_backend` defaults to the solver's; the judge is the solver's."""
+
+    backend: Backend
+    planner: Planner
+    sampler: Sampler
+    selector: Selector
+    fallback: Selector | None = None
+    params: SamplingParams = field(default_factory=SamplingParams)
+    system_prompt: str = ""
+    planner_backend: Backend | None = None
+    progress: Progress = silent
+
+    @classmethod
+    def from_recipe(
+        cls,
+        recipe: Recipe,
+        backend: Backend,
+        *,
+        planner_backend: Backend | None = None,
+        progress: Progress = silent,
+    ) -> Pipeline:
+        """Build the parts a recipe names (`[sampling]` and `[pipeline]` sections) from the registry.
+
+        Optional `[pipeline]` keys: `planner_max_tokens` and `judge_max_tokens` (default: the solver's
+        `max_tokens`), `split` (draw candidates as separate requests, see `samplers`).
+        """
+        sampling, settings = recipe.section("sampling"), recipe.section("pipeline")
+        params = SamplingParams().replace(**sampling)
+        registry = get_registry()
+        fallback = settings.get("selector_fallback")
+        judge_tokens = settings.get("judge_max_tokens", params.max_tokens)
+        return cls(
+            backend=backend,
+            planner=registry.create(
+                "planner",
+                settings.get("planner", "none"),
+                max_tokens=settings.get("planner_max_tokens", params.max_tokens),
+            ),
+            sampler=registry.create(
+                "sampler",
+                settings.get("sampler", "best-of-n"),
+                n=settings.get("n", 1),
+                soft_timeout=settings.get("soft_timeout"),
+                hard_timeout=settings.get("hard_timeout"),
+                split=settings.get("split", False),
+            ),
+            selector=registry.create(
+                "selector", settings.get("selector", "first"), max_tokens=judge_tokens
+            ),
+            fallback=registry.create("selector", fallback, max_tokens=judge_tokens)
+            if fallback
+            else None,
+            params=params,
+            system_prompt=settings.get("system_prompt", ""),
+            planner_backend=planner_backend,
+            progress=progress,
+        )
+
+    def messages(self, problem: Problem, plan: Plan | None) -> list[Message]:
+        """The solver prompt: the system prompt, then the problem with the plan after it."""
+        prompt = (
+            problem.prompt if plan is None else f"{problem.prompt}\n\n{PLAN_INTRO}\n{plan.text}"
+        )
+        system = [Message("system", self.system_prompt)] if self.system_prompt else []
+        return [*system, Message("user", prompt)]
+
+    async def run(self, problem: Problem) -> Result:
+        bill, events, timings = Bill(), [], {}
+
+        def note(message: str) -> None:
+            events.append(message)
+            self.progress(message)
+
+        solver = MeteredBackend(self.backend, bill)
+        started = time.perf_counter()
+
+        plan = await self._plan(
+            problem, MeteredBackend(self.planner_backend or self.backend, bill), note
+        )
+        timings["plan"] = time.perf_counter() - started
+
+        stage = time.perf_counter()
+        request = GenerationRequest(self.messages(problem, plan), self.params, role="solver")
+        candidates = await self.sampler.sample(request, solver, on_candidate=self._report)
+        timings["sample"] = time.perf_counter() - stage
+
+        stage = time.perf_counter()
+        usable = [c for c in candidates if c.error is None]
+        selection = await self._select(problem, usable, solver, note)
+        timings["select"] = time.perf_counter() - stage
+        timings["total"] = time.perf_counter() - started
+
+        chosen = next(c for c in candidates if c.index == selection.index)
+        result = Result(
+            problem=problem,
+            answer=chosen.answer,
+            text=chosen.completion.text,
+            plan=plan,
+            candidates=candidates,
+            selection=selection,
+            usage=bill.usage,
+            timings=timings,
+            events=events,
+        )
+        get_plugin_manager().hook.k2_on_result(result=result)
+        return result
+
+    async def _plan(self, problem: Problem, backend: Backend, note: Progress) -> Plan | None:
+        if self.planner.name == "none":
+            return None
+        self.progress(f"planning with {self.planner.name!r}...")
+        try:
+            plan = await self.planner.plan(problem, backend)
+        except K2Error as exc:
+            note(f"no plan: planner {self.planner.name!r} failed ({exc})")
+            return None
+        if plan is None:
+            note(f"no plan: planner {self.planner.name!r} judged the problem easy")
+        else:
+            self.progress(f"plan ready; topics: {'; '.join(plan.topics) or '-'}")
+        return plan
+
+    def _report(self, candidate: Candidate) -> None:
+        if candidate.error:
+            self.progress(f"candidate {candidate.index + 1} failed: {candidate.error}")
+            return
+        completion = candidate.completion
+        self.progress(
+            f"candidate {candidate.index + 1} finished: answer {candidate.answer!r}, "
+            f"{completion.usage.completion_tokens} tokens in {completion.latency:.1f} s"
+        )
+
+    async def _select(
+        self, problem: Problem, usable: list[Candidate], judge: Backend, note: Progress
+    ) -> Selection:
+        if len(usable) == 1:
+            selection = Selection(usable[0].index, "first", "the only usable candidate")
+        else:
+            selection = None
+            for selector in (self.selector, self.fallback):
+                if selector is None:
+                    continue
+                try:
+                    selection = await selector.select(problem, usable, judge)
+                    break
+                except K2Error as exc:
+                    note(f"selector {selector.name!r} failed ({exc})")
+            if selection is None:
+                note("every selector failed; taking the first usable candidate")
+                selection = Selection(usable[0].index, "first", "every selector failed")
+        self.progress(
+            f"selected candidate {selection.index + 1} by {selection.selector}: {selection.reason}"
+        )
+        return selection

@@ -1,0 +1,115 @@
+"""Planners: what the solver should think about before it starts (K2 Think's "plan before you think").
+
+`k2` makes two calls. The first decides whether the problem is hard and lists up to five topics; the
+second turns those topics into a short plan that must not reveal the answer. The plan goes into the
+solver prompt as helpful insights. An easy problem gets no plan (`None`). A reply that cannot be read
+raises `PlanningError`; the pipeline then solves without a plan and records why.
+
+`none` never plans.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k2_core import GenerationRequest, K2Error, Message, Plan, Problem, SamplingParams, Usage
+from k2_core.protocols import Backend
+
+from .replies import extract_answer, find_json_object, json_schema_format, strip_thinking
+
+MAX_TOPICS = 5
+
+TOPICS_PROMPT = """Read the problem below. Decide whether it is hard (needs careful multi-step \
+reasoning) and list at most five topics, techniques or facts worth recalling before solving it. Do not \
+solve it. Reply with JSON only: {{"hard": true or false, "topics": ["...", "..."]}}
+
+Problem:
+{problem}"""
+
+PLAN_PROMPT = """Write a short plan for solving the problem below, drawing on these topics: {topics}. \
+Give helpful insights and the order of steps. Do not solve the problem and do not state or hint at the \
+final answer.
+
+Problem:
+{problem}"""
+
+TOPICS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "hard": {"type": "boolean"},
+        "topics": {"type": "array", "items": {"type": "string"}, "maxItems": MAX_TOPICS},
+    },
+    "required": ["hard", "topics"],
+    "additionalProperties": False,
+}
+
+
+class PlanningError(K2Error):
+    """The planner's reply could not be used; the problem is solved without a plan."""
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "yes", "hard", "1"}
+    return bool(value)
+
+
+def _as_topics(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return []
+    return [str(t).strip() for t in value if str(t).strip()][:MAX_TOPICS]
+
+
+class K2Planner:
+    """Topics first, then a plan from them; both calls to the planner backend (role `planner`)."""
+
+    name = "k2"
+
+    def __init__(self, max_tokens: int = 1024, temperature: float = 0.6, **_options: Any) -> None:
+        self.params = SamplingParams(max_tokens=max_tokens, temperature=temperature)
+
+    async def _ask(self, backend: Backend, prompt: str, **request: Any) -> tuple[str, Usage]:
+        completion = (
+            await backend.generate(
+                GenerationRequest([Message("user", prompt)], self.params, role="planner", **request)
+            )
+        )[0]
+        return strip_thinking(completion.text), completion.usage
+
+    async def plan(self, problem: Problem, backend: Backend, **_options: Any) -> Plan | None:
+        reply, usage = await self._ask(
+            backend,
+            TOPICS_PROMPT.format(problem=problem.prompt),
+            response_format=json_schema_format("topics", TOPICS_SCHEMA),
+        )
+        decision = find_json_object(reply)
+        if decision is None:
+            raise PlanningError(f"planner reply has no JSON object: {reply[:80]!r}")
+        hard, topics = _as_bool(decision.get("hard", True)), _as_topics(decision.get("topics"))
+        if not hard:
+            return None
+        if not topics:
+            raise PlanningError(f"planner listed no topics: {reply[:80]!r}")
+
+        text, plan_usage = await self._ask(
+            backend, PLAN_PROMPT.format(problem=problem.prompt, topics="; ".join(topics))
+        )
+        if not text:
+            raise PlanningError("planner wrote an empty plan")
+        if extract_answer(text) is not None:
+            raise PlanningError("planner's plan states an answer, which the plan must not reveal")
+        return Plan(text=text, topics=topics, hard=True, usage=usage + plan_usage)
+
+
+class NoPlanner:
+    """Never plans: the solver sees the problem alone."""
+
+    name = "none"
+
+    def __init__(self, **_options: Any) -> None:
+        pass
+
+    async def plan(self, problem: Problem, backend: Backend, **_options: Any) -> Plan | None:
+        return None

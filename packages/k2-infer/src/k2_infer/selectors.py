@@ -1,0 +1,280 @@
+"""Selectors: how one candidate is chosen among the usable ones (`Selection.index` is `Candidate.index`).
+
+- `first`: the first candidate.
+- `verifier`: the problem's verifier scores every candidate, the best score wins. Only verifiers that
+  need no ground truth are used, or the problem's own tests when it carries them in `meta["tests"]`
+  (a code problem's public tests); the reference answer is never looked at.
+- `majority`: the largest group of equal answers wins; for math, answers are grouped by the math
+  verifier's equivalence when k2-verify is installed (`1/2` and `0.5` agree), else by their text.
+- `pairwise-judge`: K2 Think's linear scan (keep the best so far, challenge it with the next), but each
+  pair is judged in both orders at once to cancel the judge's position bias.
+- `tournament`: a knockout whose pairs are judged concurrently, so N candidates take log2 N rounds.
+
+A selector that cannot decide raises `SelectionError`; the pipeline then tries the recipe's fallback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+from typing import Any
+
+from k2_core import (
+    Candidate,
+    GenerationRequest,
+    K2Error,
+    Message,
+    Problem,
+    SamplingParams,
+    Selection,
+    UnknownNameError,
+)
+from k2_core.protocols import Backend
+from k2_core.registry import get_registry
+
+from .replies import find_json_object, json_schema_format, strip_thinking
+
+
+class SelectionError(K2Error):
+    """A selector could not choose (no verifier, no answers, no usable judge reply, ...)."""
+
+
+class FirstSelector:
+    """The first candidate: the cheapest choice, and the last resort."""
+
+    name = "first"
+
+    def __init__(self, **_options: Any) -> None:
+        pass
+
+    async def select(
+        self,
+        problem: Problem,
+        candidates: list[Candidate],
+        backend: Backend | None,
+        **_options: Any,
+    ) -> Selection:
+        return Selection(candidates[0].index, self.name, "first candidate")
+
+
+class VerifierSelector:
+    """The candidate the problem's verifier scores highest (ties go to the earliest)."""
+
+    name = "verifier"
+
+    def __init__(self, **_options: Any) -> None:
+        pass
+
+    async def select(
+        self,
+        problem: Problem,
+        candidates: list[Candidate],
+        backend: Backend | None,
+        **_options: Any,
+    ) -> Selection:
+        try:
+            entry = get_registry().verifier_for(problem.domain, problem.data_source)
+        except UnknownNameError as exc:
+            raise SelectionError(f"no verifier to rank candidates ({exc.message})") from None
+        verifier = entry.factory()
+        if verifier.needs_ground_truth:
+            if "tests" not in problem.meta:
+                raise SelectionError(
+                    f"verifier {entry.name!r} needs a reference answer, which selection never uses"
+                )
+            problem = dataclasses.replace(problem, ground_truth=problem.meta["tests"])
+        verdicts = await asyncio.gather(
+            *(asyncio.to_thread(verifier.verify, c.completion.text, problem) for c in candidates)
+        )
+        for candidate, verdict in zip(candidates, verdicts, strict=True):
+            candidate.verdicts[entry.name] = verdict
+        scores = [v.score for v in verdicts]
+        best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+        if scores[best] <= 0:
+            raise SelectionError(f"verifier {entry.name!r} scored every candidate 0")
+        return Selection(candidates[best].index, self.name, f"{entry.name} score", scores)
+
+
+def _normalise(answer: str) -> str:
+    return re.sub(r"\s+", "", answer).rstrip(".").lower()
+
+
+class MajoritySelector:
+    """The most common answer (ties go to the group seen first); `votes` = its group size."""
+
+    name = "majority"
+
+    def __init__(self, **_options: Any) -> None:
+        pass
+
+    def _same(self, problem: Problem):
+        """A function `(candidate, reference answer) -> bool` deciding that two answers agree."""
+        if problem.domain == "math":
+            try:
+                math = get_registry().create("verifier", "math")
+            except UnknownNameError:
+                math = None
+            if math is not None:
+
+                def equivalent(candidate: Candidate, answer: str) -> bool:
+                    reference = dataclasses.replace(problem, ground_truth=answer)
+                    return math.verify(candidate.completion.text, reference).correct
+
+                return equivalent
+        return lambda candidate, answer: _normalise(candidate.answer or "") == _normalise(answer)
+
+    async def select(
+        self,
+        problem: Problem,
+        candidates: list[Candidate],
+        backend: Backend | None,
+        **_options: Any,
+    ) -> Selection:
+        answered = [c for c in candidates if c.answer]
+        if not answered:
+            raise SelectionError("no candidate gave an answer to vote on")
+        same = self._same(problem)
+
+        def group() -> list[list[Candidate]]:
+            groups: list[list[Candidate]] = []
+            for candidate in answered:
+                home = next((g for g in groups if same(candidate, g[0].answer)), None)
+                if home is None:
+                    groups.append([candidate])
+                else:
+                    home.append(candidate)
+            return groups
+
+        groups = await asyncio.to_thread(group)
+        for members in groups:
+            for candidate in members:
+                candidate.votes = float(len(members))
+        winner = max(groups, key=len)
+        scores = [c.votes for c in candidates]
+        reason = f"{len(winner)} of {len(candidates)} agree on {winner[0].answer!r}"
+        return Selection(winner[0].index, self.name, reason, scores)
+
+
+JUDGE_PROMPT = """Two responses to the same problem follow. Decide which one is more likely to be \
+correct and better reasoned. Reply with JSON only: {{"better": "A" or "B", "reason": "..."}}
+
+Problem:
+{problem}
+
+Response A:
+{a}
+
+Response B:
+{b}"""
+
+JUDGE_SCHEMA = {
+    "type": "object",
+    "properties": {"better": {"type": "string", "enum": ["A", "B"]}, "reason": {"type": "string"}},
+    "required": ["better", "reason"],
+    "additionalProperties": False,
+}
+
+
+def read_preference(reply: str) -> str | None:
+    """`"A"` or `"B"` from a judge reply (JSON, else the last "response A/B" or a bare letter)."""
+    data = find_json_object(reply)
+    if data is not None:
+        value = str(data.get("better", data.get("winner", ""))).strip().upper()
+        return value if value in {"A", "B"} else None
+    text = strip_thinking(reply)
+    named = re.findall(r"\b(?:response|answer)\s+([AB])\b", text, re.IGNORECASE)
+    if named:
+        return named[-1].upper()
+    bare = text.strip().strip(".*\"' ").upper()
+    return bare if bare in {"A", "B"} else None
+
+
+class _JudgeSelector:
+    """What the judging selectors share: one comparison = both orders, asked concurrently."""
+
+    name = ""
+
+    def __init__(self, max_tokens: int = 512, temperature: float = 0.0, **_options: Any) -> None:
+        self.params = SamplingParams(max_tokens=max_tokens, temperature=temperature)
+
+    async def _prefer(self, backend: Backend, problem: Problem, a: str, b: str) -> str | None:
+        prompt = JUDGE_PROMPT.format(problem=problem.prompt, a=a, b=b)
+        request = GenerationRequest(
+            [Message("user", prompt)],
+            self.params,
+            response_format=json_schema_format("preference", JUDGE_SCHEMA),
+            role="judge",
+        )
+        return read_preference((await backend.generate(request))[0].text)
+
+    async def compare(
+        self, backend: Backend, problem: Problem, first: Candidate, second: Candidate
+    ) -> tuple[Candidate, int]:
+        """The winner of `first` against `second` (ties keep `first`), and how many replies parsed."""
+        a, b = (strip_thinking(c.completion.text) for c in (first, second))
+        forward, backward = await asyncio.gather(
+            self._prefer(backend, problem, a, b), self._prefer(backend, problem, b, a)
+        )
+        votes_first = (forward == "A") + (backward == "B")
+        votes_second = (forward == "B") + (backward == "A")
+        first.votes += votes_first
+        second.votes += votes_second
+        parsed = (forward is not None) + (backward is not None)
+        return (second if votes_second > votes_first else first), parsed
+
+    def _require(self, backend: Backend | None) -> Backend:
+        if backend is None:
+            raise SelectionError(f"selector {self.name!r} needs a judge backend")
+        return backend
+
+    def _selection(self, winner: Candidate, candidates: list[Candidate], parsed: int, asked: int):
+        if asked and not parsed:
+            raise SelectionError(f"none of the {asked} judge replies named a better response")
+        reason = f"judge ({parsed} of {asked} replies usable)"
+        return Selection(winner.index, self.name, reason, [c.votes for c in candidates])
+
+
+class PairwiseJudgeSelector(_JudgeSelector):
+    """Linear scan: the best so far meets each next candidate (N - 1 comparisons, in sequence)."""
+
+    name = "pairwise-judge"
+
+    async def select(
+        self,
+        problem: Problem,
+        candidates: list[Candidate],
+        backend: Backend | None,
+        **_options: Any,
+    ) -> Selection:
+        backend = self._require(backend)
+        best, parsed = candidates[0], 0
+        for challenger in candidates[1:]:
+            best, usable = await self.compare(backend, problem, best, challenger)
+            parsed += usable
+        return self._selection(best, candidates, parsed, 2 * (len(candidates) - 1))
+
+
+class TournamentSelector(_JudgeSelector):
+    """Knockout: each round's pairs are judged concurrently; an odd one out goes through unjudged."""
+
+    name = "tournament"
+
+    async def select(
+        self,
+        problem: Problem,
+        candidates: list[Candidate],
+        backend: Backend | None,
+        **_options: Any,
+    ) -> Selection:
+        backend = self._require(backend)
+        alive, parsed, asked = list(candidates), 0, 0
+        while len(alive) > 1:
+            pairs = list(zip(alive[0::2], alive[1::2], strict=False))
+            results = await asyncio.gather(
+                *(self.compare(backend, problem, a, b) for a, b in pairs)
+            )
+            asked += 2 * len(pairs)
+            parsed += sum(usable for _, usable in results)
+            alive = [winner for winner, _ in results] + alive[2 * len(pairs) :]
+        return self._selection(alive[0], candidates, parsed, asked)

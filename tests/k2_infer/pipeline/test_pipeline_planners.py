@@ -1,0 +1,57 @@
+"""The `k2` planner: topics, then a plan; anything unusable raises PlanningError."""
+
+import asyncio
+import json
+
+import pytest
+from k2_core import Problem
+from k2_core.testing import FakeBackend
+
+from k2_infer.planners import MAX_TOPICS, K2Planner, PlanningError
+
+PROBLEM = Problem(id="p", prompt="Find the number of positive divisors of 360.")
+
+
+def plan(replies):
+    backend = FakeBackend({"planner": replies})
+    return asyncio.run(K2Planner().plan(PROBLEM, backend)), backend
+
+
+def test_topics_then_plan():
+    topics = json.dumps({"hard": True, "topics": ["prime factorisation", "divisor counting"]})
+    result, backend = plan([topics, "<think>hm</think>Factor 360, then use the exponents."])
+    assert result.text == "Factor 360, then use the exponents."
+    assert result.topics == ["prime factorisation", "divisor counting"]
+    assert result.usage.completion_tokens > 0
+    first, second = backend.calls
+    assert first.role == second.role == "planner"
+    assert first.response_format["json_schema"]["schema"]["required"] == ["hard", "topics"]
+    assert "prime factorisation; divisor counting" in second.messages[0].content
+    assert PROBLEM.prompt in second.messages[0].content
+
+
+def test_at_most_five_topics_and_lenient_json():
+    reply = 'Here you go: {"hard": "yes", "topics": "a, b, c, d, e, f, g"} hope it helps'
+    result, _ = plan([reply, "Think about it."])
+    assert result.topics == ["a", "b", "c", "d", "e"][:MAX_TOPICS]
+
+
+def test_easy_problem_gets_no_plan_and_one_call():
+    result, backend = plan('{"hard": false, "topics": []}')
+    assert result is None
+    assert backend.call_count == 1
+
+
+@pytest.mark.parametrize(
+    "replies, reason",
+    [
+        ("I think this is hard", "no JSON"),
+        ('{"hard": true, "topics": []}', "no topics"),
+        (['{"hard": true, "topics": ["x"]}', "   "], "empty"),
+        (['{"hard": true, "topics": ["x"]}', "The answer is <answer>24</answer>"], "reveal"),
+        (['{"hard": true, "topics": ["x"]}', "So we get \\boxed{24}."], "reveal"),
+    ],
+)
+def test_unusable_replies_raise(replies, reason):
+    with pytest.raises(PlanningError, match=reason):
+        plan(replies)
