@@ -4,9 +4,9 @@ import asyncio
 import json
 
 import pytest
+
 from k2_core import Problem
 from k2_core.testing import FakeBackend
-
 from k2_infer.planners import MAX_TOPICS, K2Planner, PlanningError
 
 PROBLEM = Problem(id="p", prompt="Find the number of positive divisors of 360.")

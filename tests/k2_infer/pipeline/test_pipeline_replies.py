@@ -5,9 +5,9 @@ from k2_infer.selectors import read_preference
 
 
 def test_answer_from_answer_tag_unwraps_boxed():
-    assert extract_answer("<think>2+2</think> <answer>The sum is \\boxed{\\frac{1}{2}}</answer>") == (
-        "\\frac{1}{2}"
-    )
+    assert extract_answer(
+        "<think>2+2</think> <answer>The sum is \\boxed{\\frac{1}{2}}</answer>"
+    ) == ("\\frac{1}{2}")
 
 
 def test_answer_tag_cut_by_the_stop_string_still_counts():
@@ -33,7 +33,7 @@ def test_json_object_found_in_prose_and_fences():
         "hard": True,
         "topics": ["a"],
     }
-    assert find_json_object("<think>{not json}</think> {bad {\"x\": 1}") == {"x": 1}
+    assert find_json_object('<think>{not json}</think> {bad {"x": 1}') == {"x": 1}
 
 
 def test_json_object_absent_or_hostile_is_none():

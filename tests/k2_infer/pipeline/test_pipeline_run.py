@@ -4,11 +4,11 @@ import json
 
 import pytest
 from click.testing import CliRunner
+
+import k2_infer
 from k2_core import Problem, hookimpl
 from k2_core.recipes import load_recipe
 from k2_core.testing import FakeBackend
-
-import k2_infer
 from k2_infer.cli import cli
 from k2_infer.pipeline import PLAN_INTRO, Pipeline
 
@@ -68,7 +68,9 @@ def test_malformed_planner_reply_solves_without_a_plan_and_says_so():
 
 
 def test_malformed_judge_falls_back_to_majority():
-    fake = backend(judge="beats me", solver=["<answer>7</answer>", "<answer>3</answer>", "<answer>3</answer>"])
+    fake = backend(
+        judge="beats me", solver=["<answer>7</answer>", "<answer>3</answer>", "<answer>3</answer>"]
+    )
     result = run(fake, n=3)
     assert result.selection.selector == "majority" and result.answer == "3"
     assert any("pairwise-judge" in e and "none of the 4 judge replies" in e for e in result.events)
@@ -112,7 +114,8 @@ def test_tournament_from_the_recipe_with_a_progress_log():
     lines = []
     fake = backend(solver=[f"<answer>{i}</answer>" for i in (1, 2, 3, 4, 5, 6, 7, 8)])
     fake.replies["judge"] = lambda request, index: (
-        '{"better": "A"}' if "<answer>4" in request.messages[0].content.split("Response B:")[0]
+        '{"better": "A"}'
+        if "<answer>4" in request.messages[0].content.split("Response B:")[0]
         else '{"better": "B"}'
     )
     result = run(fake, n=8, selector="tournament", progress=lines.append)
@@ -164,8 +167,17 @@ def test_cli_prints_the_answer_and_progress_on_stderr(scripted):
 
 
 def test_cli_reads_stdin_and_prints_json(scripted):
-    result = invoke("-", "--backend", "fake", "--n", "2", "--planner", "none", "--json",
-                    input="What is 2 + 2?\n")
+    result = invoke(
+        "-",
+        "--backend",
+        "fake",
+        "--n",
+        "2",
+        "--planner",
+        "none",
+        "--json",
+        input="What is 2 + 2?\n",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["problem"]["prompt"] == "What is 2 + 2?" and data["answer"] == "4"

@@ -3,9 +3,9 @@
 import asyncio
 
 import pytest
+
 from k2_core import BackendError, Completion, GenerationRequest, Message, SamplingParams
 from k2_core.testing import FakeBackend
-
 from k2_infer.samplers import BestOfNSampler, SamplingError, SingleSampler
 
 REQUEST = GenerationRequest([Message("user", "2 + 2?")], SamplingParams(max_tokens=50))
@@ -95,7 +95,9 @@ def test_some_failures_are_kept_as_error_candidates():
 
 
 def test_every_candidate_failing_names_the_first_error():
-    with pytest.raises(SamplingError, match=r"every one of the 3 candidates failed.*request 0 failed"):
+    with pytest.raises(
+        SamplingError, match=r"every one of the 3 candidates failed.*request 0 failed"
+    ):
         sample(BestOfNSampler(n=3, split=True), TimedBackend([0, 0, 0], fail={0, 1, 2}))
 
 

@@ -4,10 +4,10 @@ import asyncio
 import re
 
 import pytest
+
 from k2_core import Candidate, Completion, Problem, Verdict, hookimpl
 from k2_core.testing import FakeBackend
 from k2_core.testing.contracts import SelectorContract
-
 from k2_infer.selectors import (
     MajoritySelector,
     PairwiseJudgeSelector,
