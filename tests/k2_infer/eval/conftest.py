@@ -9,10 +9,10 @@ HERE = Path(__file__).parent
 
 # Runs `k2-infer` with the toy plugin registered, in a fresh process (for kill -9 tests).
 LAUNCHER = (
-    "import sys; sys.path.insert(0, {here!r}); import eval_toy_plugin; "
+    f"import sys; sys.path.insert(0, {str(HERE)!r}); import eval_toy_plugin; "
     "from k2_core.plugins import register_plugin; register_plugin(eval_toy_plugin, name='toy'); "
     "from k2_infer.cli import main; sys.argv = ['k2-infer', *sys.argv[1:]]; main()"
-).format(here=str(HERE))
+)
 
 
 def load_toy_plugin():
@@ -34,7 +34,9 @@ def toy_data(tmp_path):
 
     def write(answers: dict[str, str]) -> Path:
         path = tmp_path / "toy.jsonl"
-        rows = [{"id": pid, "problem": f"question {pid}", "answer": a} for pid, a in answers.items()]
+        rows = [
+            {"id": pid, "problem": f"question {pid}", "answer": a} for pid, a in answers.items()
+        ]
         path.write_text("".join(json.dumps(row) + "\n" for row in rows))
         return path
 

@@ -113,17 +113,20 @@ def read_local(path: Path) -> list[tuple[int, Row]]:
 
 def _read_json_rows(path: Path) -> list[Row]:
     text = path.read_text(encoding="utf-8")
-    stripped = text.lstrip()
-    try:
-        if stripped.startswith("["):
-            rows = json.loads(text)
-        else:
-            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path} is not JSON or JSON Lines (line {exc.lineno}: {exc.msg})",
-            "pass a .jsonl file, a JSON array, or a MathArena folder",
-        ) from None
+    lines = [text] if text.lstrip().startswith("[") else text.splitlines()
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            parsed = json.loads(line)
+        except json.JSONDecodeError as exc:
+            where = exc.lineno if len(lines) == 1 else number
+            raise InputError(
+                f"{path} is not JSON or JSON Lines (line {where}: {exc.msg})",
+                "pass a .jsonl file, a JSON array, or a MathArena folder",
+            ) from None
+        rows.extend(parsed if isinstance(parsed, list) else [parsed])
     if not all(isinstance(row, dict) for row in rows):
         raise InputError(f"{path} does not hold one JSON object per row", "check the file")
     return rows

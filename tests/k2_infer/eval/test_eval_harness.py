@@ -1,0 +1,143 @@
+"""The harness: resume, retries, errored samples, settings checks, torn lines, concurrency."""
+
+import asyncio
+import json
+
+import pytest
+
+from k2_core import BackendError, InputError, K2Error, SamplingParams
+from k2_core.testing import FakeBackend
+from k2_infer.eval.harness import EvalSettings, Evaluation
+from k2_infer.eval.samples import SampleLog
+
+TRUTH = {"a": "1", "b": "2"}
+
+
+def settings(tmp_path, toy_data, **changes):
+    values = dict(
+        benchmarks=["toy"],
+        output=tmp_path / "run",
+        n=2,
+        backend="fake",
+        data={"toy": str(toy_data(TRUTH))},
+        sampling=SamplingParams(max_tokens=50, stop=["</answer>"]),
+        retry_delay=0.0,
+    )
+    return EvalSettings(**{**values, **changes})
+
+
+def run(settings, backend):
+    return asyncio.run(Evaluation(settings, backend).run())
+
+
+def lines(tmp_path):
+    return [json.loads(x) for x in (tmp_path / "run/samples.jsonl").read_text().splitlines()]
+
+
+def test_rerun_skips_finished_samples_and_adds_new_runs(tmp_path, toy, toy_data):
+    backend = FakeBackend("<answer>1</answer>")
+    run(settings(tmp_path, toy_data), backend)
+    assert backend.call_count == 4
+    run(settings(tmp_path, toy_data), backend)
+    assert backend.call_count == 4  # nothing left to do
+    summary = run(settings(tmp_path, toy_data, n=3), backend)
+    assert backend.call_count == 6  # only run 2 of each problem
+    assert len(lines(tmp_path)) == 6
+    assert summary["benchmarks"]["toy"]["avg@n"] == pytest.approx(50.0)  # a right, b wrong
+
+
+def test_backend_errors_are_retried(tmp_path, toy, toy_data):
+    backend = FakeBackend("<answer>1</answer>", fail_times=2)
+    summary = run(settings(tmp_path, toy_data, concurrency=1), backend)
+    assert summary["benchmarks"]["toy"]["status"] == "complete"
+    assert lines(tmp_path)[0]["attempts"] == 3
+
+
+class BrokenFor:
+    """A backend that always fails for one problem's prompt."""
+
+    name = "broken"
+
+    def __init__(self, prompt):
+        self.prompt, self.inner = prompt, FakeBackend("<answer>2</answer>")
+
+    async def generate(self, request):
+        if request.messages[-1].content == self.prompt:
+            raise BackendError("server down", "start it")
+        return await self.inner.generate(request)
+
+    async def aclose(self):
+        pass
+
+
+def test_failing_samples_are_recorded_not_counted_wrong_then_retried(tmp_path, toy, toy_data):
+    summary = run(settings(tmp_path, toy_data, retries=1), BrokenFor("question a"))
+    scores = summary["benchmarks"]["toy"]
+    assert scores["status"] == "incomplete" and "avg@n" not in scores
+    assert scores["errored"] == 2 and scores["missing"] == 2
+    errored = [s for s in lines(tmp_path) if s["status"] == "error"]
+    assert {s["problem_id"] for s in errored} == {"a"}
+    assert errored[0]["error"] == "BackendError: server down; start it"
+    assert errored[0]["attempts"] == 2
+
+    partial = run(settings(tmp_path, toy_data, allow_partial=True), BrokenFor("question a"))
+    assert partial["benchmarks"]["toy"]["status"] == "partial"
+    assert partial["benchmarks"]["toy"]["avg@n"] == 100.0  # only b, which is right
+
+    working = FakeBackend("<answer>1</answer>")
+    fixed = run(settings(tmp_path, toy_data), working)
+    assert working.call_count == 2  # only a's two runs are tried again
+    scores = fixed["benchmarks"]["toy"]
+    assert scores["status"] == "complete" and scores["errored"] == 0
+    assert scores["avg@n"] == 100.0  # a now right; b right since the first run
+
+
+def test_resuming_with_other_settings_is_refused(tmp_path, toy, toy_data):
+    run(settings(tmp_path, toy_data), FakeBackend("<answer>1</answer>"))
+    changed = settings(tmp_path, toy_data, sampling=SamplingParams(max_tokens=99))
+    with pytest.raises(InputError, match="different settings \\(sampling\\)"):
+        run(changed, FakeBackend("<answer>1</answer>"))
+
+
+def test_a_torn_last_line_is_dropped_and_the_file_stays_valid(tmp_path):
+    path = tmp_path / "samples.jsonl"
+    good = {"benchmark": "toy", "problem_id": "a", "run": 0, "status": "ok"}
+    path.write_text(json.dumps(good) + "\n" + '{"benchmark": "toy", "problem_id": "b", "ru')
+    log = SampleLog(path)
+    assert log.done(("toy", "a", 0)) and not log.done(("toy", "b", 0))
+    log.append({**good, "problem_id": "b"})
+    log.close()
+    assert [json.loads(x)["problem_id"] for x in path.read_text().splitlines()] == ["a", "b"]
+
+
+def test_prompts_carry_the_system_prompt_and_runs_get_their_own_seed(tmp_path, toy, toy_data):
+    backend = FakeBackend("<answer>1</answer>")
+    run(settings(tmp_path, toy_data, system_prompt="Think first."), backend)
+    assert {call.params.seed for call in backend.calls} == {0, 1}
+    assert all(call.messages[0].content == "Think first." for call in backend.calls)
+    assert all(call.params.stop == ["</answer>"] and call.params.n == 1 for call in backend.calls)
+
+
+def test_concurrency_is_bounded(tmp_path, toy, toy_data):
+    class Counting(FakeBackend):
+        in_flight = peak = 0
+
+        async def generate(self, request):
+            Counting.in_flight += 1
+            Counting.peak = max(Counting.peak, Counting.in_flight)
+            try:
+                return await super().generate(request)
+            finally:
+                Counting.in_flight -= 1
+
+    run(
+        settings(tmp_path, toy_data, n=8, concurrency=3),
+        Counting("<answer>1</answer>", latency=0.01),
+    )
+    assert Counting.peak == 3
+
+
+def test_unknown_benchmark_names_what_is_installed(tmp_path, toy, toy_data):
+    with pytest.raises(K2Error) as error:
+        Evaluation(settings(tmp_path, toy_data, benchmarks=["aime42"], data={}))
+    assert "no benchmark 'aime42'" in str(error.value) and "aime24" in str(error.value)
