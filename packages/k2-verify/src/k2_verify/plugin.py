@@ -9,10 +9,18 @@ from k2_core import hookimpl
 def k2_register_verifiers(register):
     from .judge import JudgeVerifier
     from .logic import LogicVerifier
+    from .math import MathVerifier
     from .multiple_choice import MultipleChoiceVerifier
     from .simulation import SimulationVerifier
     from .tabular import TabularVerifier
 
+    register(
+        "math",
+        MathVerifier,
+        domains=["math"],
+        data_sources=["math__", "math"],
+        description="final-answer equivalence: numbers, LaTeX, intervals, sets, matrices, ...",
+    )
     register(
         "logic",
         LogicVerifier,

@@ -1,0 +1,264 @@
+"""Decide whether two answers are the same mathematical object.
+
+`equivalent(answer, truth)` normalises and parses both sides, then compares by kind:
+
+- numbers exactly (`1/2004!` and `1/2006!` differ however close they are); a ground truth written as a
+  rounded decimal (`0.333`) accepts an exact answer that rounds to it (`1/3`), never another decimal;
+- expressions with variables by evaluating both at fixed points (`2(x+1)` = `2x+2`);
+- equations by their sides (`x = 3` answers `3`), inequalities as intervals (`x > 3` = `(3, \\infty)`);
+- sets (`\\{\\}` or a bare list) unordered, tuples and intervals ordered with their brackets, matrices
+  entry by entry;
+- multiple-choice letters and plain words case- and space-insensitively;
+- a percent sign may be dropped (`50\\%` = `50` = `0.5`), as may degrees and trailing units.
+
+It returns a `Match(equal, reason)` with reason `equivalent`, `different`, `hedged` or `unparseable`.
+Call it through `MathVerifier`, which bounds its time: this function alone is not time-bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy
+
+from .normalize import Answer, normalize
+from .parse import Matrix, Relation, Seq, Union, Unparseable, is_words, parse
+
+# Fixed points at which expressions in variables are compared (fixed, so verdicts are deterministic).
+_PROBES = ("0.5773", "1.3117", "-0.8421", "2.2361", "0.1234")
+_CHOICE = re.compile(r"^\(?([A-J])\)?$")
+_ANSWER_CHOICE = re.compile(r"^\(?([A-Ja-j])(?:\)|\.|:|$)")
+_DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
+_HEDGE = re.compile(r"\s(?:or|and/or)\s|\\text\{\s*or\s*\}|\\vee", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Match:
+    """Whether two answers are equivalent, and the one-word reason."""
+
+    equal: bool
+    reason: str
+
+
+def _plain(text: str) -> str:
+    """Case-, space- and brace-insensitive form for comparing text."""
+    return re.sub(r"[\s{}]+", "", text).lower()
+
+
+def _letter(text: str, pattern: re.Pattern) -> str | None:
+    match = pattern.match(text.strip())
+    return match.group(1).upper() if match else None
+
+
+def equivalent(answer: str, truth: str) -> Match:
+    """Whether the extracted `answer` is equivalent to the ground truth `truth`."""
+    a, t = normalize(answer), normalize(truth)
+    if not a.text:
+        return Match(False, "no_answer")
+    if _plain(a.text) == _plain(t.text):
+        return Match(True, "equivalent")
+    choice = _letter(t.text, _CHOICE)
+    if choice:
+        return Match(_letter(a.text, _ANSWER_CHOICE) == choice, _said(a.text, choice))
+    if _HEDGE.search(f" {a.text} ") and not _HEDGE.search(f" {t.text} "):
+        if "," in t.text:  # "1 or 2" answering the list "1, 2" is a list, not a hedge
+            a = Answer(_HEDGE.sub(", ", a.text), a.percent, a.degrees)
+        else:
+            return Match(False, "hedged")
+    if is_words(t.text) or is_words(a.text):
+        return Match(False, "different")
+    try:
+        truth_value = parse(t.text)
+        answer_value = parse(a.text)
+    except Unparseable:
+        return Match(False, "unparseable")
+    equal = _equal(answer_value, truth_value, _decimal_places(t.text))
+    if not equal and a.percent != t.percent:
+        scale = sympy.Rational(1, 100)
+        if t.percent and isinstance(truth_value, sympy.Basic):
+            equal = _equal(answer_value, truth_value * scale, None)
+        elif a.percent and isinstance(answer_value, sympy.Basic):
+            equal = _equal(answer_value * scale, truth_value, None)
+    return Match(equal, "equivalent" if equal else "different")
+
+
+def _said(text: str, choice: str) -> str:
+    return "equivalent" if _letter(text, _ANSWER_CHOICE) == choice else "different"
+
+
+def _decimal_places(text: str) -> int | None:
+    """How many decimals a ground truth like `0.333` gives (3 significant digits at least), else None."""
+    match = _DECIMAL.match(text)
+    if not match:
+        return None
+    significant = len((match.group(1) + match.group(2)).lstrip("0"))
+    return len(match.group(2)) if significant >= 3 else None
+
+
+def _equal(a, b, places: int | None) -> bool:
+    """Structural equality of parsed values (see the module docstring)."""
+    if isinstance(a, sympy.Basic) and isinstance(b, sympy.Basic):
+        return _same_number_or_expression(a, b, places)
+    if isinstance(a, Relation) or isinstance(b, Relation):
+        return _relations(a, b)
+    if isinstance(a, Seq) and isinstance(b, Seq):
+        return _sequences(a, b)
+    if isinstance(a, Seq) and len(a.items) == 1 and a.open == "{":
+        return _equal(a.items[0], b, places)
+    if isinstance(b, Seq) and len(b.items) == 1 and b.open == "{":
+        return _equal(a, b.items[0], places)
+    if isinstance(a, Union) and isinstance(b, Union):
+        return _unordered(list(a.parts), list(b.parts))
+    if isinstance(a, Matrix) and isinstance(b, Matrix):
+        return len(a.rows) == len(b.rows) and all(
+            len(ra) == len(rb)
+            and all(_equal(x, y, None) for x, y in zip(ra, rb, strict=True))
+            for ra, rb in zip(a.rows, b.rows, strict=True)
+        )
+    return False
+
+
+def _same_number_or_expression(
+    a: sympy.Basic, b: sympy.Basic, places: int | None
+) -> bool:
+    if a == b:
+        return True
+    if a.has(sympy.oo, -sympy.oo, sympy.zoo) or b.has(sympy.oo, -sympy.oo, sympy.zoo):
+        return False
+    symbols = sorted(a.free_symbols | b.free_symbols, key=str)
+    if not symbols:
+        if a.is_Rational and b.is_Rational and places is None:
+            return False
+        return _close(a, b) or (places is not None and _rounds_to(a, b, places))
+    for probe in _PROBES:
+        values = {s: sympy.Float(probe) * (k + 1) for k, s in enumerate(symbols)}
+        if not _close(a.subs(values), b.subs(values)):
+            return False
+    return True
+
+
+def _finite_decimal(value: sympy.Rational) -> bool:
+    q = int(value.q)
+    for prime in (2, 5):
+        while q % prime == 0:
+            q //= prime
+    return q == 1
+
+
+def _rounds_to(value: sympy.Basic, decimal: sympy.Basic, places: int) -> bool:
+    """`value` rounds to the ground-truth `decimal` at its places; a finite decimal must be exact."""
+    if value.is_Rational and _finite_decimal(value):
+        return False
+    try:
+        scaled = (value * 10**places).evalf(places + 30)
+        rounded = sympy.floor(scaled + sympy.Rational(1, 2))
+    except (TypeError, ValueError):
+        return False
+    return bool(rounded == decimal * 10**places)
+
+
+def _close(a: sympy.Basic, b: sympy.Basic) -> bool:
+    """Numerically equal to 40 significant digits (exact numbers that differ never pass)."""
+    try:
+        difference = a - b
+        if difference.is_Rational:
+            return difference == 0
+        delta = abs(sympy.N(difference, 60))
+        scale = max(1, abs(sympy.N(a, 30)), abs(sympy.N(b, 30)))
+        return bool(delta <= sympy.Float("1e-40") * scale)
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+        return False
+
+
+def _relations(a, b) -> bool:
+    """Equations and inequalities, against each other or against a bare value/interval."""
+    intervals_a, intervals_b = _as_intervals(a), _as_intervals(b)
+    if intervals_a is not None and intervals_b is not None:
+        return _unordered(intervals_a, intervals_b)
+    if isinstance(a, Relation) and isinstance(b, Relation):
+        if a.ops != ("=",) or b.ops != ("=",):
+            return False
+        (la, ra), (lb, rb) = a.parts, b.parts
+        if not all(isinstance(v, sympy.Basic) for v in (la, ra, lb, rb)):
+            return _equal(la, lb, None) and _equal(ra, rb, None)
+        return (
+            (_equal(la, lb, None) and _equal(ra, rb, None))
+            or (_equal(la, rb, None) and _equal(ra, lb, None))
+            or _equal(la - ra, lb - rb, None)
+            or _equal(la - ra, rb - lb, None)
+        )
+    relation, value = (a, b) if isinstance(a, Relation) else (b, a)
+    if relation.ops in {("=",), ("in",)} and isinstance(
+        relation.parts[0], sympy.Symbol
+    ):
+        return _equal(relation.parts[1], value, None)
+    return False
+
+
+def _as_intervals(value) -> list | None:
+    """An interval, union of intervals, or one-variable inequality as a list of interval Seqs."""
+    if isinstance(value, Union):
+        parts = [_as_intervals(part) for part in value.parts]
+        return None if any(p is None for p in parts) else [i for p in parts for i in p]
+    if (
+        isinstance(value, Seq)
+        and value.open in "(["
+        and value.close in ")]"
+        and value.open
+    ):
+        return [value] if len(value.items) == 2 else None
+    if isinstance(value, Relation):
+        return _inequality(value)
+    return None
+
+
+def _inequality(relation: Relation) -> list | None:
+    ops = relation.ops
+    parts = relation.parts
+    if ops == ("in",):
+        return _as_intervals(parts[1])
+    if not all(op in {"<", "<=", ">", ">="} for op in ops) or not all(
+        isinstance(p, sympy.Basic) for p in parts
+    ):
+        return None
+    if any(op in {">", ">="} for op in ops):  # read right to left: `3 > x` is `x < 3`
+        parts = parts[::-1]
+        ops = tuple({">": "<", ">=": "<="}.get(op, "?") for op in ops[::-1])
+        if "?" in ops:
+            return None
+    variables = [i for i, p in enumerate(parts) if isinstance(p, sympy.Symbol)]
+    if len(parts) == 2 and variables == [0]:
+        return [Seq("(", ")" if ops[0] == "<" else "]", (-sympy.oo, parts[1]))]
+    if len(parts) == 2 and variables == [1]:
+        return [Seq("(" if ops[0] == "<" else "[", ")", (parts[0], sympy.oo))]
+    if len(parts) == 3 and variables == [1]:
+        left = "(" if ops[0] == "<" else "["
+        right = ")" if ops[1] == "<" else "]"
+        return [Seq(left, right, (parts[0], parts[2]))]
+    return None
+
+
+def _sequences(a: Seq, b: Seq) -> bool:
+    opens = {a.open, b.open}
+    if opens <= {"{", ""}:  # sets and bare lists: order does not matter
+        return _unordered(list(a.items), list(b.items))
+    if opens != {"", "("} and (a.open, a.close) != (b.open, b.close):
+        return False  # `(1, 2)` is not `[1, 2]`; a bare list may answer a tuple
+    return len(a.items) == len(b.items) and all(
+        _equal(x, y, None) for x, y in zip(a.items, b.items, strict=True)
+    )
+
+
+def _unordered(a: list, b: list) -> bool:
+    if len(a) != len(b):
+        return False
+    remaining = list(b)
+    for item in a:
+        for index, other in enumerate(remaining):
+            if _equal(item, other, None):
+                del remaining[index]
+                break
+        else:
+            return False
+    return True

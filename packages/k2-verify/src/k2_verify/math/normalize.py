@@ -1,0 +1,126 @@
+"""Normalise an answer string: strip LaTeX noise that never changes the value.
+
+`normalize(text)` returns an `Answer`: the cleaned text, plus whether a percent sign or a degree sign was
+removed (`50\\%` and `50` are both accepted for a ground truth of `50\\%`; `0.5` too). Everything here is
+plain string work, linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Commands that only change spacing or size; removed outright.
+_NOISE = re.compile(
+    r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|"
+    r"scriptstyle|limits|nolimits|quad|qquad|enspace|thinspace|negthinspace|hfill|mathstrut)"
+    r"(?![a-zA-Z])|\\[,:;! ]|~"
+)
+# Font and text wrappers whose content is the value: `\mathbf{v}` -> `v`, `\text{yes}` -> `yes`.
+_WRAPPER = re.compile(
+    r"\\(?:text|textbf|textit|textrm|texttt|textsf|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|"
+    r"boldsymbol|bm|mbox|hbox|operatorname|emph|boxed|fbox)\s*\{([^{}]*)\}"
+)
+_UNICODE = {
+    "π": r"\pi ",
+    "√": r"\sqrt ",
+    "∞": r"\infty ",
+    "≤": r"\leq ",
+    "≥": r"\geq ",
+    "≠": r"\neq ",
+    "−": "-",
+    "–": "-",
+    "×": r"\times ",
+    "·": r"\cdot ",
+    "÷": r"\div ",
+    "∪": r"\cup ",
+    "∩": r"\cap ",
+    "\u200b": "",
+}
+_ALIASES = {
+    r"\dfrac": r"\frac",
+    r"\tfrac": r"\frac",
+    r"\cfrac": r"\frac",
+    r"\le": r"\leq",
+    r"\ge": r"\geq",
+    r"\leqslant": r"\leq",
+    r"\geqslant": r"\geq",
+    r"\ne": r"\neq",
+    r"\lt": "<",
+    r"\gt": ">",
+    r"\to": r"\rightarrow",
+    r"\dbinom": r"\binom",
+    r"\tbinom": r"\binom",
+    r"\lbrace": r"\{",
+    r"\rbrace": r"\}",
+    r"\lbrack": "[",
+    r"\rbrack": "]",
+    r"\vert": "|",
+    r"\lvert": "|",
+    r"\rvert": "|",
+    r"\mid": "|",
+}
+_COMMAND = re.compile(r"\\[a-zA-Z]+")
+_DEGREE = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree|°|\bdegrees?\b")
+_PERCENT = re.compile(r"\\?%|\bpercent\b")
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:(?:,|\{,\})\d{3})+(?![\d])")
+_SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([+-]?\d+)(?![\w.])")
+_FRAC_DIGITS = re.compile(r"\\frac\s*(\d)\s*(\d)")
+_MIXED = re.compile(r"(?<![\w.}^_{])(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d+)\}")
+_MIXED_PLAIN = re.compile(r"^(-?)(\d+)\s+(\d+)/(\d+)$")
+# A trailing unit in \text{} (`5\text{ cm}`), or bare (`5 cm`, `12 square units`), after a value.
+_TEXT_UNIT = re.compile(
+    r"(?<=[\w})\]])\s*\\(?:text|mbox|mathrm)\s*\{\s*[a-zA-Z][a-zA-Z ./^\d]*\}$"
+)
+_BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+)\s+[a-zA-Z][a-zA-Z ]*$")
+_DOLLARS = re.compile(r"^\\?\$\s*(?=\d)")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A normalised answer: `text` to parse, and the signs that were removed from it."""
+
+    text: str
+    percent: bool = False
+    degrees: bool = False
+
+
+def _replace_aliases(text: str) -> str:
+    return _COMMAND.sub(lambda m: _ALIASES.get(m.group(0), m.group(0)), text)
+
+
+def _unwrap(text: str) -> str:
+    """Remove font wrappers, innermost first (bounded: each pass removes at least one)."""
+    for _ in range(20):
+        new = _WRAPPER.sub(r"\1", text)
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def normalize(text: str) -> Answer:
+    """Clean `text` (an extracted answer) into an `Answer`."""
+    text = text.strip()
+    for char, replacement in _UNICODE.items():
+        text = text.replace(char, replacement)
+    text = _DOLLARS.sub("", text)
+    text = text.replace("$", "")
+    text = re.sub(r"^\\[\[(]|\\[\])]$", "", text).strip()
+    text = _TEXT_UNIT.sub("", text)
+    text = _NOISE.sub(" ", text)
+    text = _replace_aliases(text)
+    text, degrees = _DEGREE.subn("", text)
+    text, percent = _PERCENT.subn("", text)
+    text = _unwrap(text)
+    text = _THOUSANDS.sub(
+        lambda m: m.group(0).replace("{,}", "").replace(",", ""), text
+    )
+    text = _SCIENTIFIC.sub(r"\1\\times10^{\2}", text)
+    text = _FRAC_DIGITS.sub(r"\\frac{\1}{\2}", text)
+    text = _MIXED.sub(r"(\1+\\frac{\2}{\3})", text)
+    text = _MIXED_PLAIN.sub(r"\1(\2+\3/\4)", text)
+    text = _BARE_UNIT.sub(r"\1", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = text.rstrip(".;: ").strip()
+    return Answer(text, percent=bool(percent), degrees=bool(degrees))

@@ -1,0 +1,473 @@
+"""Parse a normalised answer into a value that can be compared: a sympy expression or a structure.
+
+`parse(text)` reads the LaTeX (and plain-text) math that answers are written in with a small
+recursive-descent parser that builds sympy objects directly: model text is never `eval`ed, and every
+construct it does not know makes the whole answer `Unparseable` (a number inside unknown LaTeX is not
+silently picked out). Results:
+
+- a sympy expression: `3`, `\\frac{\\sqrt{3}}{2}`, `2x+1`, `3+4i`, `\\pi/6`
+- `Seq`: delimited items, `(1, 2]`, `[1, 2]`, `\\{1, 2\\}` (a set), or a bare list `1, 2`
+- `Relation`: `x = 3`, `y = 2x + 1`, `1 < x \\leq 2`
+- `Union`: `(-\\infty, 0) \\cup (1, \\infty)`
+- `Matrix`: `\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}`
+
+Numbers too large to hold (`10^{10^{10}}`, `100000!`) raise `TooLarge` before sympy tries to build them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import sympy
+
+MAX_DIGITS = 20_000  # an exact integer bigger than this is refused
+MAX_DEPTH = (
+    100  # nesting deeper than this is refused (recursion stays far from Python's limit)
+)
+
+
+class Unparseable(ValueError):
+    """The text is not math this parser understands."""
+
+
+class TooLarge(Unparseable):
+    """The text names a number too large to compute with."""
+
+
+@dataclass(frozen=True)
+class Seq:
+    """Items between delimiters: `open`/`close` are `(`, `)`, `[`, `]`, `{`/`}` (a set), or empty."""
+
+    open: str
+    close: str
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A chain like `x = 3` or `1 < x \\leq 2`: `parts` with `ops` between them (`=`, `<`, `<=`, ...)."""
+
+    parts: tuple
+    ops: tuple
+
+
+@dataclass(frozen=True)
+class Union:
+    """Sets joined by `\\cup`."""
+
+    parts: tuple
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Rows of entries."""
+
+    rows: tuple
+
+
+_TOKEN = re.compile(
+    r"(?P<num>\d+\.?\d*|\.\d+)"
+    r"|(?P<cmd>\\\\|\\[a-zA-Z]+|\\[{}|%])"
+    r"|(?P<op>[-+*/^_=<>!(),\[\]{}|&';:])"
+    r"|(?P<letter>[a-zA-Z])"
+    r"|(?P<space>\s+)"
+)
+_RELATIONS = {
+    "=": "=",
+    "<": "<",
+    ">": ">",
+    r"\leq": "<=",
+    r"\geq": ">=",
+    r"\neq": "!=",
+    r"\approx": "=",
+    r"\equiv": "=",
+    r"\in": "in",
+}
+_FUNCTIONS = {
+    r"\sin": sympy.sin,
+    r"\cos": sympy.cos,
+    r"\tan": sympy.tan,
+    r"\cot": sympy.cot,
+    r"\sec": sympy.sec,
+    r"\csc": sympy.csc,
+    r"\arcsin": sympy.asin,
+    r"\arccos": sympy.acos,
+    r"\arctan": sympy.atan,
+    r"\sinh": sympy.sinh,
+    r"\cosh": sympy.cosh,
+    r"\tanh": sympy.tanh,
+    r"\ln": sympy.log,
+    r"\log": sympy.log,
+    r"\exp": sympy.exp,
+}
+_INVERSES = {r"\sin": sympy.asin, r"\cos": sympy.acos, r"\tan": sympy.atan}
+_CONSTANTS = {r"\pi": sympy.pi, r"\infty": sympy.oo, r"\imath": sympy.I}
+_GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta",
+    "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi",
+    "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega",
+}  # fmt: skip
+_MULTIPLY = {"*", r"\cdot", r"\times", r"\ast"}
+_DIVIDE = {"/", r"\div"}
+_OPENERS = {"(": ")", "[": "]", r"\{": r"\}", r"\langle": r"\rangle"}
+_CLOSERS = {")", "]", r"\}", r"\rangle"}
+_MATRIX_ENVS = {
+    "matrix",
+    "pmatrix",
+    "bmatrix",
+    "Bmatrix",
+    "vmatrix",
+    "smallmatrix",
+    "array",
+}
+_WORDS = re.compile(r"^[A-Za-z][A-Za-z\s'\-]*$")
+
+
+def tokenize(text: str) -> list[tuple[str, str]]:
+    tokens = []
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise Unparseable(f"unexpected character {text[position]!r}")
+        position = match.end()
+        if match.lastgroup != "space":
+            tokens.append((match.lastgroup, match.group()))
+    return tokens
+
+
+def is_words(text: str) -> bool:
+    """True for plain words (`yes`, `no solution`, `Monday`) rather than math in letters (`x`, `ab`)."""
+    return bool(_WORDS.match(text)) and any(
+        len(word) > 2 for word in re.split(r"[\s'\-]+", text)
+    )
+
+
+def _check_power(base, exponent) -> None:
+    """Refuse integer powers whose exact value would have more than MAX_DIGITS digits."""
+    if not (base.is_number and exponent.is_number) or not exponent.is_real:
+        return
+    try:
+        size = abs(float(exponent)) * math.log10(max(abs(complex(base)), 1e-300))
+    except (OverflowError, TypeError, ValueError):
+        raise TooLarge("power too large") from None
+    if abs(size) > MAX_DIGITS:
+        raise TooLarge("power too large")
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]]):
+        self.tokens = tokens
+        self.position = 0
+        self.depth = 0
+
+    # -- token helpers -------------------------------------------------------------------------
+    def peek(self, offset: int = 0) -> str | None:
+        index = self.position + offset
+        return self.tokens[index][1] if index < len(self.tokens) else None
+
+    def kind(self) -> str | None:
+        return (
+            self.tokens[self.position][0] if self.position < len(self.tokens) else None
+        )
+
+    def take(self, expected: str | None = None) -> str:
+        value = self.peek()
+        if value is None or (expected is not None and value != expected):
+            raise Unparseable(f"expected {expected or 'more'}, got {value}")
+        self.position += 1
+        return value
+
+    def nested(self, parse):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise Unparseable("nested too deeply")
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
+
+    # -- grammar -------------------------------------------------------------------------------
+    def parse(self):
+        value = self.items(closers={None})
+        if self.peek() is not None:
+            raise Unparseable(f"unexpected {self.peek()}")
+        return value
+
+    def items(self, closers):
+        """Comma-separated items up to one of `closers` (a list of several is a bare `Seq`)."""
+        items = [self.union()]
+        while self.peek() in {",", ";"}:
+            self.take()
+            items.append(self.union())
+        if self.peek() not in closers:
+            raise Unparseable(f"unexpected {self.peek()}")
+        return items[0] if len(items) == 1 else Seq("", "", tuple(items))
+
+    def union(self):
+        parts = [self.relation()]
+        while self.peek() == r"\cup":
+            self.take()
+            parts.append(self.relation())
+        return parts[0] if len(parts) == 1 else Union(tuple(parts))
+
+    def relation(self):
+        parts = [self.additive()]
+        ops = []
+        while self.peek() in _RELATIONS:
+            ops.append(_RELATIONS[self.take()])
+            parts.append(self.additive())
+        return parts[0] if not ops else Relation(tuple(parts), tuple(ops))
+
+    def additive(self):
+        """Sums; `a \\pm b` becomes the set `{a + b, a - b}`."""
+        sums = [sympy.Integer(0)]
+        sign = {"+": 1, "-": -1, r"\pm": 0, r"\mp": 0}
+        first = True
+        while True:
+            op = self.peek() if self.peek() in sign else ("+" if first else None)
+            if op is None:
+                break
+            if self.peek() in sign:
+                self.take()
+            term = self.term()
+            if len(sums) > 4:
+                raise Unparseable("too many \\pm")
+            if sign[op] == 0:
+                sums = [s + t for s in sums for t in (_expr(term), -_expr(term))]
+            elif first and sign[op] == 1 and not isinstance(term, sympy.Basic):
+                return term  # a structure (a Seq, a Matrix) stands alone
+            else:
+                sums = [s + sign[op] * _expr(term) for s in sums]
+            first = False
+        return sums[0] if len(sums) == 1 else Seq("{", "}", tuple(sums))
+
+    def term(self):
+        value = self.power()
+        while True:
+            op = self.peek()
+            if op in _MULTIPLY:
+                self.take()
+                value = _expr(value) * _expr(self.power())
+            elif op in _DIVIDE:
+                self.take()
+                value = _expr(value) / _expr(self.power())
+            elif self.starts_primary():
+                value = _expr(value) * _expr(self.power())
+            else:
+                return value
+
+    def starts_primary(self) -> bool:
+        kind, value = self.kind(), self.peek()
+        if kind in {"num", "letter"}:
+            return True
+        if value in {"(", r"\{", r"\langle"}:
+            return True
+        return kind == "cmd" and value not in _RELATIONS and value not in _MULTIPLY | _DIVIDE | {
+            r"\pm", r"\mp", r"\cup", r"\}", r"\rangle", "\\\\", r"\end", r"\rightarrow",
+        }  # fmt: skip
+
+    def power(self):
+        base = self.postfix()
+        if self.peek() != "^":
+            return base
+        self.take()
+        exponent = self.nested(self.exponent)
+        base, exponent = _expr(base), _expr(exponent)
+        _check_power(base, exponent)
+        return sympy.Pow(base, exponent)
+
+    def exponent(self):
+        if self.peek() in {"-", "+"}:
+            sign = -1 if self.take() == "-" else 1
+            return sign * _expr(self.exponent())
+        return self.argument()
+
+    def postfix(self):
+        value = self.nested(self.primary)
+        while self.peek() == "!":
+            self.take()
+            value = _expr(value)
+            if value.is_Integer and value > 5000:
+                raise TooLarge("factorial too large")
+            value = sympy.factorial(value)
+        return value
+
+    def argument(self):
+        """A command's argument: `{...}`, or one character/token (`\\frac12`, `x^2`, `\\sqrt3`)."""
+        if self.peek() == "{":
+            self.take()
+            value = self.nested(lambda: self.items(closers={"}"}))
+            self.take("}")
+            return value
+        if self.kind() == "num" and len(self.peek()) > 1:
+            digits = self.take()
+            self.tokens.insert(self.position, ("num", digits[1:]))
+            return sympy.Integer(digits[0])
+        return self.nested(self.primary)
+
+    def primary(self):
+        kind, value = self.kind(), self.peek()
+        if value is None:
+            raise Unparseable("unexpected end")
+        if kind == "num":
+            self.take()
+            return _number(value)
+        if kind == "letter":
+            return self.letter()
+        if value in _OPENERS:
+            return self.bracket()
+        if value == "{":
+            self.take()
+            inner = self.nested(lambda: self.items(closers={"}"}))
+            self.take("}")
+            return inner
+        if value == "|":
+            self.take()
+            inner = self.nested(self.additive)
+            self.take("|")
+            return sympy.Abs(_expr(inner))
+        if kind == "cmd":
+            return self.command()
+        raise Unparseable(f"unexpected {value}")
+
+    def letter(self):
+        name = self.take()
+        if self.peek() == "_":
+            self.take()
+            name += "_" + _subscript(self.nested(self.argument))
+        if name == "i":
+            return sympy.I
+        if name == "e":
+            return sympy.E
+        return sympy.Symbol(name)
+
+    def bracket(self):
+        opener = self.take()
+        inner = self.nested(lambda: self.items(closers=_CLOSERS))
+        closer = self.take()
+        items = inner.items if isinstance(inner, Seq) and not inner.open else (inner,)
+        if opener == r"\{":
+            return Seq("{", "}", items)
+        if opener == r"\langle":
+            return Seq("(", ")", items)
+        if len(items) == 1 and _OPENERS[opener] == closer:
+            return items[0]
+        return Seq(opener, closer, items)
+
+    def command(self):
+        name = self.take()
+        if name in _CONSTANTS:
+            return _CONSTANTS[name]
+        if name[1:] in _GREEK:
+            return sympy.Symbol(name[1:])
+        if name == r"\frac":
+            numerator, denominator = self.argument(), self.argument()
+            return _expr(numerator) / _expr(denominator)
+        if name == r"\binom":
+            n, k = _expr(self.argument()), _expr(self.argument())
+            if n.is_Integer and n > 5000:
+                raise TooLarge("binomial too large")
+            return sympy.binomial(n, k)
+        if name == r"\sqrt":
+            index = sympy.Integer(2)
+            if self.peek() == "[":
+                self.take()
+                index = _expr(self.nested(self.additive))
+                self.take("]")
+            return sympy.root(_expr(self.argument()), index)
+        if name in _FUNCTIONS:
+            return self.function(name)
+        if name == r"\begin":
+            return self.matrix()
+        raise Unparseable(f"unknown command {name}")
+
+    def function(self, name: str):
+        function = _FUNCTIONS[name]
+        base = None
+        if name == r"\log" and self.peek() == "_":
+            self.take()
+            base = _expr(self.argument())
+        power = None
+        if self.peek() == "^":
+            self.take()
+            power = _expr(self.exponent())
+            if power == -1 and name in _INVERSES:
+                function, power = _INVERSES[name], None
+        if self.peek() == "(":
+            argument = _expr(self.bracket())
+        else:
+            argument = _expr(self.nested(self.power))
+        value = function(argument) if base is None else sympy.log(argument, base)
+        return value if power is None else value**power
+
+    def matrix(self):
+        self.take("{")
+        env = ""
+        while self.peek() not in {"}", None}:
+            env += self.take()
+        self.take("}")
+        if env not in _MATRIX_ENVS:
+            raise Unparseable(f"unknown environment {env}")
+        if env == "array" and self.peek() == "{":  # column spec `{cc}`
+            while self.take() != "}":
+                pass
+        rows, row = [], []
+        while True:
+            row.append(_expr(self.nested(self.additive)))
+            separator = self.take()
+            if separator == "&":
+                continue
+            rows.append(tuple(row))
+            row = []
+            if separator == r"\end":
+                break
+            if separator != "\\\\":
+                raise Unparseable(f"unexpected {separator} in a matrix")
+            if self.peek() == r"\end":
+                self.take()
+                break
+        self.take("{")
+        while self.take() != "}":
+            pass
+        if len({len(r) for r in rows}) != 1:
+            raise Unparseable("ragged matrix")
+        return Matrix(tuple(rows))
+
+
+def _subscript(value) -> str:
+    return str(value).replace(" ", "")
+
+
+def _number(text: str) -> sympy.Rational:
+    if len(text) > MAX_DIGITS:
+        raise TooLarge("number too long")
+    return sympy.Rational(text.rstrip(".") or "0")
+
+
+def _expr(value):
+    if not isinstance(value, sympy.Basic):
+        raise Unparseable(f"cannot do arithmetic on {type(value).__name__}")
+    return value
+
+
+def parse(text: str):
+    """The value of a normalised answer; raises `Unparseable` (or `TooLarge`)."""
+    if not text:
+        raise Unparseable("empty")
+    try:
+        return _Parser(tokenize(text)).parse()
+    except RecursionError:
+        raise Unparseable("nested too deeply") from None
+    except (
+        TypeError,
+        ValueError,
+        ZeroDivisionError,
+        AttributeError,
+        OverflowError,
+    ) as exc:
+        if isinstance(exc, Unparseable):
+            raise
+        raise Unparseable(f"{type(exc).__name__}") from None

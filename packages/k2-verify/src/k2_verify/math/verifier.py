@@ -1,0 +1,109 @@
+"""The `math` verifier: extract the final answer, compare it with the ground truth, in bounded time.
+
+Extraction and most comparisons (numbers, fractions, radicals, intervals, sets, ...) run in the calling
+process and cost well under a millisecond. Answers whose comparison could run away (powers, factorials,
+trig and logs, long expressions) are compared in a worker process that is killed if it overruns, so
+`verify` returns within `timeout` seconds from any thread, with reason `timeout`. Inside a
+`k2_verify.pool` worker everything runs in place: that pool already enforces the timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from typing import Any
+
+from k2_core import Problem, Verdict
+
+from ..pool import WorkerError, WorkerPool, WorkerTimeout, in_worker
+from .equivalence import Match, equivalent
+from .extract import extract_answer
+from .normalize import normalize
+
+MAX_ANSWER_CHARS = (
+    1000  # longer "answers" are not math answers; they are refused unparsed
+)
+_RISKY = re.compile(r"\^|!|\\binom|\\(?:sin|cos|tan|cot|sec|csc|arc|log|ln|exp)")
+_guard: WorkerPool | None = None
+_guard_lock = threading.Lock()
+
+
+def _guard_pool() -> WorkerPool:
+    """The process-wide workers for comparisons that need a hard time limit (started on first use)."""
+    global _guard
+    with _guard_lock:
+        if _guard is None:
+            _guard = WorkerPool(workers=os.cpu_count(), memory_mb=2048)
+        return _guard
+
+
+def _risky(text: str) -> bool:
+    return len(text) > 300 or bool(_RISKY.search(normalize(text).text))
+
+
+class MathVerifier:
+    """Scores a response 1.0 when its final answer is equivalent to the ground truth, else 0.0.
+
+    The ground truth is an answer string (a number, LaTeX, a word, a choice letter), or a list of
+    acceptable answers. Reasons: `equivalent`, `different`, `no_answer`, `hedged` (several different
+    final answers), `unparseable`, `timeout`, `no_ground_truth`.
+    """
+
+    name = "math"
+    needs_ground_truth = True
+
+    def __init__(self, timeout: float = 5.0, **_options: Any):
+        self.timeout = timeout
+
+    def verify(self, response: str, problem: Problem) -> Verdict:
+        deadline = time.monotonic() + self.timeout
+        truths = problem.ground_truth
+        truths = [truths] if not isinstance(truths, list | tuple) else list(truths)
+        truths = [str(t) for t in truths if t is not None and str(t).strip()]
+        if not truths:
+            return Verdict(0.0, False, None, "no_ground_truth")
+        extraction = extract_answer(response or "")
+        answer = extraction.answer
+        details = {"how": extraction.how}
+        if not answer:
+            return Verdict(0.0, False, None, "no_answer", details)
+        if len(answer) > MAX_ANSWER_CHARS:
+            return Verdict(0.0, False, answer[:100], "unparseable", details)
+        match = Match(False, "different")
+        for truth in truths:
+            match = self._compare(extraction.others, answer, truth, deadline)
+            if match.equal or match.reason == "timeout":
+                break
+        return Verdict(float(match.equal), match.equal, answer, match.reason, details)
+
+    def _compare(
+        self, others: list[str], answer: str, truth: str, deadline: float
+    ) -> Match:
+        if (
+            others and "," in truth
+        ):  # several boxes may answer a question with several parts
+            joined = self._equivalent(", ".join([*others, answer]), truth, deadline)
+            if joined.equal:
+                return joined
+        for other in others:
+            if (
+                len(other) > MAX_ANSWER_CHARS
+                or not self._equivalent(other, answer, deadline).equal
+            ):
+                return Match(False, "hedged")
+        return self._equivalent(answer, truth, deadline)
+
+    def _equivalent(self, answer: str, truth: str, deadline: float) -> Match:
+        if in_worker() or not (_risky(answer) or _risky(truth)):
+            return equivalent(answer, truth)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return Match(False, "timeout")
+        try:
+            return _guard_pool().call(equivalent, answer, truth, timeout=remaining)
+        except WorkerTimeout:
+            return Match(False, "timeout")
+        except WorkerError:
+            return Match(False, "unparseable")
