@@ -16,6 +16,7 @@ Row shapes understood:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -92,11 +93,15 @@ class AmThinkingDataset:
     name = "am-thinking"
 
     def __init__(
-        self, system_prompt: str | None = None, subset: str | None = None, **_options: Any
+        self,
+        system_prompt: str | None = None,
+        subset: str | None = None,
+        **_options: Any,
     ):
         if subset and subset not in SUBSETS:
             raise InputError(
-                f"AM-Thinking has no subset {subset!r}", f"subsets: {', '.join(SUBSETS)}"
+                f"AM-Thinking has no subset {subset!r}",
+                f"subsets: {', '.join(SUBSETS)}",
             )
         self.system_prompt = system_prompt or k2_system_prompt()
         self.subset = subset
@@ -110,8 +115,11 @@ class AmThinkingDataset:
         **_options: Any,
     ) -> Iterator[dict[str, Any]]:
         if not source:
-            options = {"data_files": f"{self.subset}.jsonl"} if self.subset else {}
-            records, source = read_hub(HUB_ID, REVISION, **options), HUB_ID
+            subsets = [self.subset] if self.subset else SUBSETS
+            records = itertools.chain.from_iterable(  # one at a time: their schemas differ
+                read_hub(HUB_ID, REVISION, data_files=f"{subset}.jsonl") for subset in subsets
+            )
+            source = HUB_ID
         elif source == "tiny":
             records = read_local(bundled_path("am-thinking-tiny.jsonl"))
         else:

@@ -17,7 +17,9 @@ from .__about__ import __version__
 ACCELERATE_DIR = Path(__file__).parent / "accelerate_configs"
 
 cli = package_cli(
-    "k2-train", __version__, "SFT and GRPO the K2 Think way on TRL, with rewards from k2-verify."
+    "k2-train",
+    __version__,
+    "SFT and GRPO the K2 Think way on TRL, with rewards from k2-verify.",
 )
 
 
@@ -42,7 +44,9 @@ def data_options(command):
         [
             click.option("--dataset", help="A JSONL/Parquet file, or `tiny` (bundled)."),
             click.option(
-                "--format", "data_format", help="Dataset format (`k2-train data formats`)."
+                "--format",
+                "data_format",
+                help="Dataset format (`k2-train data formats`).",
             ),
             click.option("--limit", type=int, help="Use at most this many rows."),
             click.option("--skip-invalid", is_flag=True, help="Skip malformed rows (reported)."),
@@ -68,7 +72,12 @@ def data_formats() -> None:
 
 def data_recipe(data_format, dataset, limit, skip_invalid) -> Recipe:
     """A recipe holding only the `[data]` section that the flags describe."""
-    data = {"format": data_format, "source": dataset, "limit": limit, "skip_invalid": skip_invalid}
+    data = {
+        "format": data_format,
+        "source": dataset,
+        "limit": limit,
+        "skip_invalid": skip_invalid,
+    }
     return Recipe("data", sections={"data": data})
 
 
@@ -121,7 +130,14 @@ def sft(recipe, model, dataset, data_format, limit, skip_invalid, max_steps, out
     from .sft import run_sft
 
     recipe = training_recipe(
-        recipe, "sft", model, dataset, data_format, limit, skip_invalid, max_steps=max_steps
+        recipe,
+        "sft",
+        model,
+        dataset,
+        data_format,
+        limit,
+        skip_invalid,
+        max_steps=max_steps,
     )
     click.echo(f"model saved to {run_sft(recipe, output)}", err=True)
 

@@ -15,7 +15,13 @@ from pathlib import Path
 
 from k2_core.recipes import Recipe
 
-from .training import chatml_tokenizer, last_checkpoint, load_rows, model_path, trainer_config
+from .training import (
+    chatml_tokenizer,
+    last_checkpoint,
+    load_rows,
+    model_path,
+    trainer_config,
+)
 
 
 def verifier_rewards(recipe: Recipe) -> list[Callable]:

@@ -1,7 +1,9 @@
 """The `guru` dataset: Guru RL rows (the K2 Think GRPO data) as prompts with what the reward needs.
 
 A Guru row (parquet, one per prompt) has `data_source` (the routing key: `math__...`, `codegen__...`),
-`prompt` (chat messages), `reward_model.ground_truth` and `extra_info`. Each becomes
+`prompt` (chat messages), `reward_model.ground_truth` and `extra_info`; in the compressed variant
+those fields (or the whole `reward_model`) are base64 of gzipped JSON, expanded here by
+`k2_verify.guru.decode`. Each becomes
 
     {"prompt": [{"role": "system", ...}, {"role": "user", ...}], "data_source": "math__...",
      "ground_truth": "...", "extra_info": "{...}"}
@@ -15,6 +17,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+
+from k2_verify.guru import decode
 
 from .am_thinking import k2_system_prompt
 from .records import MalformedRow, bundled_path, normalised, read_hub, read_local
@@ -43,14 +47,14 @@ def to_prompt_row(row: dict[str, Any], system_prompt: str | None) -> dict[str, A
     prompt = [{"role": m["role"], "content": m["content"]} for m in prompt]
     if system_prompt and prompt[0]["role"] != "system":
         prompt.insert(0, {"role": "system", "content": system_prompt})
-    reward_model = row.get("reward_model")
+    reward_model = decode(row.get("reward_model"))
     if not isinstance(reward_model, dict) or reward_model.get("ground_truth") is None:
         raise MalformedRow("no 'reward_model.ground_truth'")
     return {
         "prompt": prompt,
         "data_source": data_source,
         "ground_truth": as_text(reward_model["ground_truth"]),
-        "extra_info": as_text(row.get("extra_info") or {}),
+        "extra_info": as_text(decode(row.get("extra_info") or {})),
     }
 
 

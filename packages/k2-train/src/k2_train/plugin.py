@@ -22,9 +22,15 @@ def k2_register_datasets(register):
     from .guru import GuruDataset
 
     register(
-        "am-thinking", AmThinkingDataset, description="AM-Thinking-v1-Distilled SFT conversations"
+        "am-thinking",
+        AmThinkingDataset,
+        description="AM-Thinking-v1-Distilled SFT conversations",
     )
-    register("guru", GuruDataset, description="Guru RL prompts with data_source and ground truth")
+    register(
+        "guru",
+        GuruDataset,
+        description="Guru RL prompts with data_source and ground truth",
+    )
 
 
 @hookimpl

@@ -77,17 +77,22 @@ def read_hub(hub_id: str, revision: str, **load_options: Any) -> Iterator[Record
     """`(where, row)` for each row of a hub dataset, streamed (nothing is downloaded up front)."""
     import datasets
 
+    number = 0
     try:
         rows = datasets.load_dataset(
             hub_id, revision=revision, split="train", streaming=True, **load_options
         )
-    except Exception as exc:  # the hub raises many kinds: offline, gated, missing revision, ...
+        for number, row in enumerate(rows, start=1):
+            yield f"row {number}", row
+    except (
+        OSError,
+        ValueError,
+    ) as exc:  # offline, gated, missing revision (OSError); schema
         raise InputError(
-            f"cannot load {hub_id!r} at revision {revision[:12]} from the hub ({type(exc).__name__})",
-            "check your network and `huggingface-cli login`, or pass --dataset PATH to a local copy",
+            f"cannot read {hub_id!r} at revision {revision[:12]} after row {number} "
+            f"({type(exc).__name__})",
+            "check your network and `hf auth login`, or pass --dataset PATH to a local copy",
         ) from None
-    for number, row in enumerate(rows, start=1):
-        yield f"row {number}", row
 
 
 def normalised(

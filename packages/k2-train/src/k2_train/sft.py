@@ -14,7 +14,13 @@ from pathlib import Path
 
 from k2_core.recipes import Recipe
 
-from .training import chatml_tokenizer, last_checkpoint, load_rows, model_path, trainer_config
+from .training import (
+    chatml_tokenizer,
+    last_checkpoint,
+    load_rows,
+    model_path,
+    trainer_config,
+)
 
 
 def run_sft(recipe: Recipe, output_dir: str | Path) -> Path:
@@ -27,7 +33,10 @@ def run_sft(recipe: Recipe, output_dir: str | Path) -> Path:
     rows = load_rows(recipe, default_format="am-thinking")
     tokenizer = chatml_tokenizer(model)
     trainer = SFTTrainer(
-        model=model, args=config, train_dataset=Dataset.from_list(rows), processing_class=tokenizer
+        model=model,
+        args=config,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=tokenizer,
     )
     resume = last_checkpoint(output_dir)
     if resume:

@@ -81,7 +81,14 @@ def trainer_config(config_class: type, recipe: Recipe, section: str, output_dir:
             f"recipe {recipe.name!r} [{section}] has {unknown[0]!r}, not a {config_class.__name__} field",
             "fix the recipe; its keys are passed to TRL as written",
         )
-    return config_class(output_dir=str(output_dir), **settings)
+    try:
+        return config_class(output_dir=str(output_dir), **settings)
+    except ValueError as exc:  # TRL/transformers check combinations, e.g. bf16 without a GPU
+        reason = str(exc).splitlines()[0]
+        raise RecipeError(
+            f"TRL refused recipe {recipe.name!r} [{section}]: {reason}",
+            "change that setting in the recipe (bf16 = false on machines without a GPU)",
+        ) from None
 
 
 def last_checkpoint(output_dir: str | Path) -> str | None:
