@@ -2,11 +2,59 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import click
+
 from k2_core.cli import package_cli
 
 from .__about__ import __version__
+from .api import verify
+from .batch import run_batch
 
-cli = package_cli("k2-verify", __version__, "Verifiers for math, code, logic, simulation, tabular and science answers, with TRL and verl rewards.")
+cli = package_cli(
+    "k2-verify",
+    __version__,
+    "Verifiers for math, code, logic, simulation, tabular and science answers, with TRL and verl rewards.",
+)
+
+
+@cli.command("check")
+@click.argument("response")
+@click.option("--ground-truth", "-g", required=True, help="The reference answer.")
+@click.option(
+    "--domain", default="math", show_default=True, help="Which verifier (math, code, ...)."
+)
+@click.option("--data-source", default=None, help="Guru-style routing key, e.g. math__aime.")
+@click.option(
+    "--timeout", default=5.0, show_default=True, help="Seconds before the verdict is timeout."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+def check_command(response, ground_truth, domain, data_source, timeout, as_json):
+    """Verify one RESPONSE (`-` reads it from stdin) against a ground truth."""
+    if response == "-":
+        response = click.get_text_stream("stdin").read()
+    verdict = verify(response, ground_truth, domain, data_source=data_source, timeout=timeout)
+    if as_json:
+        click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+        return
+    mark = "correct" if verdict.correct else "incorrect"
+    click.echo(
+        f"{mark} (score {verdict.score:g}, {verdict.reason}); extracted: {verdict.extracted}"
+    )
+
+
+@cli.command("batch")
+@click.argument("input_path", type=click.Path(path_type=Path))
+@click.option("--output", "-o", "output_path", required=True, type=click.Path(path_type=Path))
+@click.option("--domain", default="math", show_default=True, help="For lines without a domain.")
+@click.option("--workers", type=int, default=None, help="Worker processes [default: one per CPU].")
+@click.option("--timeout", default=5.0, show_default=True, help="Seconds per item.")
+def batch_command(input_path, output_path, domain, workers, timeout):
+    """Verify every line of INPUT_PATH (JSONL) into OUTPUT; a rerun resumes."""
+    summary = run_batch(input_path, output_path, domain=domain, workers=workers, timeout=timeout)
+    click.echo(summary.line(), err=True)
 
 
 def main() -> None:

@@ -1,0 +1,152 @@
+"""Score a JSONL file of responses: `k2-verify batch INPUT.jsonl -o OUTPUT.jsonl`.
+
+Each input line is `{"id", "response", "ground_truth", "domain"?, "data_source"?}`. Each output line
+is the input plus `"verdict": {"correct", "score", "extracted", "reason", "details"?}`, appended as soon as it is
+scored (so output order is completion order). A rerun skips the ids already in the output, so an
+interrupted batch resumes where it stopped. A bad line (not JSON, a missing field, an unknown domain)
+becomes an output line with reason `bad_input` and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from k2_core import InputError, K2Error, Verdict
+from k2_core.registry import get_registry
+
+from .pool import Job, VerifyPool
+
+REQUIRED = ("id", "response", "ground_truth")
+
+
+@dataclass
+class Summary:
+    """What a batch did: items scored now, items skipped because already in the output, by reason."""
+
+    scored: int = 0
+    skipped: int = 0
+    correct: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        reasons = ", ".join(f"{count} {reason}" for reason, count in self.reasons.most_common())
+        return (
+            f"scored {self.scored} ({self.correct} correct; {reasons or 'nothing new'}) in "
+            f"{self.seconds:.1f}s; skipped {self.skipped} already in the output"
+        )
+
+
+def _done_ids(output: Path) -> set[str]:
+    """Ids already in `output`; a last line cut off mid-write is removed so appending stays valid."""
+    if not output.exists():
+        return set()
+    text = output.read_text(encoding="utf-8")
+    if text and not text.endswith("\n"):
+        text = text[: text.rfind("\n") + 1]
+        output.write_text(text, encoding="utf-8")
+    ids = set()
+    for line in text.splitlines():
+        try:
+            ids.add(str(json.loads(line)["id"]))
+        except (json.JSONDecodeError, KeyError, TypeError):
+            continue
+    return ids
+
+
+def _read(line: str, number: int, domain: str) -> tuple[dict[str, Any], Job | str]:
+    """The record of one input line and its job, or the record and why it is bad."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {
+            "id": f"line-{number}",
+            "line": line[:200],
+        }, f"line {number} is not JSON ({exc.msg})"
+    if not isinstance(record, dict):
+        return {"id": f"line-{number}", "line": line[:200]}, f"line {number} is not a JSON object"
+    missing = [key for key in REQUIRED if key not in record]
+    if missing:
+        record.setdefault("id", f"line-{number}")
+        return record, f"line {number} lacks {', '.join(missing)}"
+    if not isinstance(record["response"], str):
+        return record, f"line {number}: response must be a string"
+    job = Job(
+        record["response"],
+        record["ground_truth"],
+        record.get("domain") or domain,
+        record.get("data_source") or None,
+    )
+    try:
+        get_registry().verifier_for(job.domain, job.data_source)
+    except K2Error as exc:
+        return record, f"line {number}: {exc}"
+    return record, job
+
+
+def _write(out, record: dict[str, Any], verdict: Verdict, summary: Summary) -> None:
+    record["verdict"] = {
+        "correct": verdict.correct,
+        "score": verdict.score,
+        "extracted": verdict.extracted,
+        "reason": verdict.reason,
+        **({"details": verdict.details} if verdict.details else {}),
+    }
+    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.flush()
+    summary.scored += 1
+    summary.correct += verdict.correct
+    summary.reasons[verdict.reason] += 1
+
+
+def run_batch(
+    input_path: Path,
+    output_path: Path,
+    *,
+    domain: str = "math",
+    workers: int | None = None,
+    timeout: float = 5.0,
+) -> Summary:
+    """Score `input_path` into `output_path` (see the module docstring); returns the summary."""
+    if not input_path.is_file():
+        raise InputError(
+            f"no input file {input_path}", "give a JSONL file with id, response, ground_truth"
+        )
+    start = time.monotonic()
+    summary = Summary()
+    done = _done_ids(output_path)
+    records, jobs, bad = [], [], []
+    with input_path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            record, job = _read(line, number, domain)
+            if str(record["id"]) in done:
+                summary.skipped += 1
+            elif isinstance(job, Job):
+                records.append(record)
+                jobs.append(job)
+            else:
+                bad.append((record, job))
+    with output_path.open("a", encoding="utf-8") as out:
+        for record, problem in bad:
+            _write(out, record, Verdict(0.0, False, None, "bad_input", {"error": problem}), summary)
+            print(f"k2-verify: {problem}", file=sys.stderr)
+        if jobs:
+            with (
+                VerifyPool(workers, timeout=timeout) as pool,
+                click.progressbar(length=len(jobs), label="verifying", file=sys.stderr) as bar,
+            ):
+                for index, verdict in pool.imap_unordered(jobs):
+                    _write(out, records[index], verdict, summary)
+                    bar.update(1)
+    summary.seconds = time.monotonic() - start
+    return summary
