@@ -1,0 +1,239 @@
+"""The first process of a sandboxed run: isolates itself, then runs the untrusted program.
+
+The supervisor starts it as `python -I bootstrap.py CONFIG_JSON` with a scratch environment, stdin
+opened on the test input, stdout/stderr on capped pipes and a report pipe on `report_fd`. It is
+standard library only and imports nothing from k2, so it starts as fast as Python can.
+
+Three processes, each with one job:
+
+    launcher   reads main.py (then deletes it), enters new namespaces (network, PID, mount, IPC,
+               UTS; plus a user namespace when not root), forks the init, enforces the wall clock,
+               and reports the init's CPU time and peak memory.
+    init       PID 1 of the new PID namespace: mounts a read-only view of the host with private
+               tmpfs scratch space and a fresh /proc, forks the program, reaps orphans, and reports
+               the program's exit status. When it exits the kernel kills everything left in the
+               namespace, double-forked daemons included. It dies with the launcher (PDEATHSIG).
+    program    drops privileges (to `nobody` when root; all capabilities inside a user namespace),
+               sets the rlimits, and executes the source as `__main__` in this same interpreter
+               (no second Python start-up).
+
+With `mechanism == "none"` (the caller opted out of isolation) the launcher skips the namespaces and
+mounts, and kills the program's process group at the end instead.
+"""
+
+import ctypes
+import json
+import os
+import resource
+import select
+import signal
+import sys
+import traceback
+import types
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_KEEPCAPS, PR_CAPBSET_DROP = 1, 8, 24
+PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 28, 38
+SECUREBITS_LOCKED_NOROOT = 0xEF  # noroot, no-setuid-fixup, no ambient raise; keep-caps off; locked
+SYS_MOUNT_SETATTR = 442  # the same number on every architecture
+AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = -100, 0x8000, 1
+SCRATCH_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+WORKDIR = "/tmp/sandbox"
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def check(result, what):
+    if result == -1:
+        error = ctypes.get_errno()
+        raise OSError(error, f"{what}: {os.strerror(error)}")
+    return result
+
+
+def mount(source, target, fstype, flags, data=None):
+    encode = lambda s: None if s is None else s.encode()  # noqa: E731
+    check(libc.mount(encode(source), encode(target), encode(fstype), flags, encode(data)), target)
+
+
+class MountAttr(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_uint64) for name in ("set", "clr", "propagation", "userns_fd")]
+
+
+def set_readonly(path, readonly, recursive):
+    attr = MountAttr(
+        MOUNT_ATTR_RDONLY if readonly else 0, 0 if readonly else MOUNT_ATTR_RDONLY, 0, 0
+    )
+    flags = AT_RECURSIVE if recursive else 0
+    size = ctypes.c_size_t(ctypes.sizeof(attr))
+    call = libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, path.encode(), flags, ctypes.byref(attr), size)
+    check(call, f"mount_setattr {path}")
+
+
+def enter_namespaces(mechanism):
+    flags = CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS
+    if mechanism == "user-namespaces":
+        uid, gid = os.getuid(), os.getgid()
+        check(libc.unshare(flags | CLONE_NEWUSER), "unshare")
+        for name, text in (
+            ("setgroups", "deny"),
+            ("uid_map", f"0 {uid} 1"),
+            ("gid_map", f"0 {gid} 1"),
+        ):
+            with open(f"/proc/self/{name}", "w") as file:
+                file.write(text)
+    else:
+        check(libc.unshare(flags), "unshare")
+
+
+def reveal(hidden):
+    """Make the interpreter reachable for `nobody` where it lives in a private folder (/root/...).
+
+    `hidden` maps such a folder to the paths inside it the program needs: the folder is covered by
+    an empty tmpfs into which only those paths are bind-mounted (the rest stays out of sight).
+    """
+    for folder, paths in hidden.items():
+        handles = {path: os.open(path, os.O_PATH) for path in paths}
+        mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=1m")
+        for path, handle in handles.items():
+            os.makedirs(path, exist_ok=True)
+            mount(f"/proc/self/fd/{handle}", path, None, MS_BIND | MS_REC)
+            os.close(handle)
+
+
+def build_filesystem(config):
+    """A read-only view of the host, private tmpfs scratch dirs, the work dir, and a fresh /proc."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    reveal(config["hidden"])
+    set_readonly("/", True, recursive=True)
+    size = f"size={config['limits']['file_mb']}m,mode=1777"
+    for path in SCRATCH_DIRS:
+        if os.path.isdir(path):
+            mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, size)
+    os.mkdir(WORKDIR)
+    if config["uid"] is not None:
+        os.chown(WORKDIR, config["uid"], config["gid"])
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    os.chdir(WORKDIR)
+
+
+def drop_privileges(config):
+    if (
+        config["uid"] is not None
+    ):  # root: become an unprivileged user; setuid drops every capability
+        os.setgroups([])
+        os.setresgid(config["gid"], config["gid"], config["gid"])
+        os.setresuid(config["uid"], config["uid"], config["uid"])
+    elif (
+        config["mechanism"] == "user-namespaces"
+    ):  # root of the namespace only: drop its powers too
+        check(libc.prctl(PR_SET_SECUREBITS, SECUREBITS_LOCKED_NOROOT, 0, 0, 0), "securebits")
+        for cap in range(64):
+            if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1:
+                break
+        header = (ctypes.c_uint32 * 2)(0x20080522, 0)
+        check(libc.capset(header, (ctypes.c_uint32 * 6)()), "capset")
+    check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+
+
+def set_limits(limits):
+    def cap(kind, soft, hard=None):
+        resource.setrlimit(kind, (soft, soft if hard is None else hard))
+
+    cpu = limits["cpu_seconds"]
+    cap(resource.RLIMIT_CPU, cpu, cpu + 1)
+    cap(resource.RLIMIT_AS, limits["memory_mb"] * 1024 * 1024)
+    cap(resource.RLIMIT_NPROC, limits["processes"])
+    cap(resource.RLIMIT_FSIZE, limits["file_mb"] * 1024 * 1024)
+    cap(resource.RLIMIT_NOFILE, limits["open_files"])
+    cap(resource.RLIMIT_CORE, 0)
+
+
+def run_program(config, source):
+    """Become the program: this process executes `source` as `__main__` and exits like `python`."""
+    drop_privileges(config)
+    set_limits(config["limits"])
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    main = types.ModuleType("__main__")
+    main.__file__ = os.path.join(os.getcwd(), "main.py")
+    main.__builtins__ = __builtins__
+    sys.modules["__main__"] = main
+    sys.argv = ["main.py"]
+    sys.path[0] = os.getcwd()
+    try:
+        exec(compile(source, "main.py", "exec"), main.__dict__)
+    except SystemExit:
+        raise
+    except BaseException as error:  # print it as `python main.py` would, without this frame
+        traceback.print_exception(type(error), error, error.__traceback__.tb_next)
+        sys.exit(1)
+
+
+def be_init(config, source, report, lifeline):
+    """PID 1 of the namespace: build the filesystem, fork the program, reap, report its status."""
+    check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
+    if select.select([lifeline], [], [], 0)[0]:  # the launcher died before PDEATHSIG was armed
+        os._exit(1)
+    os.setsid()
+    if config["mechanism"] != "none":
+        build_filesystem(config)
+    program = os.fork()
+    if program == 0:
+        os.close(report)
+        os.close(lifeline)
+        return run_program(config, source)
+    while True:
+        pid, status = os.waitpid(-1, 0)
+        if pid == program:
+            break
+    os.write(report, json.dumps({"wait_status": status}).encode() + b"\n")
+    os._exit(0)
+
+
+def launch(config):
+    report = config["report_fd"]
+    with open("main.py", encoding="utf-8", errors="replace") as file:
+        source = file.read()
+    os.unlink("main.py")
+    try:
+        if config["mechanism"] != "none":
+            enter_namespaces(config["mechanism"])
+    except OSError as error:
+        os.write(report, json.dumps({"error": str(error)}).encode() + b"\n")
+        os._exit(2)
+    lifeline, keepalive = os.pipe()
+    init = os.fork()
+    if init == 0:
+        os.close(keepalive)
+        return be_init(config, source, report, lifeline)
+    os.close(lifeline)
+    timed_out = []
+
+    def stop(signum=None, frame=None):
+        """Kill the init (and with it the namespace) and its process group (what isolation lacks)."""
+        timed_out.append(signum is not None)
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(init, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGALRM, stop)  # the wall clock, or the supervisor asking to stop
+    signal.setitimer(signal.ITIMER_REAL, config["limits"]["wall_time"])
+    os.waitid(os.P_PID, init, os.WEXITED | os.WNOWAIT)  # not reaped yet: its pid stays ours
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    stop()
+    _, _, usage = os.wait4(init, 0)
+    cpu = usage.ru_utime + usage.ru_stime
+    line = {"timed_out": any(timed_out), "cpu_time": cpu, "peak_kb": usage.ru_maxrss}
+    os.write(report, json.dumps(line).encode() + b"\n")
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    launch(json.loads(sys.argv[1]))
