@@ -7,6 +7,7 @@ from k2_core import hookimpl
 
 @hookimpl
 def k2_register_verifiers(register):
+    from .code import CodeVerifier
     from .judge import JudgeVerifier
     from .logic import LogicVerifier
     from .math import MathVerifier
@@ -20,6 +21,13 @@ def k2_register_verifiers(register):
         domains=["math"],
         data_sources=["math__", "math"],
         description="final-answer equivalence: numbers, LaTeX, intervals, sets, matrices, ...",
+    )
+    register(
+        "code",
+        CodeVerifier,
+        domains=["code"],
+        data_sources=["codegen__"],
+        description="runs the program against stdin/functional tests in an isolated sandbox",
     )
     register(
         "logic",
