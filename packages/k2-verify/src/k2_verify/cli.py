@@ -57,5 +57,35 @@ def batch_command(input_path, output_path, domain, workers, timeout):
     click.echo(summary.line(), err=True)
 
 
+@cli.command("run")
+@click.argument("program", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--stdin", "stdin_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--timeout", default=10.0, show_default=True, help="Wall-clock seconds.")
+@click.option("--memory-mb", default=1024, show_default=True, help="Address-space limit.")
+@click.option("--isolation", default=None, help="namespaces or user-namespaces [default: best].")
+@click.option("--no-isolation", is_flag=True, help="Run without network or file isolation.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+def run_command(program, stdin_path, timeout, memory_mb, isolation, no_isolation, as_json):
+    """Run the Python file PROGRAM in the sandbox, as the code verifier would."""
+    from .sandbox import Limits, run
+
+    stdin = stdin_path.read_text() if stdin_path else ""
+    limits = Limits(wall_time=timeout, memory_mb=memory_mb)
+    result = run(program.read_text(), stdin, limits, "none" if no_isolation else isolation)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(result.stdout, nl=False)
+        click.echo(result.stderr, nl=False, err=True)
+        click.echo(
+            f"{result.status}: exit {result.returncode}, {result.wall_time:.3f} s wall, "
+            f"{result.cpu_time:.3f} s CPU, {result.peak_memory_mb:g} MiB peak, "
+            f"isolation {result.mechanism}",
+            err=True,
+        )
+    if result.status != "ok":
+        raise SystemExit(1)
+
+
 def main() -> None:
     cli()
