@@ -108,6 +108,25 @@ def test_malformed_chunk_is_a_clear_error(server, generate):
         generate(ask())
 
 
+def test_error_sent_mid_stream(server, generate):
+    server.replies = Reply("one two three four", stream_error="context length exceeded")
+    with pytest.raises(BackendError, match=r"reported an error \(200\): context length exceeded"):
+        generate(ask())
+
+
+def test_403_says_to_check_access(server, generate):
+    server.faults = [Fault(403, "model not enabled for this organisation")]
+    with pytest.raises(BackendError, match="refused access \\(403\\).*may use model 'fake-model'"):
+        generate(ask())
+
+
+def test_other_finish_reasons_are_kept_in_metrics(server, generate):
+    server.replies = Reply("redacted", finish_reason="content_filter")
+    [completion] = generate(ask())
+    assert completion.finish_reason == "stop"
+    assert completion.metrics["finish_reason"] == "content_filter"
+
+
 def test_429_then_success_honours_retry_after_ms(server, generate):
     server.faults = [Fault(429, "slow down", headers={"retry-after-ms": "300"})]
     start = time.perf_counter()

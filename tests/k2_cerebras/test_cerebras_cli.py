@@ -31,6 +31,23 @@ def test_ping_bad_key_is_one_line(server):
     assert "csk-wrong" not in result.output
 
 
+def test_models_at_a_url_without_the_api(server):
+    result = run("models", "--base-url", server.url + "/elsewhere", "--api-key", server.api_key)
+    assert result.exit_code == 1
+    assert "has no Cerebras API (404 on /v1/models); check --base-url" in result.output
+
+
+def test_umbrella_k2_cerebras_command(server):
+    from k2_core.cli import cli as k2_cli
+    from k2_core.plugins import hook
+
+    hook().k2_register_commands(cli=k2_cli)
+    args = ["cerebras", "models", "--base-url", server.url, "--api-key", server.api_key]
+    result = CliRunner().invoke(k2_cli, args)
+    assert result.exit_code == 0, result.output
+    assert "fake-reasoner" in result.output
+
+
 def test_missing_key_is_one_line(server):
     result = run("models", "--base-url", server.url)
     assert result.exit_code == 1

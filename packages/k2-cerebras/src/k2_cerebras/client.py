@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from k2_core.errors import BackendError, InputError
 
 DEFAULT_BASE_URL = "https://api.cerebras.ai"
+DEFAULT_TIMEOUT = 600.0  # seconds per read: long reasoning streams pause between chunks
+DEFAULT_MAX_RETRIES = 4
 
 
 @dataclass
@@ -23,8 +25,8 @@ class Settings:
 
     api_key: str
     base_url: str
-    timeout: float = 600.0
-    max_retries: int = 4
+    timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
 
     def __repr__(self) -> str:
         return f"Settings(base_url={self.base_url!r}, timeout={self.timeout}, api_key=***)"
@@ -57,12 +59,12 @@ def resolve_settings(
             "set CEREBRAS_API_KEY (get a key at https://cloud.cerebras.ai) or pass --api-key",
         )
     url = normalise_base_url(base_url or os.environ.get("CEREBRAS_BASE_URL") or DEFAULT_BASE_URL)
-    settings = Settings(api_key=key, base_url=url)
-    if timeout is not None:
-        settings.timeout = float(timeout)
-    if max_retries is not None:
-        settings.max_retries = int(max_retries)
-    return settings
+    return Settings(
+        api_key=key,
+        base_url=url,
+        timeout=DEFAULT_TIMEOUT if timeout is None else float(timeout),
+        max_retries=DEFAULT_MAX_RETRIES if max_retries is None else int(max_retries),
+    )
 
 
 def make_client(settings: Settings, *, warm_tcp_connection: bool = False):
@@ -115,6 +117,16 @@ def translate_error(
             f"Cerebras at {where} rejected the API key (401)",
             "check CEREBRAS_API_KEY or --api-key (keys: https://cloud.cerebras.ai)",
         )
+    if isinstance(exc, sdk.PermissionDeniedError):
+        return BackendError(
+            f"Cerebras at {where} refused access (403): {message}",
+            f"check that your key's account may use model {model!r}",
+        )
+    if isinstance(exc, sdk.NotFoundError) and not model:
+        return BackendError(
+            f"{where} has no Cerebras API (404 on /v1/models)",
+            "check --base-url / CEREBRAS_BASE_URL (without /v1)",
+        )
     if isinstance(exc, sdk.NotFoundError):
         hint = (
             f"models there: {', '.join(models)}"
@@ -125,7 +137,7 @@ def translate_error(
     if isinstance(exc, sdk.BadRequestError | sdk.UnprocessableEntityError):
         what = f"parameter {param!r}" if param else "the request"
         return BackendError(
-            f"Cerebras refused {what} for model {model!r} (400): {message}",
+            f"Cerebras refused {what} for model {model!r} ({exc.status_code}): {message}",
             "change or drop it (Cerebras models differ in what they accept)",
         )
     if isinstance(exc, sdk.RateLimitError):
@@ -133,10 +145,15 @@ def translate_error(
             f"Cerebras rate limit still hit after {settings.max_retries} retries (429): {message}",
             "lower the concurrency, or wait for the limit to reset",
         )
-    if isinstance(exc, sdk.APIStatusError):
+    if isinstance(exc, sdk.InternalServerError):
         return BackendError(
             f"Cerebras answered {exc.status_code} after {settings.max_retries} retries: {message}",
             "try again later; see https://status.cerebras.ai",
+        )
+    if isinstance(exc, sdk.APIStatusError):  # other statuses, and errors sent mid-stream
+        return BackendError(
+            f"Cerebras reported an error ({exc.status_code}): {message}",
+            "try again; if it persists, check the request's parameters",
         )
     if isinstance(exc, sdk.APITimeoutError):
         return BackendError(

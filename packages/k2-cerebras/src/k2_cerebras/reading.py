@@ -1,7 +1,7 @@
 """Reading Cerebras replies, plain or streamed, defensively, into a `Completion`.
 
 Some servers leave fields out of stream chunks, and the SDK then hands back plain dicts instead of its
-models, so every field is read through `field()`, which accepts both and treats missing as empty.
+models, so every field is read through `value_of()`, which accepts both and treats missing as empty.
 Reasoning arrives either in its own field (`message.reasoning` / `delta.reasoning`) or inline as
 `<think>...</think>` in the text; either way it ends up in `Completion.reasoning`, and the text is
 left as the model wrote it so the think/answer format still works.
@@ -9,8 +9,7 @@ left as the model wrote it so the think/answer format still works.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
+from dataclasses import dataclass, field
 from typing import Any
 
 from k2_core.types import Completion, Usage
@@ -18,7 +17,7 @@ from k2_core.types import Completion, Usage
 TIME_INFO_METRICS = ("queue_time", "prompt_time", "completion_time", "total_time")
 
 
-def field(obj: Any, name: str, default: Any = None) -> Any:
+def value_of(obj: Any, name: str, default: Any = None) -> Any:
     """`obj.name` or `obj[name]`; `default` when missing or null."""
     value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
     return default if value is None else value
@@ -45,34 +44,34 @@ def inline_reasoning(text: str) -> str | None:
 class Reading:
     """What one reply said. A stream is folded in chunk by chunk with `add_chunk`."""
 
-    text_parts: list[str] = dataclass_field(default_factory=list)
-    reasoning_parts: list[str] = dataclass_field(default_factory=list)
+    text_parts: list[str] = field(default_factory=list)
+    reasoning_parts: list[str] = field(default_factory=list)
     finish_reason: str | None = None
     model: str = ""
-    usage: dict[str, Any] = dataclass_field(default_factory=dict)
-    time_info: dict[str, Any] = dataclass_field(default_factory=dict)
+    usage: dict[str, Any] = field(default_factory=dict)
+    time_info: dict[str, Any] = field(default_factory=dict)
     time_to_first_token: float | None = None
 
     def _add_choice(self, choice: Any, body: Any) -> None:
-        if content := field(body, "content"):
+        if content := value_of(body, "content"):
             self.text_parts.append(content)
-        if reasoning := field(body, "reasoning"):
+        if reasoning := value_of(body, "reasoning"):
             self.reasoning_parts.append(reasoning)
-        self.finish_reason = field(choice, "finish_reason", self.finish_reason)
+        self.finish_reason = value_of(choice, "finish_reason", self.finish_reason)
 
     def _add_envelope(self, reply: Any) -> None:
-        self.model = field(reply, "model", self.model)
-        self.usage = as_dict(field(reply, "usage")) or self.usage
-        self.time_info = as_dict(field(reply, "time_info")) or self.time_info
+        self.model = value_of(reply, "model", self.model)
+        self.usage = as_dict(value_of(reply, "usage")) or self.usage
+        self.time_info = as_dict(value_of(reply, "time_info")) or self.time_info
 
     def add_chunk(self, chunk: Any, elapsed: float) -> None:
         """Fold in one stream chunk received `elapsed` seconds after the request was sent."""
         self._add_envelope(chunk)
-        choices = field(chunk, "choices", [])
+        choices = value_of(chunk, "choices", [])
         if not choices:
             return
         pieces = len(self.text_parts) + len(self.reasoning_parts)
-        self._add_choice(choices[0], field(choices[0], "delta", {}))
+        self._add_choice(choices[0], value_of(choices[0], "delta", {}))
         if (
             self.time_to_first_token is None
             and len(self.text_parts) + len(self.reasoning_parts) > pieces
@@ -84,9 +83,9 @@ class Reading:
         """Read a plain (non-streamed) chat completion."""
         reading = cls()
         reading._add_envelope(reply)
-        choices = field(reply, "choices", [])
+        choices = value_of(reply, "choices", [])
         if choices:
-            reading._add_choice(choices[0], field(choices[0], "message", {}))
+            reading._add_choice(choices[0], value_of(choices[0], "message", {}))
         return reading
 
     def completion(self, *, latency: float, model: str, backend: str) -> Completion:
@@ -108,6 +107,8 @@ class Reading:
             metrics["server_tokens_per_second"] = completion_tokens / metrics["completion_time"]
         if self.time_to_first_token is not None:
             metrics["time_to_first_token"] = self.time_to_first_token
+        if self.finish_reason not in (None, "stop", "length"):
+            metrics["finish_reason"] = self.finish_reason  # content_filter, tool_calls, ...
         return Completion(
             text=text,
             reasoning=reasoning or None,

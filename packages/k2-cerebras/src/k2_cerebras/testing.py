@@ -30,7 +30,8 @@ class Reply:
 
     `reasoning` goes in the separate `reasoning` field; `delay` is seconds before the response starts;
     `chunk_delay` seconds between stream chunks; `malformed_chunk` sends a chunk that is not JSON
-    mid-stream; `sparse` sends chunks that leave out optional fields (no `delta`, no `choices`).
+    mid-stream; `stream_error` sends an `{"error": ...}` event with that message mid-stream;
+    `sparse` sends chunks that leave out optional fields (no `delta`, no `choices`).
     """
 
     content: str
@@ -39,6 +40,7 @@ class Reply:
     delay: float = 0.0
     chunk_delay: float = 0.0
     malformed_chunk: bool = False
+    stream_error: str | None = None
     sparse: bool = False
 
 
@@ -280,6 +282,8 @@ class _Handler(BaseHTTPRequestHandler):
         events += [delta(content=w) for w in words[: len(words) // 2]]
         if reply.malformed_chunk:
             events.append("{this is not json")
+        if reply.stream_error:
+            events.append({"error": {"message": reply.stream_error, "type": "server_error"}})
         events += [delta(content=w) for w in words[len(words) // 2 :]]
         usage, time_info = self._usage(body, reply)
         final = {**envelope, "choices": [{"index": 0, "delta": {}}], "usage": usage}
