@@ -98,7 +98,7 @@ def test_a_missing_backend_is_a_verdict_naming_it():
 
 def test_a_slow_judge_times_out():
     verdict = judge("yes", latency=5.0, timeout=0.2).verify("\\boxed{CO2}", QUESTION)
-    assert (verdict.score, verdict.reason) == (0.0, "judge_timeout")
+    assert (verdict.score, verdict.reason) == (0.0, "timeout")
 
 
 def test_no_answer_means_no_judge_call():

@@ -12,7 +12,7 @@ from `K2_JUDGE_BACKEND` (default `openai`) and `K2_JUDGE_MODEL`. The request ask
 `response_format` (a JSON schema); backends that ignore it are read leniently: a JSON object, else a
 "Final Decision: Yes/No" line (the Guru judge's format), else a leading yes/no. Anything that goes wrong
 (no backend, a server error, a timeout, an unreadable reply) is a verdict with score 0 and a reason
-(`judge_unavailable`, `judge_error`, `judge_timeout`, `judge_unparseable`), never an exception.
+(`judge_unavailable`, `judge_error`, `timeout`, `judge_unparseable`), never an exception.
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ class JudgeVerifier:
             completions = future.result(self.timeout)
         except concurrent.futures.TimeoutError:
             future.cancel()
-            return verdict(0.0, answer, "judge_timeout", timeout=self.timeout)
+            return verdict(0.0, answer, "timeout", timeout=self.timeout)
         except Exception as error:  # the judge failing must not fail the caller
             return verdict(
                 0.0, answer, "judge_error", error=f"{type(error).__name__}: {error}"[:300]

@@ -1,0 +1,81 @@
+"""verl reward functions: k2-verify's verifiers as `custom_reward_function`.
+
+In a verl config:
+
+    custom_reward_function:
+      path: pkg://k2_verify/verl
+      name: compute_score            # or compute_score_batch with reward_model.reward_manager=batch
+      reward_kwargs: {timeout: 10}   # extra options go to the verifiers (a judge's backend, model, ...)
+
+verl calls `compute_score(data_source=..., solution_str=..., ground_truth=..., extra_info=...)` once
+per response and logs every key of the returned dict, so every sample returns the same keys:
+`score` (the reward, 0..1), `acc` (all-or-nothing correct), `pred` (the extracted answer, "" if none)
+and `reason` (why: `equivalent`, `different`, `no_answer`, `timeout`, ...). Routing follows Guru's
+`data_source` prefixes through the registry, so a verifier plugin claiming a prefix is used as is;
+Guru's compressed ground truths (base64+gzip JSON) and numpy arrays from parquet are decoded first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k2_core import Verdict
+
+from .api import verify
+from .guru import decode, domain_for
+from .pool import Job, VerifyPool
+
+DEFAULT_TIMEOUT = 10.0
+_pools: dict[float, VerifyPool] = {}
+
+
+def _result(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "score": float(verdict.score),
+        "acc": bool(verdict.correct),
+        "pred": verdict.extracted or "",
+        "reason": verdict.reason,
+    }
+
+
+def compute_score(
+    data_source: str,
+    solution_str: str,
+    ground_truth: Any,
+    extra_info: dict | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    **options: Any,
+) -> dict[str, Any]:
+    """The reward for one response, verl style: `{"score", "acc", "pred", "reason"}`."""
+    domain = domain_for(data_source or "") or "math"
+    verdict = verify(
+        solution_str,
+        decode(ground_truth),
+        domain,
+        data_source=data_source,
+        timeout=timeout,
+        **options,
+    )
+    return _result(verdict)
+
+
+def compute_score_batch(
+    data_sources: list[str],
+    solution_strs: list[str],
+    ground_truths: list[Any],
+    extra_infos: list[dict | None] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    workers: int | None = None,
+    **options: Any,
+) -> list[dict[str, Any]]:
+    """`compute_score` for a whole batch in worker processes (verl's `batch` reward manager).
+
+    Each item is bounded by `timeout` seconds; an item past it gets score 0 and reason `timeout`.
+    """
+    if timeout not in _pools:
+        _pools[timeout] = VerifyPool(workers, timeout=timeout)
+    jobs = [
+        Job(solution, decode(truth), domain_for(source or "") or "math", source, options)
+        for source, solution, truth in zip(data_sources, solution_strs, ground_truths, strict=True)
+    ]
+    return [_result(verdict) for verdict in _pools[timeout].map(jobs)]
