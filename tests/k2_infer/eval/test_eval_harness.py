@@ -141,3 +141,15 @@ def test_unknown_benchmark_names_what_is_installed(tmp_path, toy, toy_data):
     with pytest.raises(K2Error) as error:
         Evaluation(settings(tmp_path, toy_data, benchmarks=["aime42"], data={}))
     assert "no benchmark 'aime42'" in str(error.value) and "aime24" in str(error.value)
+
+
+def test_k2_pipeline_samples_record_the_chosen_answer_and_token_bill(tmp_path, toy, toy_data):
+    backend = FakeBackend(
+        {"planner": '{"hard": false, "topics": []}', "solver": "<answer>1</answer>", "*": "A"}
+    )
+    summary = run(settings(tmp_path, toy_data, pipeline="k2", n=1), backend)
+    assert summary["benchmarks"]["toy"]["avg@n"] == pytest.approx(50.0)  # a right, b wrong
+    sample = lines(tmp_path)[0]
+    assert sample["response"] == "<answer>1" and sample["status"] == "ok"
+    assert sample["usage"]["solver"]["completion_tokens"] > 0
+    assert any(call.role == "planner" for call in backend.calls)
