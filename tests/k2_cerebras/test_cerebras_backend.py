@@ -97,9 +97,11 @@ def test_no_model_is_a_clear_error(generate):
 
 
 def test_sparse_chunks_are_read_defensively(server, generate):
-    server.replies = Reply("fine anyway", sparse=True)
+    server.replies = Reply("fine anyway, all the same", reasoning="hmm", sparse=True)
     [completion] = generate(ask())
-    assert completion.text == "fine anyway"
+    assert completion.text == "fine anyway, all the same"
+    assert completion.reasoning == "hmm"
+    assert completion.usage.completion_tokens == 6
 
 
 def test_malformed_chunk_is_a_clear_error(server, generate):

@@ -31,7 +31,8 @@ class Reply:
     `reasoning` goes in the separate `reasoning` field; `delay` is seconds before the response starts;
     `chunk_delay` seconds between stream chunks; `malformed_chunk` sends a chunk that is not JSON
     mid-stream; `stream_error` sends an `{"error": ...}` event with that message mid-stream;
-    `sparse` sends chunks that leave out optional fields (no `delta`, no `choices`).
+    `sparse` sends chunks that leave out fields (no `delta`, no `choices`, content chunks with no
+    envelope: the SDK then hands back a plain dict for the delta).
     """
 
     content: str
@@ -271,6 +272,8 @@ class _Handler(BaseHTTPRequestHandler):
         envelope = self._envelope(body, "chat.completion.chunk")
 
         def delta(**fields: Any) -> dict[str, Any]:
+            if reply.sparse and "content" in fields:
+                return {"choices": [{"delta": fields}]}
             return {**envelope, "choices": [{"index": 0, "delta": fields}]}
 
         events: list[dict[str, Any] | str] = [delta(role="assistant")]
