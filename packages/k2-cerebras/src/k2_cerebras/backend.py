@@ -9,6 +9,8 @@ own streamed request (their seeds offset by the index, so they differ), run conc
 by `concurrency`. Before each request the rate limiter reserves quota learned from `x-ratelimit-*`
 headers; the SDK retries 429/5xx with backoff, honouring `retry-after` / `retry-after-ms`.
 `max_completion_tokens` is always sent (Cerebras reserves it up front).
+
+The SDK is imported where it is used, so building the plugin registry (`k2 plugins`) stays fast.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ class CerebrasBackend:
         self.model = model or None
         self.settings = resolve_settings(api_key, base_url, timeout, max_retries)
         self.stream = as_bool(stream)
-        self.extra_body = {
+        self.reasoning_options = {
             key: value
             for key, value in {
                 "reasoning_format": reasoning_format,
@@ -115,7 +117,7 @@ class CerebrasBackend:
             "max_completion_tokens": params.max_tokens,
             "temperature": params.temperature,
             "top_p": params.top_p,
-            **self.extra_body,
+            **self.reasoning_options,
         }
         if params.stop:
             body["stop"] = list(params.stop)
@@ -184,6 +186,7 @@ class CerebrasBackend:
         return sorted(model.id for model in page.data)
 
     async def list_models_or_none(self) -> list[str] | None:
+        """`list_models()`, or None when the server cannot say (for hints in other errors)."""
         try:
             return await self.list_models()
         except BackendError:
