@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from k2_cerebras.backend import CerebrasBackend
@@ -62,3 +65,25 @@ def test_client_uses_the_normalised_url_and_options():
     assert str(backend.client.base_url).rstrip("/") == "http://x.local"
     assert backend.client.max_retries == 1
     assert backend.settings.timeout == 5.0
+
+
+def test_no_network_at_import_or_construction():
+    """Import every module and build a backend for the real URL with sockets that refuse to connect."""
+    code = """
+import socket
+calls = []
+
+def refuse(*args, **kwargs):
+    calls.append(args)
+    raise OSError("network call")
+
+socket.socket.connect = socket.socket.connect_ex = refuse
+socket.getaddrinfo = socket.create_connection = refuse
+import k2_cerebras.plugin, k2_cerebras.cli, k2_cerebras.bench
+from k2_core.registry import get_registry
+get_registry().create("backend", "cerebras", model="m", api_key="csk-x")
+print("network calls:", len(calls))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "network calls: 0"
