@@ -1,11 +1,15 @@
-"""The first process of a sandboxed run: isolates itself, then runs the untrusted program.
+"""The processes of a sandboxed run: they isolate themselves, then run the untrusted program.
 
-The supervisor starts it as `python -I bootstrap.py CONFIG_JSON` with a scratch environment, stdin
-opened on the test input, stdout/stderr on capped pipes and a report pipe on `report_fd`. It is
-standard library only and imports nothing from k2, so it starts as fast as Python can.
+The supervisor starts this file once per process as a small server, `python -I bootstrap.py
+--serve LISTENER LIFELINE`, with a scratch environment, a listening Unix socket and a lifeline pipe
+(descriptor numbers) whose other end it keeps open. Each run is a request on that socket: a JSON config plus four file
+descriptors (stdin opened on the test input, capped stdout/stderr pipes, a report pipe). The server
+forks a launcher for it and hands back a pidfd of the launcher. Forking from a warm server means a
+run costs no Python start-up at all. The file is standard library only and imports nothing from k2.
 
-Three processes, each with one job:
+Four processes, each with one job:
 
+    server     forks launchers; exits when the supervisor's process is gone (lifeline EOF).
     launcher   reads main.py (then deletes it), enters new namespaces (network, PID, mount, IPC,
                UTS; plus a user namespace when not root), forks the init, enforces the wall clock,
                and reports the init's CPU time and peak memory.
@@ -14,19 +18,20 @@ Three processes, each with one job:
                the program's exit status. When it exits the kernel kills everything left in the
                namespace, double-forked daemons included. It dies with the launcher (PDEATHSIG).
     program    drops privileges (to `nobody` when root; all capabilities inside a user namespace),
-               sets the rlimits, and executes the source as `__main__` in this same interpreter
-               (no second Python start-up).
+               sets the rlimits, and executes the source as `__main__` in this same interpreter.
 
 With `mechanism == "none"` (the caller opted out of isolation) the launcher skips the namespaces and
 mounts, and kills the program's process group at the end instead.
 """
 
+import atexit
 import ctypes
 import json
 import os
 import resource
 import select
 import signal
+import socket
 import sys
 import traceback
 import types
@@ -167,11 +172,30 @@ def run_program(config, source):
     sys.path[0] = os.getcwd()
     try:
         exec(compile(source, "main.py", "exec"), main.__dict__)
-    except SystemExit:
-        raise
+    except SystemExit as exit:
+        code = exit.code
+        if code is not None and not isinstance(code, int):
+            print(code, file=sys.stderr)
+            code = 1
+        exit_fast(code or 0)
     except BaseException as error:  # print it as `python main.py` would, without this frame
         traceback.print_exception(type(error), error, error.__traceback__.tb_next)
-        sys.exit(1)
+        exit_fast(1)
+    exit_fast(0)
+
+
+def exit_fast(code):
+    """Exit as the interpreter would (threads joined, atexit run, streams flushed), but without
+    its slow teardown of every module, which would double the cost of a short run."""
+    if "threading" in sys.modules:
+        sys.modules["threading"]._shutdown()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            code = code or 120  # what Python does when it cannot flush stdout
+    os._exit(code & 0xFF)
 
 
 def be_init(config, source, report, lifeline):
@@ -235,5 +259,45 @@ def launch(config):
     os._exit(0)
 
 
+def serve(listener, lifeline):
+    """Fork a launcher for each request until the supervisor's process is gone."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # launchers are reaped by the kernel
+    while True:
+        if lifeline in select.select([listener, lifeline], [], [])[0]:
+            os._exit(0)
+        connection, _ = listener.accept()
+        with connection:
+            message, fds, _, _ = socket.recv_fds(connection, 1 << 16, 4)
+            if len(fds) != 4:
+                for fd in fds:
+                    os.close(fd)
+                continue
+            launcher = os.fork()
+            if launcher == 0:
+                return start_launcher(listener, lifeline, connection, json.loads(message), fds)
+            try:
+                pidfd = os.pidfd_open(launcher)
+                socket.send_fds(connection, [b"started"], [pidfd])
+                os.close(pidfd)
+            except OSError:  # it already finished (a pidfd is then not needed) or the client left
+                connection.send(b"finished")
+            for fd in fds:
+                os.close(fd)
+
+
+def start_launcher(listener, lifeline, connection, config, fds):
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    listener.close()
+    connection.close()
+    os.close(lifeline)
+    os.setsid()
+    for target, fd in enumerate(fds[:3]):
+        os.dup2(fd, target)
+        os.close(fd)
+    config["report_fd"] = fds[3]
+    os.chdir(config["inputs"])
+    launch(config)
+
+
 if __name__ == "__main__":
-    launch(json.loads(sys.argv[1]))
+    serve(socket.socket(fileno=int(sys.argv[2])), int(sys.argv[3]))

@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import select
 import selectors
 import shutil
 import signal
-import subprocess
+import socket
 import sys
 import tempfile
 import time
@@ -27,10 +28,10 @@ from pathlib import Path
 
 from k2_core.errors import VerificationError
 
+from . import server
 from .isolation import choose_mechanism
 from .limits import Limits
 
-BOOTSTRAP = str(Path(__file__).with_name("bootstrap.py"))
 GRACE = 2.0  # seconds past the wall limit before the supervisor stops a run itself
 STATUSES = ("ok", "runtime_error", "timeout", "memory_limit", "output_limit", "killed")
 
@@ -108,7 +109,7 @@ def run(
 def run_with(mechanism: str, source: str, stdin: str, limits: Limits) -> RunResult:
     """`run` with the mechanism already chosen (the probe in `isolation.py` calls this)."""
     inputs = Path(tempfile.mkdtemp(prefix="k2-sandbox-"))
-    report_read, report_write = os.pipe()
+    ours: list[int] = []  # descriptors to close at the end
     try:
         (inputs / "main.py").write_text(source, encoding="utf-8", errors="replace")
         (inputs / "stdin.txt").write_text(stdin, encoding="utf-8", errors="replace")
@@ -123,66 +124,75 @@ def run_with(mechanism: str, source: str, stdin: str, limits: Limits) -> RunResu
             "uid": uid,
             "gid": gid,
             "hidden": hidden_interpreter_paths() if uid is not None else {},
-            "report_fd": report_write,
+            "inputs": str(inputs),
             "limits": {**limits.to_dict(), "cpu_seconds": limits.cpu_seconds},
         }
+        (stdout, stdout_w), (stderr, stderr_w), (report, report_w) = pipes = [
+            os.pipe() for _ in "oer"
+        ]
+        ours += [fd for pair in pipes for fd in pair]
+        stdin_fd = os.open(inputs / "stdin.txt", os.O_RDONLY)
+        ours.append(stdin_fd)
         started = time.monotonic()
-        with open(inputs / "stdin.txt", "rb") as stdin_file:
-            process = subprocess.Popen(
-                [sys.executable, "-I", BOOTSTRAP, json.dumps(config)],
-                stdin=stdin_file,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                cwd=inputs,
-                env=scratch_environment(),
-                pass_fds=(report_write,),
-                start_new_session=True,
-            )
-        os.close(report_write)
-        report_write = -1
-        with process:
-            stdout, stderr, stopped = _collect(process, limits, started + limits.wall_time + GRACE)
-            if stopped:
-                _stop(process)
-            process.wait()
+        launcher = _launch(config, [stdin_fd, stdout_w, stderr_w, report_w])
+        if launcher is not None:
+            ours.append(launcher)
+        for fd in (stdin_fd, stdout_w, stderr_w, report_w):  # the launcher has its own copies now
+            os.close(fd)
+            ours.remove(fd)
+        out, err, stopped = _collect(stdout, stderr, limits, started + limits.wall_time + GRACE)
+        if stopped and launcher is not None:
+            _stop(launcher, report)
+        report_data = _read_report(report)
         wall = time.monotonic() - started
-        report = _read_report(report_read)
     finally:
-        os.close(report_read)
-        if report_write != -1:
-            os.close(report_write)
+        for fd in ours:
+            os.close(fd)
         _remove(inputs)
-    if "error" in report:
+    if "error" in report_data:
         raise SandboxError(
-            f"the {mechanism!r} sandbox could not start: {report['error']}",
+            f"the {mechanism!r} sandbox could not start: {report_data['error']}",
             "pick another isolation mechanism (`k2-verify run --isolation ...`)",
         )
     returncode = None
-    if "wait_status" in report:
-        returncode = os.waitstatus_to_exitcode(report["wait_status"])
-    text_err = stderr.decode("utf-8", "replace")
+    if "wait_status" in report_data:
+        returncode = os.waitstatus_to_exitcode(report_data["wait_status"])
+    text_err = err.decode("utf-8", "replace")
     return RunResult(
-        status=_status(stopped, report, returncode, text_err, limits),
+        status=_status(stopped, report_data, returncode, text_err, limits),
         returncode=returncode,
-        stdout=stdout.decode("utf-8", "replace"),
+        stdout=out.decode("utf-8", "replace"),
         stderr=text_err,
         wall_time=round(wall, 4),
-        cpu_time=round(report.get("cpu_time", 0.0), 4),
-        peak_memory_mb=round(report.get("peak_kb", 0) / 1024, 1),
+        cpu_time=round(report_data.get("cpu_time", 0.0), 4),
+        peak_memory_mb=round(report_data.get("peak_kb", 0) / 1024, 1),
         mechanism=mechanism,
     )
 
 
-def _collect(process: subprocess.Popen, limits: Limits, deadline: float):
+def _launch(config: dict, fds: list[int]) -> int | None:
+    """Ask the launch server to start a run; returns a pidfd of its launcher (None: already done)."""
+    for attempt in range(2):
+        try:
+            with server.connect(scratch_environment()) as connection:
+                socket.send_fds(connection, [json.dumps(config).encode()], fds)
+                _, pidfds, _, _ = socket.recv_fds(connection, 64, 1)
+                return pidfds[0] if pidfds else None
+        except (ConnectionError, FileNotFoundError):  # the server died: the next try starts one
+            if attempt:
+                raise SandboxError(
+                    "the sandbox's launch server does not answer", "check that Python can start"
+                ) from None
+    return None
+
+
+def _collect(stdout: int, stderr: int, limits: Limits, deadline: float):
     """Read stdout and stderr up to their caps until both close or the deadline passes.
 
     Returns `(stdout, stderr, stopped)` where `stopped` is None, `"output_limit"` or `"timeout"`.
     """
-    buffers = {process.stdout.fileno(): bytearray(), process.stderr.fileno(): bytearray()}
-    caps = {
-        process.stdout.fileno(): limits.stdout_bytes,
-        process.stderr.fileno(): limits.stderr_bytes,
-    }
+    buffers = {stdout: bytearray(), stderr: bytearray()}
+    caps = {stdout: limits.stdout_bytes, stderr: limits.stderr_bytes}
     stopped = None
     with selectors.DefaultSelector() as selector:
         for fd in buffers:
@@ -202,16 +212,17 @@ def _collect(process: subprocess.Popen, limits: Limits, deadline: float):
                 buffer += chunk[:room]
                 if len(chunk) > room:
                     stopped = "output_limit"
-    return bytes(buffers[process.stdout.fileno()]), bytes(buffers[process.stderr.fileno()]), stopped
+    return bytes(buffers[stdout]), bytes(buffers[stderr]), stopped
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """Ask the launcher to kill the run (SIGALRM, as its own wall clock would); then force it."""
+def _stop(launcher: int, report: int) -> None:
+    """Ask the launcher to end the run (SIGALRM, as its own wall clock would); then force it."""
     try:
-        process.send_signal(signal.SIGALRM)
-        process.wait(timeout=GRACE)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # its init then dies too (PDEATHSIG)
+        signal.pidfd_send_signal(launcher, signal.SIGALRM)
+        if not select.select([launcher], [], [], GRACE)[0]:
+            signal.pidfd_send_signal(launcher, signal.SIGKILL)  # its init then dies (PDEATHSIG)
+    except ProcessLookupError:
+        pass
 
 
 def _read_report(fd: int) -> dict:
