@@ -94,3 +94,29 @@ def test_two_aime24_problems_on_the_embedded_model(tmp_path):
     assert {s["run"] for s in samples} == {0, 1}
     assert all(s["response"] and s["verdict"]["reason"] for s in samples)
     assert (tmp_path / "run/report.md").exists()
+
+
+def test_hle_is_scored_by_the_judge_verifier_on_any_backend(tmp_path):
+    rows = [
+        {"id": "h1", "question": "Name the gas.", "image": "", "answer": "argon"},
+        {"id": "h2", "question": "Pick one.", "image": "", "answer": "B"},
+    ]
+    data = tmp_path / "hle.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in rows))
+
+    def judge(request, index):  # every response says argon: right only where argon is the reference
+        equivalent = "Reference answer:\nargon" in request.messages[-1].content
+        return json.dumps({"equivalent": equivalent, "reason": "-"})
+
+    judge_options = {"backend": "fake", "replies": judge}
+    settings = EvalSettings(
+        ["hle"],
+        tmp_path / "run",
+        n=1,
+        backend="fake",
+        data={"hle": str(data)},
+        verifier_options={"judge": judge_options},
+    )
+    summary = asyncio.run(Evaluation(settings, FakeBackend("<answer>argon</answer>")).run())
+    scores = summary["benchmarks"]["hle"]
+    assert scores["status"] == "complete" and scores["avg@n"] == 50.0  # right on h1 only

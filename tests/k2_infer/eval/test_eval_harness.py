@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from k2_core import BackendError, InputError, K2Error, SamplingParams
+from k2_core import BackendError, InputError, K2Error, SamplingParams, Verdict
+from k2_core.registry import get_registry
 from k2_core.testing import FakeBackend
 from k2_infer.eval.harness import EvalSettings, Evaluation
 from k2_infer.eval.samples import SampleLog
@@ -153,3 +154,14 @@ def test_k2_pipeline_samples_record_the_chosen_answer_and_token_bill(tmp_path, t
     assert sample["response"] == "<answer>1" and sample["status"] == "ok"
     assert sample["usage"]["solver"]["completion_tokens"] > 0
     assert any(call.role == "planner" for call in backend.calls)
+
+
+def test_a_verifier_that_cannot_grade_makes_an_errored_sample(tmp_path, toy, toy_data, monkeypatch):
+    def unavailable(self, response, problem):
+        return Verdict(0.0, False, None, "judge_unavailable", {"error": "no judge server"})
+
+    monkeypatch.setattr(get_registry().entry("verifier", "exact").factory, "verify", unavailable)
+    summary = run(settings(tmp_path, toy_data), FakeBackend("<answer>1</answer>"))
+    assert summary["benchmarks"]["toy"]["status"] == "incomplete"
+    assert summary["benchmarks"]["toy"]["errored"] == 4
+    assert lines(tmp_path)[0]["error"].startswith("verifier judge_unavailable")

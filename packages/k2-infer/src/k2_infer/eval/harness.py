@@ -6,9 +6,10 @@
 Samples are the unit of work: (benchmark, problem, run). At most `concurrency` are in flight at once.
 Each is generated (plain sampling with the recipe's system prompt, or the whole K2 pipeline), retried
 on backend errors with exponential backoff, verified in a worker thread by the verifier the registry
-routes its problem to, and appended to `samples.jsonl` at once. Samples that still fail are recorded
-with `status: "error"` and tried again by the next run. A run folder remembers its settings
-(`run.json`): resuming it with different model or sampling settings is refused.
+routes its problem to, and appended to `samples.jsonl` at once. Samples that still fail, or whose
+verifier could not grade them, are recorded with `status: "error"` and tried again by the next run.
+A run folder remembers its settings (`run.json`): resuming it with other model or sampling settings
+is refused.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ from .samples import SampleLog, read_samples
 
 PIPELINES = ("plain", "k2")
 LIBRARIES = ("torch", "transformers", "vllm", "httpx", "datasets", "sympy")
+# Verdict reasons that mean the verifier could not grade (its judge model was unreachable, it
+# crashed): such samples are errored and tried again, not scored 0.
+VERIFIER_FAILURES = {"error", "judge_error", "judge_unavailable"}
 
 
 @dataclass
@@ -212,6 +216,9 @@ class Evaluation:
             verdict = await asyncio.to_thread(verifier.verify, generated["response"], problem)
         except Exception as exc:  # verifiers should never raise; if one does, say so
             return {**record, "status": "error", "error": f"verifier: {exc}", "correct": False}
+        if verdict.reason in VERIFIER_FAILURES:  # the grader failed, not the model
+            error = f"verifier {verdict.reason}: {verdict.details}"[:500]
+            return {**record, "status": "error", "error": error, "correct": False}
         return {
             **record,
             "status": "ok",
