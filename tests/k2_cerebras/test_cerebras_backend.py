@@ -129,8 +129,9 @@ def test_other_finish_reasons_are_kept_in_metrics(server, generate):
     assert completion.metrics["finish_reason"] == "content_filter"
 
 
-def test_429_then_success_honours_retry_after_ms(server, generate):
-    server.faults = [Fault(429, "slow down", headers={"retry-after-ms": "300"})]
+@pytest.mark.parametrize("header", [{"retry-after-ms": "300"}, {"retry-after": "0.3"}])
+def test_429_then_success_honours_retry_after(server, generate, header):
+    server.faults = [Fault(429, "slow down", headers=header)]
     start = time.perf_counter()
     [completion] = generate(ask())
     assert time.perf_counter() - start >= 0.3
