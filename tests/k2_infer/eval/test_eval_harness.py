@@ -165,3 +165,12 @@ def test_a_verifier_that_cannot_grade_makes_an_errored_sample(tmp_path, toy, toy
     assert summary["benchmarks"]["toy"]["status"] == "incomplete"
     assert summary["benchmarks"]["toy"]["errored"] == 4
     assert lines(tmp_path)[0]["error"].startswith("verifier judge_unavailable")
+
+
+def test_duplicate_problem_ids_are_refused(tmp_path, toy):
+    data = tmp_path / "dup.jsonl"
+    data.write_text(
+        '{"id": "a", "problem": "x", "answer": "1"}\n{"id": "a", "problem": "y", "answer": "2"}\n'
+    )
+    with pytest.raises(InputError, match="problem id 'a' more than once"):
+        Evaluation(EvalSettings(["toy"], tmp_path / "run", backend="fake", data={"toy": str(data)}))

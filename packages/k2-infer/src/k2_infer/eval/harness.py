@@ -137,6 +137,14 @@ class Evaluation:
             name: benchmark.load(settings.data.get(name), settings.limit)
             for name, benchmark in self.benchmarks.items()
         }
+        for name, problems in self.problems.items():
+            ids = [p.id for p in problems]
+            if len(set(ids)) != len(ids):
+                duplicate = next(i for i in ids if ids.count(i) > 1)
+                raise InputError(
+                    f"benchmark {name!r} has problem id {duplicate!r} more than once",
+                    "problem ids key the samples file: make them unique in the data",
+                )
         self.verifiers: dict[str, Verifier] = {}
         for problems in self.problems.values():
             for problem in problems:
