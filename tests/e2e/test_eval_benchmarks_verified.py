@@ -120,3 +120,56 @@ def test_hle_is_scored_by_the_judge_verifier_on_any_backend(tmp_path):
     summary = asyncio.run(Evaluation(settings, FakeBackend("<answer>argon</answer>")).run())
     scores = summary["benchmarks"]["hle"]
     assert scores["status"] == "complete" and scores["avg@n"] == 50.0  # right on h1 only
+
+
+SECOND_LARGEST = """```python
+n = int(input())
+a = list(map(int, input().split()))
+print(sorted(range(n), key=lambda i: a[i])[-2] + 1)
+```"""
+SHORTEST_PATH = """```python
+from collections import deque
+from typing import List
+
+class Solution:
+    def shortestDistanceAfterQueries(self, n: int, queries: List[List[int]]) -> List[int]:
+        roads = {i: [i + 1] for i in range(n - 1)}
+        answer = []
+        for u, v in queries:
+            roads.setdefault(u, []).append(v)
+            seen, frontier = {0: 0}, deque([0])
+            while frontier:
+                city = frontier.popleft()
+                for nxt in roads.get(city, []):
+                    if nxt not in seen:
+                        seen[nxt] = seen[city] + 1
+                        frontier.append(nxt)
+            answer.append(seen[n - 1])
+        return answer
+```"""
+WRONG = "```python\nprint(1)\n```"
+
+
+def test_livecodebench_stdin_and_functional_through_the_code_verifier(tmp_path):
+    folder = SHARED / "livecodebench"
+    tests = json.loads((folder / "agentica-project__rllm/livecodebench.json").read_text())
+    info = (folder / "QwenLM__QwQ/livecodebench_v5.jsonl").read_text().splitlines()
+    rows = [0, next(i for i, row in enumerate(tests) if row["starter_code"])]
+    subset = tmp_path / "lcb"
+    subset.mkdir()
+    (subset / "livecodebench.json").write_text(json.dumps([tests[i] for i in rows]))
+    (subset / "livecodebench_v5.jsonl").write_text("\n".join(info[i] for i in rows))
+
+    def reply(request, index):  # right program in run 0, a wrong one in run 1
+        if request.params.seed == 1:
+            return WRONG
+        prompt = request.messages[-1].content
+        return SHORTEST_PATH if "shortestDistanceAfterQueries" in prompt else SECOND_LARGEST
+
+    settings = EvalSettings(
+        ["lcb-v5"], tmp_path / "run", n=2, backend="fake", data={"lcb-v5": str(subset)}
+    )
+    scores = asyncio.run(Evaluation(settings, FakeBackend(reply)).run())["benchmarks"]["lcb-v5"]
+    assert scores["status"] == "complete"
+    assert scores["per_run"] == [100.0, 0.0]
+    assert scores["avg@n"] == 50.0 and scores["pass@k"]["2"] == 100.0
