@@ -53,6 +53,12 @@ class Reply:
 Script = str | Reply | list[str | Reply] | Callable[[dict[str, Any]], str | Reply]
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog (5) drops connections when many clients connect at once, and
+    # each dropped one retries a second later: enough room for a burst of concurrent requests.
+    request_queue_size = 128
+
+
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -101,7 +107,7 @@ class ScriptedOpenAIServer:
 
     def start(self) -> ScriptedOpenAIServer:
         handler = type("Handler", (_Handler,), {"server_state": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd = _Server(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
