@@ -231,3 +231,20 @@ def test_the_reward_is_picklable_before_and_after_use(pooled):
     clone = pickle.loads(pickle.dumps(pooled))
     assert call_like_trl(clone, guru_inputs()[:1], [ROWS[0][2]]) == [1.0]
     clone.close()
+
+
+def test_the_judge_sees_the_question_from_the_prompt():
+    def judge_reply(request, index):
+        return "Final Decision: " + (
+            "Yes" if "What gas do plants absorb?" in request.messages[0].content else "No"
+        )
+
+    (reward,) = trl_reward(workers=0, backend="fake", replies=judge_reply)
+    inputs = [
+        {
+            "prompt": [{"role": "user", "content": "What gas do plants absorb?"}],
+            "data_source": "stem_web",
+            "ground_truth": "CO2",
+        }
+    ]
+    assert call_like_trl(reward, inputs, ["\\boxed{carbon dioxide}"]) == [1.0]

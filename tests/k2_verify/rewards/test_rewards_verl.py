@@ -140,3 +140,17 @@ def test_a_third_party_verifier_claiming_a_prefix_is_used(k2_plugin):
         ]
         == "equivalent"
     )
+
+
+def test_the_judge_sees_the_question_from_extra_info():
+    def judge_reply(request, index):
+        return "Final Decision: " + ("Yes" if "Which gas?" in request.messages[0].content else "No")
+
+    fn = custom_reward_fn({"backend": "fake", "replies": judge_reply})
+    assert (
+        naive_reward_manager_call(
+            fn, "stem_web", "\\boxed{CO2}", "CO2", {"question": "Which gas?"}
+        )["score"]
+        == 1.0
+    )
+    assert naive_reward_manager_call(fn, "stem_web", "\\boxed{CO2}", "CO2", None)["score"] == 0.0

@@ -28,6 +28,7 @@ def verify(
     domain: str = "math",
     *,
     data_source: str | None = None,
+    prompt: str = "",
     timeout: float = 5.0,
     **options: Any,
 ) -> Verdict:
@@ -37,13 +38,14 @@ def verify(
     `math__aime`, `codegen__leetcode`) or else for `domain`. `timeout` (seconds) and `options` are
     passed to the verifier's factory; the built-in verifiers return a `timeout` verdict rather than run
     past it. Raises `UnknownNameError` when no installed verifier serves the domain.
-    Every verdict is announced to `k2_on_verdict` hooks.
+    Every verdict is announced to `k2_on_verdict` hooks. `prompt` is the question, for verifiers that
+    read it (the LLM judge).
     """
     entry = get_registry().verifier_for(domain, data_source)
     verifier = _verifier(entry, {"timeout": timeout, **options})
     problem = Problem(
         id="",
-        prompt="",
+        prompt=prompt,
         domain=domain,
         data_source=data_source or "",
         ground_truth=ground_truth,

@@ -104,14 +104,15 @@ class VerifierReward:
         self.reasons: Counter[str] = Counter()
         self._pool: VerifyPool | None = None
 
-    def jobs(self, completions: list, columns: dict[str, list]) -> list[Job]:
-        """One verification job per completion, from the row's columns."""
+    def jobs(self, prompts: list, completions: list, columns: dict[str, list]) -> list[Job]:
+        """One verification job per completion, from its prompt (the judge reads it) and row columns."""
         jobs = []
         for index, completion in enumerate(completions):
             data_source = columns.get("data_source", [None] * len(completions))[index]
             domain = columns.get("domain", [self.domain] * len(completions))[index] or self.domain
             truth = _ground_truth(columns, index)
-            jobs.append(Job(completion_text(completion), truth, domain, data_source, self.options))
+            options = {**self.options, "prompt": prompt_text(prompts[index]) if prompts else ""}
+            jobs.append(Job(completion_text(completion), truth, domain, data_source, options))
         return jobs
 
     def __call__(
@@ -122,7 +123,7 @@ class VerifierReward:
         **columns,
     ) -> list[float]:
         log_metric, log_extra = columns.pop("log_metric", None), columns.pop("log_extra", None)
-        jobs = self.jobs(list(completions or []), columns)
+        jobs = self.jobs(list(prompts or []), list(completions or []), columns)
         verdicts = self._verify(jobs)
         timeouts = sum(v.reason == "timeout" for v in verdicts)
         self.timeouts += timeouts

@@ -12,7 +12,8 @@ per response and logs every key of the returned dict, so every sample returns th
 `score` (the reward, 0..1), `acc` (all-or-nothing correct), `pred` (the extracted answer, "" if none)
 and `reason` (why: `equivalent`, `different`, `no_answer`, `timeout`, ...). Routing follows Guru's
 `data_source` prefixes through the registry, so a verifier plugin claiming a prefix is used as is;
-Guru's compressed ground truths (base64+gzip JSON) and numpy arrays from parquet are decoded first.
+Guru's compressed ground truths (base64+gzip JSON) and numpy arrays from parquet are decoded first;
+`extra_info["question"]` (or `"prompt"`), when present, is the question the judge sees.
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ def _result(verdict: Verdict) -> dict[str, Any]:
     }
 
 
+def question(extra_info: Any) -> str:
+    """The question of a verl row, for the judge: `extra_info["question"]` (or `"prompt"`), else ""."""
+    extra_info = decode(extra_info)
+    if not isinstance(extra_info, dict):
+        return ""
+    return str(extra_info.get("question") or extra_info.get("prompt") or "")
+
+
 def compute_score(
     data_source: str,
     solution_str: str,
@@ -53,6 +62,7 @@ def compute_score(
         decode(ground_truth),
         domain,
         data_source=data_source,
+        prompt=question(extra_info),
         timeout=timeout,
         **options,
     )
@@ -74,8 +84,17 @@ def compute_score_batch(
     """
     if timeout not in _pools:
         _pools[timeout] = VerifyPool(workers, timeout=timeout)
+    extra_infos = extra_infos or [None] * len(data_sources)
     jobs = [
-        Job(solution, decode(truth), domain_for(source or "") or "math", source, options)
-        for source, solution, truth in zip(data_sources, solution_strs, ground_truths, strict=True)
+        Job(
+            solution,
+            decode(truth),
+            domain_for(source or "") or "math",
+            source,
+            {**options, "prompt": question(extra)},
+        )
+        for source, solution, truth, extra in zip(
+            data_sources, solution_strs, ground_truths, extra_infos, strict=True
+        )
     ]
     return [_result(verdict) for verdict in _pools[timeout].map(jobs)]
