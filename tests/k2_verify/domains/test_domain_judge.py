@@ -127,3 +127,12 @@ def test_a_huge_answer_is_cut_before_it_reaches_the_judge():
     verifier = judge("yes")
     verifier.verify("\\boxed{" + "x" * 100_000 + "}", QUESTION)
     assert len(verifier._backend.calls[0].messages[0].content) < 10_000
+
+
+def test_the_judge_prompt_template_can_be_replaced():
+    verifier = judge("yes", template="Q={question} R={reference} A={answer}. Same?")
+    verifier.verify("\\boxed{CO2}", QUESTION)
+    assert (
+        verifier._backend.calls[0].messages[0].content
+        == "Q=What gas do plants absorb? R=CO2 A=CO2. Same?"
+    )

@@ -248,3 +248,11 @@ def test_the_judge_sees_the_question_from_the_prompt():
         }
     ]
     assert call_like_trl(reward, inputs, ["\\boxed{carbon dioxide}"]) == [1.0]
+
+
+def test_codegen_rows_go_to_the_code_verifier(pooled):
+    tests = '{"inputs": ["1 2\\n"], "outputs": ["3\\n"]}'
+    inputs = [{"prompt": "p", "data_source": "codegen__primeintellect", "ground_truth": tests}] * 2
+    right = "```python\na, b = map(int, input().split())\nprint(a + b)\n```"
+    wrong = "```python\nprint(4)\n```"
+    assert call_like_trl(pooled, inputs, [right, wrong]) == [1.0, 0.0]

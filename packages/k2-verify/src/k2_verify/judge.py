@@ -7,7 +7,8 @@ the question and the reference answer. The judge is any registered backend:
     judge = get_registry().create("verifier", "judge", backend="openai", model="gpt-4o-mini",
                                   base_url="http://127.0.0.1:8000/v1")
 
-Options not named below are passed to the backend factory. Without options the backend and model come
+`template` replaces the judge prompt (fields `{question}`, `{reference}`, `{answer}`); other options
+not named below are passed to the backend factory. Without options the backend and model come
 from `K2_JUDGE_BACKEND` (default `openai`) and `K2_JUDGE_MODEL`. The request asks for JSON through
 `response_format` (a JSON schema); backends that ignore it are read leniently: a JSON object, else a
 "Final Decision: Yes/No" line (the Guru judge's format), else a leading yes/no. Anything that goes wrong
@@ -99,14 +100,14 @@ class JudgeVerifier:
         self,
         backend: str | None = None,
         model: str | None = None,
-        prompt: str = PROMPT,
+        template: str = PROMPT,
         max_tokens: int = 512,
         timeout: float = 120.0,
         **backend_options: Any,
     ) -> None:
         self.backend_name = backend or os.environ.get("K2_JUDGE_BACKEND", "openai")
         self.model = model or os.environ.get("K2_JUDGE_MODEL")
-        self.prompt = prompt
+        self.template = template
         self.max_tokens = max_tokens
         self.timeout = timeout
         self.backend_options = backend_options
@@ -125,7 +126,7 @@ class JudgeVerifier:
             messages=[
                 Message(
                     "user",
-                    self.prompt.format(
+                    self.template.format(
                         question=problem.prompt,
                         reference=problem.ground_truth,
                         answer=answer[:MAX_ANSWER_CHARS],
