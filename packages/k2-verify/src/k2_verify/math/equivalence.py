@@ -26,7 +26,7 @@ from .normalize import Answer, normalize
 from .parse import Matrix, Relation, Seq, Union, Unparseable, is_words, parse
 
 # Fixed points at which expressions in variables are compared (fixed, so verdicts are deterministic).
-_PROBES = ("0.5773", "1.3117", "-0.8421", "2.2361", "0.1234")
+_PROBES = ("0.5773", "1.3117", "-0.8421", "2.2361", "7.3891", "12.817", "-4.6692", "3.1623")
 _CHOICE = re.compile(r"^\(?([A-J])\)?$")
 _ANSWER_CHOICE = re.compile(r"^\(?([A-Ja-j])(?:\)|\.|:|$)")
 _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
@@ -112,16 +112,13 @@ def _equal(a, b, places: int | None) -> bool:
         return _unordered(list(a.parts), list(b.parts))
     if isinstance(a, Matrix) and isinstance(b, Matrix):
         return len(a.rows) == len(b.rows) and all(
-            len(ra) == len(rb)
-            and all(_equal(x, y, None) for x, y in zip(ra, rb, strict=True))
+            len(ra) == len(rb) and all(_equal(x, y, None) for x, y in zip(ra, rb, strict=True))
             for ra, rb in zip(a.rows, b.rows, strict=True)
         )
     return False
 
 
-def _same_number_or_expression(
-    a: sympy.Basic, b: sympy.Basic, places: int | None
-) -> bool:
+def _same_number_or_expression(a: sympy.Basic, b: sympy.Basic, places: int | None) -> bool:
     if a == b:
         return True
     if a.has(sympy.oo, -sympy.oo, sympy.zoo) or b.has(sympy.oo, -sympy.oo, sympy.zoo):
@@ -131,9 +128,11 @@ def _same_number_or_expression(
         if a.is_Rational and b.is_Rational and places is None:
             return False
         return _close(a, b) or (places is not None and _rounds_to(a, b, places))
-    for probe in _PROBES:
-        values = {s: sympy.Float(probe) * (k + 1) for k, s in enumerate(symbols)}
-        if not _close(a.subs(values), b.subs(values)):
+    for i in range(len(_PROBES)):  # each variable gets its own sequence of values
+        values = {
+            s: sympy.Rational(_PROBES[(i + 3 * k) % len(_PROBES)]) for k, s in enumerate(symbols)
+        }
+        if not _close(a.evalf(60, subs=values), b.evalf(60, subs=values)):
             return False
     return True
 
@@ -189,11 +188,16 @@ def _relations(a, b) -> bool:
             or _equal(la - ra, rb - lb, None)
         )
     relation, value = (a, b) if isinstance(a, Relation) else (b, a)
-    if relation.ops in {("=",), ("in",)} and isinstance(
-        relation.parts[0], sympy.Symbol
-    ):
+    if relation.ops in {("=",), ("in",)} and _is_name(relation.parts[0]):
         return _equal(relation.parts[1], value, None)
     return False
+
+
+def _is_name(value) -> bool:
+    """What stands left of `=` when an answer names its value: `x`, `a_1`, `f(x)` (read as f*x)."""
+    if isinstance(value, sympy.Symbol):
+        return True
+    return isinstance(value, sympy.Mul) and all(isinstance(f, sympy.Symbol) for f in value.args)
 
 
 def _as_intervals(value) -> list | None:
@@ -201,12 +205,7 @@ def _as_intervals(value) -> list | None:
     if isinstance(value, Union):
         parts = [_as_intervals(part) for part in value.parts]
         return None if any(p is None for p in parts) else [i for p in parts for i in p]
-    if (
-        isinstance(value, Seq)
-        and value.open in "(["
-        and value.close in ")]"
-        and value.open
-    ):
+    if isinstance(value, Seq) and value.open in "([" and value.close in ")]" and value.open:
         return [value] if len(value.items) == 2 else None
     if isinstance(value, Relation):
         return _inequality(value)

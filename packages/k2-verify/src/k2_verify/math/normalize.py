@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Commands that only change spacing or size; removed outright.
+# Commands that only change size, and thin spaces (`1\\,000`); removed outright.
 _NOISE = re.compile(
     r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|"
-    r"scriptstyle|limits|nolimits|quad|qquad|enspace|thinspace|negthinspace|hfill|mathstrut)"
-    r"(?![a-zA-Z])|\\[,:;! ]|~"
+    r"scriptstyle|limits|nolimits|enspace|thinspace|negthinspace|hfill|mathstrut)(?![a-zA-Z])"
+    r"|(?<!\\)\\[,:;!]"
 )
+# Commands that separate words; replaced by a space.
+_SPACES = re.compile(r"\\(?:quad|qquad)(?![a-zA-Z])|(?<!\\)\\ |~")
 # Font and text wrappers whose content is the value: `\mathbf{v}` -> `v`, `\text{yes}` -> `yes`.
 _WRAPPER = re.compile(
     r"\\(?:text|textbf|textit|textrm|texttt|textsf|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|"
@@ -62,6 +64,8 @@ _ALIASES = {
 }
 _COMMAND = re.compile(r"\\[a-zA-Z]+")
 _DEGREE = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree|°|\bdegrees?\b")
+_TRIG = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc)(?![a-zA-Z])")
+_DEGREES_IN_TRIG = re.compile(r"(\d+(?:\.\d+)?)\s*(?:\^\s*\{?\s*\\circ\s*\}?|°|\\degree)")
 _PERCENT = re.compile(r"\\?%|\bpercent\b")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:(?:,|\{,\})\d{3})+(?![\d])")
 _SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([+-]?\d+)(?![\w.])")
@@ -69,9 +73,7 @@ _FRAC_DIGITS = re.compile(r"\\frac\s*(\d)\s*(\d)")
 _MIXED = re.compile(r"(?<![\w.}^_{])(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d+)\}")
 _MIXED_PLAIN = re.compile(r"^(-?)(\d+)\s+(\d+)/(\d+)$")
 # A trailing unit in \text{} (`5\text{ cm}`), or bare (`5 cm`, `12 square units`), after a value.
-_TEXT_UNIT = re.compile(
-    r"(?<=[\w})\]])\s*\\(?:text|mbox|mathrm)\s*\{\s*[a-zA-Z][a-zA-Z ./^\d]*\}$"
-)
+_TEXT_UNIT = re.compile(r"(?<=[\w})\]])\s*\\(?:text|mbox|mathrm)\s*\{\s*[a-zA-Z][a-zA-Z ./^\d]*\}$")
 _BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+)\s+[a-zA-Z][a-zA-Z ]*$")
 _DOLLARS = re.compile(r"^\\?\$\s*(?=\d)")
 
@@ -108,14 +110,15 @@ def normalize(text: str) -> Answer:
     text = text.replace("$", "")
     text = re.sub(r"^\\[\[(]|\\[\])]$", "", text).strip()
     text = _TEXT_UNIT.sub("", text)
-    text = _NOISE.sub(" ", text)
+    text = _NOISE.sub("", text)
+    text = _SPACES.sub(" ", text)
     text = _replace_aliases(text)
+    if _TRIG.search(text):  # `\\sin 30^\\circ`: degrees become radians inside trig functions
+        text = _DEGREES_IN_TRIG.sub(r"(\1\\pi/180)", text)
     text, degrees = _DEGREE.subn("", text)
     text, percent = _PERCENT.subn("", text)
     text = _unwrap(text)
-    text = _THOUSANDS.sub(
-        lambda m: m.group(0).replace("{,}", "").replace(",", ""), text
-    )
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace("{,}", "").replace(",", ""), text)
     text = _SCIENTIFIC.sub(r"\1\\times10^{\2}", text)
     text = _FRAC_DIGITS.sub(r"\\frac{\1}{\2}", text)
     text = _MIXED.sub(r"(\1+\\frac{\2}{\3})", text)

@@ -23,9 +23,7 @@ from dataclasses import dataclass
 import sympy
 
 MAX_DIGITS = 20_000  # an exact integer bigger than this is refused
-MAX_DEPTH = (
-    100  # nesting deeper than this is refused (recursion stays far from Python's limit)
-)
+MAX_DEPTH = 100  # nesting deeper than this is refused (recursion stays far from Python's limit)
 
 
 class Unparseable(ValueError):
@@ -113,6 +111,7 @@ _MULTIPLY = {"*", r"\cdot", r"\times", r"\ast"}
 _DIVIDE = {"/", r"\div"}
 _OPENERS = {"(": ")", "[": "]", r"\{": r"\}", r"\langle": r"\rangle"}
 _CLOSERS = {")", "]", r"\}", r"\rangle"}
+_ROUNDING = {r"\lfloor": (r"\rfloor", sympy.floor), r"\lceil": (r"\rceil", sympy.ceiling)}
 _MATRIX_ENVS = {
     "matrix",
     "pmatrix",
@@ -140,9 +139,7 @@ def tokenize(text: str) -> list[tuple[str, str]]:
 
 def is_words(text: str) -> bool:
     """True for plain words (`yes`, `no solution`, `Monday`) rather than math in letters (`x`, `ab`)."""
-    return bool(_WORDS.match(text)) and any(
-        len(word) > 2 for word in re.split(r"[\s'\-]+", text)
-    )
+    return bool(_WORDS.match(text)) and any(len(word) > 2 for word in re.split(r"[\s'\-]+", text))
 
 
 def _check_power(base, exponent) -> None:
@@ -169,9 +166,7 @@ class _Parser:
         return self.tokens[index][1] if index < len(self.tokens) else None
 
     def kind(self) -> str | None:
-        return (
-            self.tokens[self.position][0] if self.position < len(self.tokens) else None
-        )
+        return self.tokens[self.position][0] if self.position < len(self.tokens) else None
 
     def take(self, expected: str | None = None) -> str:
         value = self.peek()
@@ -263,10 +258,11 @@ class _Parser:
         kind, value = self.kind(), self.peek()
         if kind in {"num", "letter"}:
             return True
-        if value in {"(", r"\{", r"\langle"}:
+        if value in {"(", r"\{", r"\langle", r"\lfloor", r"\lceil"}:
             return True
         return kind == "cmd" and value not in _RELATIONS and value not in _MULTIPLY | _DIVIDE | {
             r"\pm", r"\mp", r"\cup", r"\}", r"\rangle", "\\\\", r"\end", r"\rightarrow",
+            r"\rfloor", r"\rceil",
         }  # fmt: skip
 
     def power(self):
@@ -324,6 +320,11 @@ class _Parser:
             inner = self.nested(lambda: self.items(closers={"}"}))
             self.take("}")
             return inner
+        if value in _ROUNDING:
+            self.take()
+            inner = self.nested(self.additive)
+            self.take(_ROUNDING[value][0])
+            return _ROUNDING[value][1](_expr(inner))
         if value == "|":
             self.take()
             inner = self.nested(self.additive)

@@ -22,9 +22,7 @@ from .equivalence import Match, equivalent
 from .extract import extract_answer
 from .normalize import normalize
 
-MAX_ANSWER_CHARS = (
-    1000  # longer "answers" are not math answers; they are refused unparsed
-)
+MAX_ANSWER_CHARS = 1000  # longer "answers" are not math answers; they are refused unparsed
 _RISKY = re.compile(r"\^|!|\\binom|\\(?:sin|cos|tan|cot|sec|csc|arc|log|ln|exp)")
 _guard: WorkerPool | None = None
 _guard_lock = threading.Lock()
@@ -78,20 +76,13 @@ class MathVerifier:
                 break
         return Verdict(float(match.equal), match.equal, answer, match.reason, details)
 
-    def _compare(
-        self, others: list[str], answer: str, truth: str, deadline: float
-    ) -> Match:
-        if (
-            others and "," in truth
-        ):  # several boxes may answer a question with several parts
+    def _compare(self, others: list[str], answer: str, truth: str, deadline: float) -> Match:
+        if others and "," in truth:  # several boxes may answer a question with several parts
             joined = self._equivalent(", ".join([*others, answer]), truth, deadline)
             if joined.equal:
                 return joined
         for other in others:
-            if (
-                len(other) > MAX_ANSWER_CHARS
-                or not self._equivalent(other, answer, deadline).equal
-            ):
+            if len(other) > MAX_ANSWER_CHARS or not self._equivalent(other, answer, deadline).equal:
                 return Match(False, "hedged")
         return self._equivalent(answer, truth, deadline)
 
