@@ -1,12 +1,11 @@
-"""Guru rows: compressed fields, numpy-like arrays, and rows turned into problems."""
+"""Guru rows: compressed fields and data_source domains."""
 
 import base64
 import gzip
-import json
 
 import pytest
 
-from k2_verify.guru import compress, decode, domain_for, problem_from_row, structured
+from k2_verify.guru import compress, decode, domain_for, structured
 
 
 def test_compressed_json_round_trips():
@@ -61,25 +60,3 @@ def test_compressed_pickle_is_never_loaded():
 )
 def test_domains_follow_guru_prefixes(data_source, domain):
     assert domain_for(data_source) == domain
-
-
-def test_a_verl_row_becomes_a_problem():
-    row = {
-        "data_source": "simulation__codeio",
-        "prompt": [
-            {"role": "system", "content": "be brief"},
-            {"role": "user", "content": "Predict the output."},
-        ],
-        "ability": "simulation",
-        "reward_model": {"style": "rule", "ground_truth": compress({"output": 3})},
-        "extra_info": {"index": 12, "split": "train"},
-    }
-    problem = problem_from_row(row)
-    assert (problem.id, problem.prompt, problem.domain) == (
-        "12",
-        "Predict the output.",
-        "simulation",
-    )
-    assert problem.ground_truth == {"output": 3}
-    assert problem.meta == {"extra_info": {"index": 12, "split": "train"}}
-    assert json.dumps(problem.to_dict())

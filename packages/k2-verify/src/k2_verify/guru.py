@@ -6,8 +6,8 @@ A Guru row, as verl reads it from parquet:
      "ability": "logic", "reward_model": {"style": "rule", "ground_truth": ...}, "extra_info": {...}}
 
 Large ground truths (code tests, grids) are sometimes stored compressed: gzip, then base64, of a JSON
-document. `decode` undoes that (bounded, JSON only: never pickle); `problem_from_row` turns a row into
-a `Problem` that the verifiers understand.
+document. `decode` undoes that (bounded, JSON only: never pickle); `domain_for` maps a `data_source`
+to a k2 domain.
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ import json
 import zlib
 from typing import Any
 
-from k2_core import Problem
-
 # Guru data_source prefixes and the k2 domain each belongs to. Routing itself goes through the
-# registry (verifiers claim prefixes); this table only fills `Problem.domain` for rows without one.
+# registry (verifiers claim prefixes); this table gives the `domain` to fall back on (verl rows).
 DOMAINS = {
     "math__": "math",
     "codegen__": "code",
@@ -89,28 +87,3 @@ def _decompress(text: str) -> Any:
 def compress(value: Any) -> str:
     """The inverse of `decode` for one value: JSON, gzip, base64 (to write Guru-style rows)."""
     return base64.b64encode(gzip.compress(json.dumps(value).encode(), mtime=0)).decode()
-
-
-def problem_from_row(row: dict[str, Any], index: int | None = None) -> Problem:
-    """A `Problem` from a Guru/verl row (prompt as chat messages or a string)."""
-    reward_model = decode(row.get("reward_model") or {})
-    extra_info = decode(row.get("extra_info") or {})
-    data_source = str(row.get("data_source") or "")
-    prompt = row.get("prompt") or ""
-    if hasattr(prompt, "tolist"):
-        prompt = prompt.tolist()
-    if isinstance(prompt, list):
-        users = [
-            m.get("content", "") for m in prompt if isinstance(m, dict) and m.get("role") == "user"
-        ]
-        prompt = users[-1] if users else ""
-    ground_truth = reward_model.get("ground_truth") if isinstance(reward_model, dict) else None
-    problem_id = extra_info.get("index", index) if isinstance(extra_info, dict) else index
-    return Problem(
-        id=str(row.get("id", problem_id if problem_id is not None else "")),
-        prompt=str(prompt),
-        domain=domain_for(data_source) or str(row.get("ability") or "math"),
-        data_source=data_source,
-        ground_truth=decode(row.get("ground_truth", ground_truth)),
-        meta={"extra_info": extra_info} if extra_info else {},
-    )

@@ -27,7 +27,7 @@ from .guru import decode, domain_for
 from .pool import Job, VerifyPool
 
 DEFAULT_TIMEOUT = 10.0
-_pools: dict[float, VerifyPool] = {}
+_pools: dict[tuple[float, int | None], VerifyPool] = {}  # one per (timeout, workers), kept warm
 
 
 def _result(verdict: Verdict) -> dict[str, Any]:
@@ -82,8 +82,9 @@ def compute_score_batch(
 
     Each item is bounded by `timeout` seconds; an item past it gets score 0 and reason `timeout`.
     """
-    if timeout not in _pools:
-        _pools[timeout] = VerifyPool(workers, timeout=timeout)
+    pool = _pools.get((timeout, workers))
+    if pool is None:
+        pool = _pools[(timeout, workers)] = VerifyPool(workers, timeout=timeout)
     extra_infos = extra_infos or [None] * len(data_sources)
     jobs = [
         Job(
@@ -97,4 +98,4 @@ def compute_score_batch(
             data_sources, solution_strs, ground_truths, extra_infos, strict=True
         )
     ]
-    return [_result(verdict) for verdict in _pools[timeout].map(jobs)]
+    return [_result(verdict) for verdict in pool.map(jobs)]
