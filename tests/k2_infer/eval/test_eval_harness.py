@@ -174,3 +174,19 @@ def test_duplicate_problem_ids_are_refused(tmp_path, toy):
     )
     with pytest.raises(InputError, match="problem id 'a' more than once"):
         Evaluation(EvalSettings(["toy"], tmp_path / "run", backend="fake", data={"toy": str(data)}))
+
+
+def test_progress_line_shows_counts_accuracy_and_errors():
+    import io
+
+    from k2_infer.eval.progress import Progress
+
+    stream = io.StringIO()
+    progress = Progress(4, stream=stream, every=3600)
+    progress.update(True)
+    progress.update(False)
+    progress.update(False, errored=True)
+    progress.close()
+    line = stream.getvalue().strip()
+    assert line.startswith("eval 3/4 samples · accuracy 50.0% · 1 errored")
+    assert "ETA" in line and line.count("\n") == 0

@@ -21,6 +21,7 @@ class Progress:
         self.live = self.stream.isatty()
         self.every = 0.1 if self.live else every
         self.start = self.last = time.monotonic()
+        self.shown = -1  # `done` when the line was last printed
 
     def update(self, correct: bool, errored: bool = False) -> None:
         self.done += 1
@@ -45,11 +46,13 @@ class Progress:
         )
 
     def _show(self) -> None:
+        self.shown = self.done
         end = "\r" if self.live else "\n"
         self.stream.write(self.line() + end)
         self.stream.flush()
 
     def close(self) -> None:
-        self._show()
+        if self.shown != self.done:
+            self._show()
         if self.live:
             self.stream.write("\n")
