@@ -161,7 +161,7 @@ def verifiers(k2_plugin):
         @hookimpl
         def k2_register_verifiers(self, register):
             register("length", Length, domains=["arithmetic"])
-            register("tests", Tests, domains=["code"])
+            register("tests", Tests, domains=["toy-code"])
 
     k2_plugin(Plugin(), name="test-verifiers")
 
@@ -175,7 +175,7 @@ def test_verifier_ranks_without_ground_truth(verifiers):
 
 
 def test_verifier_uses_the_problems_own_tests_never_its_answer(verifiers):
-    code = Problem(id="c", prompt="print 4", domain="code", ground_truth=["print(5)"])
+    code = Problem(id="c", prompt="print 4", domain="toy-code", ground_truth=["print(5)"])
     cands = [Candidate(i, Completion(t)) for i, t in enumerate(["print(5)", "print(4)"])]
     with pytest.raises(SelectionError, match="needs a reference answer"):
         select(VerifierSelector(), cands, problem=code)
