@@ -43,8 +43,8 @@ def outputs_match(actual: str, expected: str) -> bool:
 
 def values_match(actual: Any, expected: Any) -> bool:
     """True when two JSON values are equal, floats within tolerance, tuples as lists."""
-    if isinstance(actual, bool) or isinstance(expected, bool):
-        return actual == expected
+    if isinstance(actual, bool) or isinstance(expected, bool):  # JSON true is not 1
+        return type(actual) is type(expected) and actual == expected
     if isinstance(actual, (int, float)) and isinstance(expected, (int, float)):
         return numbers_match(actual, expected)
     if isinstance(actual, (list, tuple)) and isinstance(expected, (list, tuple)):
