@@ -1,0 +1,156 @@
+"""The `vllm` backend with a real engine on the embedded model, and the `openai` backend against a
+real vLLM server. Run in the vllm environment: `hatch run vllm:test`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from k2_core.models import embedded_model_dir
+from k2_core.types import GenerationRequest, Message, SamplingParams
+from k2_infer.backends.openai import OpenAIBackend
+from k2_infer.backends.vllm import VLLMBackend
+
+pytestmark = [pytest.mark.vllm, pytest.mark.slow]
+os.environ.setdefault("VLLM_CACHE_ROOT", "/tmp/k2-vllm-cache")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+COPY_PROMPT = "Repeat this code exactly:\ndef add(a, b):\n    return a + b\n"
+ENGINE = {"max_model_len": 2048, "dtype": "float32"}
+
+
+def request(prompt=COPY_PROMPT, **params):
+    return GenerationRequest([Message("user", prompt)], SamplingParams(**params))
+
+
+@pytest.fixture(scope="module")
+def loop():
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+@pytest.fixture(scope="module")
+def engine(loop):
+    backend = VLLMBackend(**ENGINE)
+    yield backend
+    loop.run_until_complete(backend.aclose())
+
+
+def test_sampled_candidates_with_accounting(engine, loop):
+    req = request("Name a colour.", n=3, max_tokens=12, temperature=1.0, seed=1)
+    completions = loop.run_until_complete(engine.generate(req))
+    assert len(completions) == 3
+    assert len({c.text for c in completions}) > 1
+    for c in completions:
+        assert 0 < c.usage.completion_tokens <= 12 and c.usage.prompt_tokens > 5
+        assert c.finish_reason in {"stop", "length"} and c.latency > 0 and c.backend == "vllm"
+
+
+def test_greedy_n_gives_identical_copies_and_stop_strings_cut(engine, loop):
+    completions = loop.run_until_complete(
+        engine.generate(request(n=2, max_tokens=30, temperature=0))
+    )
+    assert completions[0].text == completions[1].text and "return" in completions[0].text
+    [cut] = loop.run_until_complete(
+        engine.generate(request(max_tokens=30, temperature=0, stop=["return"]))
+    )
+    assert cut.text == completions[0].text[: completions[0].text.index("return")]
+    assert cut.finish_reason == "stop"
+
+
+def test_structured_output_follows_the_schema(engine, loop):
+    schema = {
+        "type": "object",
+        "properties": {"hard": {"type": "boolean"}},
+        "required": ["hard"],
+    }
+    req = request("Is 2 + 2 a hard problem? Answer in JSON.", max_tokens=20, temperature=0)
+    req.response_format = {"type": "json_schema", "json_schema": {"name": "x", "schema": schema}}
+    [completion] = loop.run_until_complete(engine.generate(req))
+    assert isinstance(json.loads(completion.text)["hard"], bool)
+
+
+def test_ngram_speculation_keeps_greedy_output_and_reports_acceptance(engine, loop):
+    req = request(max_tokens=40, temperature=0)
+    [plain] = loop.run_until_complete(engine.generate(req))
+    speculative = VLLMBackend(speculative="ngram:4", **ENGINE)
+    try:
+        [fast] = loop.run_until_complete(speculative.generate(req))
+    finally:
+        loop.run_until_complete(speculative.aclose())
+    assert fast.text == plain.text
+    m = fast.metrics
+    assert m["speculative"] == "ngram:4"
+    assert 0 < m["spec_accepted_tokens"] <= m["spec_draft_tokens"]
+    assert 0 < m["spec_acceptance_rate"] <= 1 and m["spec_mean_accepted"] > 1
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def vllm_server(tmp_path_factory):
+    """A real vLLM OpenAI-compatible server on 127.0.0.1 serving the embedded model as `smol`."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("vllm") / "server.log"
+    command = [
+        sys.executable, "-m", "vllm.entrypoints.openai.api_server",
+        "--model", str(embedded_model_dir()), "--served-model-name", "smol",
+        "--host", "127.0.0.1", "--port", str(port), "--max-model-len", "2048",
+        "--enforce-eager", "--gpu-memory-utilization", "0.1", "--dtype", "float32",
+    ]  # fmt: skip
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"vLLM server exited: {log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(2)
+        else:
+            pytest.fail(f"vLLM server did not start in 300 s: {log.read_text()[-2000:]}")
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_openai_backend_against_a_real_vllm_server(vllm_server):
+    async def main():
+        backend = OpenAIBackend(base_url=vllm_server)  # no model: uses the one the server lists
+        try:
+            assert await backend.list_models() == ["smol"]
+            sampled = await backend.generate(request("Name a colour.", n=2, max_tokens=10, seed=3))
+            [greedy] = await backend.generate(
+                request(max_tokens=30, temperature=0, stop=["return"])
+            )
+            return sampled, greedy
+        finally:
+            await backend.aclose()
+
+    sampled, greedy = asyncio.run(main())
+    assert len(sampled) == 2
+    for c in sampled:
+        assert c.model == "smol" and c.backend == "openai"
+        assert 0 < c.usage.completion_tokens <= 10 and c.usage.prompt_tokens > 5
+    assert "def add(a, b):" in greedy.text and "return" not in greedy.text
