@@ -16,6 +16,29 @@ def k2_register_commands(cli):
     cli.add_command(group, name="infer")
 
 
+def _backend(module: str, cls: str):
+    """A factory that imports `k2_infer.backends.<module>` only when a backend is built."""
+
+    def factory(**options):
+        from importlib import import_module
+
+        return getattr(import_module(f"k2_infer.backends.{module}"), cls)(**options)
+
+    factory.__name__ = f"{cls}_factory"
+    return factory
+
+
+@hookimpl
+def k2_register_backends(register):
+    register("openai", _backend("openai", "OpenAIBackend"), description="OpenAI-compatible server")
+    register(
+        "transformers",
+        _backend("transformers", "TransformersBackend"),
+        description="local transformers model (embedded SmolLM2 by default)",
+    )
+    register("vllm", _backend("vllm", "VLLMBackend"), description="in-process vLLM engine")
+
+
 @hookimpl
 def k2_register_planners(register):
     register("k2", planners.K2Planner, description="topics, then a plan hiding the answer")
