@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -34,7 +35,7 @@ cli = package_cli(
 def check_command(response, ground_truth, domain, data_source, timeout, as_json):
     """Verify one RESPONSE (`-` reads it from stdin) against a ground truth."""
     if response == "-":
-        response = click.get_text_stream("stdin").read()
+        response = sys.stdin.read()
     verdict = verify(response, ground_truth, domain, data_source=data_source, timeout=timeout)
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
