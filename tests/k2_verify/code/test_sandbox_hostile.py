@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -201,6 +202,25 @@ def test_secrets_are_unreachable_through_env_and_proc(mechanism):
     assert "'PATH'" in done.stdout  # the program ran and printed what it found
     assert secret not in done.stdout
     assert "OPENAI_API_KEY" not in done.stdout
+
+
+def test_the_callers_home_is_hidden(mechanism):
+    secret = f"sk-{uuid.uuid4().hex}"
+    credentials = Path.home() / f".k2-sandbox-test-{uuid.uuid4().hex}"
+    credentials.write_text(secret)
+    try:
+        source = f"""
+            import os
+            print(os.listdir(os.path.dirname({str(credentials)!r})))
+            print(open({str(credentials)!r}).read())
+        """
+        result = sandboxed(mechanism, source)
+        assert result.status == "runtime_error"
+        assert "FileNotFoundError" in result.stderr or "PermissionError" in result.stderr
+        assert secret not in result.stdout + result.stderr
+        assert credentials.name not in result.stdout
+    finally:
+        credentials.unlink()
 
 
 def test_killing_the_parent_and_everyone_else_fails_and_the_supervisor_keeps_serving(mechanism):

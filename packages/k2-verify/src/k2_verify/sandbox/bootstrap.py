@@ -96,12 +96,9 @@ def enter_namespaces(mechanism):
         check(libc.unshare(flags), "unshare")
 
 
-def reveal(hidden):
-    """Make the interpreter reachable for `nobody` where it lives in a private folder (/root/...).
-
-    `hidden` maps such a folder to the paths inside it the program needs: the folder is covered by
-    an empty tmpfs into which only those paths are bind-mounted (the rest stays out of sight).
-    """
+def hide(hidden):
+    """Cover each hidden folder (the caller's home, ...) with an empty tmpfs, then bind back the
+    paths inside it that the program needs (the interpreter, import paths)."""
     for folder, paths in hidden.items():
         handles = {path: os.open(path, os.O_PATH) for path in paths}
         mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=1m")
@@ -114,7 +111,7 @@ def reveal(hidden):
 def build_filesystem(config):
     """A read-only view of the host, private tmpfs scratch dirs, the work dir, and a fresh /proc."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    reveal(config["hidden"])
+    hide(config["hidden"])
     set_readonly("/", True, recursive=True)
     size = f"size={config['limits']['file_mb']}m,mode=1777"
     for path in SCRATCH_DIRS:

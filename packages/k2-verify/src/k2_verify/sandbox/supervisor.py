@@ -74,22 +74,37 @@ def scratch_environment() -> dict[str, str]:
     }
 
 
-def hidden_interpreter_paths() -> dict[str, list[str]]:
-    """Folders that `nobody` cannot enter but that hold the interpreter or its import path.
+def hidden_folders(as_nobody: bool) -> dict[str, list[str]]:
+    """Folders the program must not see, each with the paths inside it that it still needs.
 
-    Maps each such folder (e.g. `/root` for a pyenv Python) to the paths inside it that the
-    sandbox must reveal, so that the program, run as `nobody`, can still import the standard
-    library and installed packages.
+    Hidden: the caller's home (where API keys and credentials live) and, when the program runs as
+    `nobody`, any folder `nobody` could not enter anyway. The program sees each as an empty
+    folder, except for the interpreter and import paths inside it (e.g. a pyenv Python under
+    `/root`), which are bind-mounted back so that it can still import the standard library and
+    installed packages.
     """
-    hidden: dict[str, list[str]] = {}
-    for path in {sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path}:
-        if not path or not os.path.isdir(path):
-            continue
-        for ancestor in reversed(Path(path).parents):
-            if not os.stat(ancestor).st_mode & 0o001:
-                hidden.setdefault(str(ancestor), []).append(path)
-                break
-    return {folder: sorted(set(paths)) for folder, paths in hidden.items()}
+    needed = {os.path.abspath(p) for p in (sys.prefix, sys.base_prefix, *sys.path) if p}
+    needed = {p for p in needed if os.path.isdir(p)}
+    folders = set()
+    home = os.path.expanduser("~")
+    if home != "/" and os.path.isdir(home):
+        folders.add(os.path.abspath(home))
+    if as_nobody:
+        for path in needed:
+            closed = [a for a in reversed(Path(path).parents) if not os.stat(a).st_mode & 0o001]
+            folders.update(str(a) for a in closed[:1])
+    folders = {f for f in folders if not any(_inside(f, other) for other in folders)}
+    return {
+        folder: sorted(
+            p for p in needed if _inside(p, folder) and not any(_inside(p, q) for q in needed)
+        )
+        for folder in sorted(folders)
+    }
+
+
+def _inside(path: str, folder: str) -> bool:
+    """True when `path` is strictly inside `folder`."""
+    return path.startswith(folder.rstrip("/") + "/")
 
 
 def run(
@@ -123,7 +138,7 @@ def run_with(mechanism: str, source: str, stdin: str, limits: Limits) -> RunResu
             "mechanism": mechanism,
             "uid": uid,
             "gid": gid,
-            "hidden": hidden_interpreter_paths() if uid is not None else {},
+            "hidden": hidden_folders(uid is not None) if mechanism != "none" else {},
             "inputs": str(inputs),
             "limits": {**limits.to_dict(), "cpu_seconds": limits.cpu_seconds},
         }
