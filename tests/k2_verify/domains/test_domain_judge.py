@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import time
 
 import pytest
 
@@ -136,3 +137,11 @@ def test_the_judge_prompt_template_can_be_replaced():
         verifier._backend.calls[0].messages[0].content
         == "Q=What gas do plants absorb? R=CO2 A=CO2. Same?"
     )
+
+
+def test_hostile_judge_replies_are_read_in_linear_time():
+    start = time.perf_counter()
+    for reply in ["{" * 25_000 + "}" * 25_000, "Final Decision" + " " * 100_000 + "maybe"]:
+        verdict = judge(reply).verify("\\boxed{CO2}", QUESTION)
+        assert verdict.reason == "judge_unparseable"
+    assert time.perf_counter() - start < 5

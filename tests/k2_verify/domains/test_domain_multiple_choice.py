@@ -1,5 +1,7 @@
 """The multiple_choice verifier: letters committed to, hedges score 0."""
 
+import time
+
 import pytest
 
 from k2_core import Problem
@@ -80,3 +82,15 @@ def test_letters_can_be_restricted(choice):
     four = get_registry().create("verifier", "multiple_choice", letters="ABCD")
     assert not four.verify("Answer: E", problem("E")).correct
     assert choice.verify("Answer: E", problem("E")).correct
+
+
+def test_long_runs_of_whitespace_after_a_keyword_do_not_backtrack(choice):
+    """A regex with several optional space runs in a row takes exponential time on these."""
+    start = time.perf_counter()
+    for response in [
+        "Answer" + " " * 100_000 + "x",
+        "answer: " * 20_000,
+        "the answer is" + " \n" * 50_000,
+    ]:
+        assert choice.verify(response, problem()).reason == "no_answer"
+    assert time.perf_counter() - start < 5

@@ -1,5 +1,7 @@
 """The tabular verifier: numeric tolerance, text equivalence, |-separated multisets."""
 
+import time
+
 import pytest
 
 from k2_core import Problem
@@ -83,3 +85,9 @@ def test_a_list_ground_truth_is_a_multiset(tabular):
 def test_malformed_and_adversarial_answers_score_zero(tabular, response, reason):
     verdict = tabular.verify(response, problem("12"))
     assert (verdict.score, verdict.reason) == (0.0, reason)
+
+
+def test_long_digit_runs_are_parsed_in_linear_time(tabular):
+    start = time.perf_counter()
+    assert not tabular.verify("\\boxed{" + "1" * 200_000 + "x}", problem("1")).correct
+    assert time.perf_counter() - start < 5

@@ -62,7 +62,8 @@ RESPONSE_FORMAT = {
 }
 
 MAX_ANSWER_CHARS = 4000
-_DECISION = re.compile(r"final\s+decision\s*:?\s*\**\s*(yes|no)\b", re.IGNORECASE)
+_FLAT_OBJECT = re.compile(r"\{[^{}]*\}")  # the judgement is one flat JSON object
+_DECISION = re.compile(r"final\s+decision[\s:*]{0,12}(yes|no)\b", re.IGNORECASE)
 _LEADING_WORD = re.compile(r"^\W*(yes|no|true|false|correct|incorrect|equivalent)\b", re.IGNORECASE)
 _TRUE_WORDS = {"yes", "true", "correct", "equivalent"}
 
@@ -70,21 +71,15 @@ _TRUE_WORDS = {"yes", "true", "correct", "equivalent"}
 def parse_judgement(text: str) -> bool | None:
     """The judge's decision read leniently from its reply, or None when it says neither."""
     text = after_thinking(text)
-    start = text.find("{")
-    while start >= 0:
-        end = text.find("}", start)
-        if end < 0:
-            break
+    for candidate in _FLAT_OBJECT.findall(text):
         try:
-            data = parse_json(text[start : end + 1])
+            data = parse_json(candidate)
         except ValueError:
-            data = None
-        if isinstance(data, dict):
-            for key in ("equivalent", "correct", "match", "decision"):
-                if key in data:
-                    value = data[key]
-                    return value if isinstance(value, bool) else str(value).lower() in _TRUE_WORDS
-        start = text.find("{", start + 1)
+            continue
+        for key in ("equivalent", "correct", "match", "decision"):
+            if isinstance(data, dict) and key in data:
+                value = data[key]
+                return value if isinstance(value, bool) else str(value).lower() in _TRUE_WORDS
     decisions = _DECISION.findall(text)
     if decisions:
         return decisions[-1].lower() == "yes"

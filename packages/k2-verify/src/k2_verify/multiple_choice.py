@@ -18,9 +18,11 @@ from .answers import after_thinking, answer_tag, boxed_all
 from .base import RuleVerifier, verdict
 
 DEFAULT_LETTERS = "ABCDEFGHIJ"
+# One bounded separator class after the keyword: adjacent optional runs of spaces would backtrack
+# exponentially on long runs of whitespace.
 _STATED = re.compile(
-    r"(?i:\b(?:final\s+answer|answer|correct\s+(?:option|choice)))\s*(?i:is\s*)?[:\-]?\s*\**\s*:?\s*\**"
-    r"\s*\(?([A-Z])\)?(?!\w)"
+    r"(?i:\b(?:final\s+answer|answer|correct\s+(?:option|choice)))(?i:\s+is)?[\s:*\-]{0,12}"
+    r"\(?([A-Z])\)?(?!\w)"
 )
 _PROSE_AFTER = re.compile(r"\s+[a-z]")  # "Answer: I think", "the answer is A prime"
 _ALONE = re.compile(r"^\s*\**\(?([A-Z])\)?\**[.:)]?\s*(?:$|[.:)]\s)")
