@@ -51,6 +51,15 @@ def test_environment_is_built_from_scratch(mechanism, monkeypatch):
     assert "K2_SANDBOX_TEST_SECRET" not in result.stdout
 
 
+def test_program_has_no_capabilities_and_cannot_gain_any(mechanism):
+    source = (
+        "print(*[l for l in open('/proc/self/status') if l.startswith(('CapEff', 'NoNewPrivs'))])"
+    )
+    status = run(source, isolation=mechanism).stdout
+    assert "CapEff:\t0000000000000000" in status
+    assert "NoNewPrivs:\t1" in status
+
+
 def test_refuses_to_run_without_isolation_unless_asked(monkeypatch):
     monkeypatch.setattr(isolation, "candidates", lambda: [])
     with pytest.raises(NoIsolationError, match="isolation='none'"):

@@ -43,7 +43,7 @@ CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
-PR_SET_PDEATHSIG, PR_SET_KEEPCAPS, PR_CAPBSET_DROP = 1, 8, 24
+PR_SET_PDEATHSIG, PR_CAPBSET_DROP = 1, 24
 PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 28, 38
 SECUREBITS_LOCKED_NOROOT = 0xEF  # noroot, no-setuid-fixup, no ambient raise; keep-caps off; locked
 SYS_MOUNT_SETATTR = 442  # the same number on every architecture
@@ -55,6 +55,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 
 
 def check(result, what):
+    """Raise OSError for a failed libc call (-1), naming what failed."""
     if result == -1:
         error = ctypes.get_errno()
         raise OSError(error, f"{what}: {os.strerror(error)}")
@@ -70,13 +71,13 @@ class MountAttr(ctypes.Structure):
     _fields_ = [(name, ctypes.c_uint64) for name in ("set", "clr", "propagation", "userns_fd")]
 
 
-def set_readonly(path, readonly, recursive):
-    attr = MountAttr(
-        MOUNT_ATTR_RDONLY if readonly else 0, 0 if readonly else MOUNT_ATTR_RDONLY, 0, 0
-    )
-    flags = AT_RECURSIVE if recursive else 0
+def make_readonly(path):
+    """Make the mount at `path` and every mount below it read-only (mount_setattr, Linux 5.12+)."""
+    attr = MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0)
     size = ctypes.c_size_t(ctypes.sizeof(attr))
-    call = libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, path.encode(), flags, ctypes.byref(attr), size)
+    call = libc.syscall(
+        SYS_MOUNT_SETATTR, AT_FDCWD, path.encode(), AT_RECURSIVE, ctypes.byref(attr), size
+    )
     check(call, f"mount_setattr {path}")
 
 
@@ -112,7 +113,7 @@ def build_filesystem(config):
     """A read-only view of the host, private tmpfs scratch dirs, the work dir, and a fresh /proc."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     hide(config["hidden"])
-    set_readonly("/", True, recursive=True)
+    make_readonly("/")
     size = f"size={config['limits']['file_mb']}m,mode=1777"
     for path in SCRATCH_DIRS:
         if os.path.isdir(path):
@@ -125,15 +126,13 @@ def build_filesystem(config):
 
 
 def drop_privileges(config):
-    if (
-        config["uid"] is not None
-    ):  # root: become an unprivileged user; setuid drops every capability
+    """No way back to more power: `nobody` when started as root, no capabilities in a user
+    namespace, and `no_new_privs` (setuid binaries do not elevate) in both."""
+    if config["uid"] is not None:  # setuid to a non-root user drops every capability
         os.setgroups([])
         os.setresgid(config["gid"], config["gid"], config["gid"])
         os.setresuid(config["uid"], config["uid"], config["uid"])
-    elif (
-        config["mechanism"] == "user-namespaces"
-    ):  # root of the namespace only: drop its powers too
+    elif config["mechanism"] == "user-namespaces":  # root of the namespace: drop and lock its caps
         check(libc.prctl(PR_SET_SECUREBITS, SECUREBITS_LOCKED_NOROOT, 0, 0, 0), "securebits")
         for cap in range(64):
             if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1:
@@ -202,7 +201,10 @@ def be_init(config, source, report, lifeline):
         os._exit(1)
     os.setsid()
     if config["mechanism"] != "none":
-        build_filesystem(config)
+        try:
+            build_filesystem(config)
+        except OSError as error:
+            fail(report, error)
     program = os.fork()
     if program == 0:
         os.close(report)
@@ -216,7 +218,14 @@ def be_init(config, source, report, lifeline):
     os._exit(0)
 
 
+def fail(report, error):
+    """Tell the supervisor that the sandbox itself could not be set up, and stop."""
+    os.write(report, json.dumps({"error": str(error)}).encode() + b"\n")
+    os._exit(2)
+
+
 def launch(config):
+    """The launcher: read the program, enter the namespaces, fork the init, keep the wall clock."""
     report = config["report_fd"]
     with open("main.py", encoding="utf-8", errors="replace") as file:
         source = file.read()
@@ -225,8 +234,7 @@ def launch(config):
         if config["mechanism"] != "none":
             enter_namespaces(config["mechanism"])
     except OSError as error:
-        os.write(report, json.dumps({"error": str(error)}).encode() + b"\n")
-        os._exit(2)
+        fail(report, error)
     lifeline, keepalive = os.pipe()
     init = os.fork()
     if init == 0:
@@ -264,25 +272,36 @@ def serve(listener, lifeline):
             os._exit(0)
         connection, _ = listener.accept()
         with connection:
-            message, fds, _, _ = socket.recv_fds(connection, 1 << 16, 4)
-            if len(fds) != 4:
-                for fd in fds:
-                    os.close(fd)
-                continue
-            launcher = os.fork()
-            if launcher == 0:
-                return start_launcher(listener, lifeline, connection, json.loads(message), fds)
             try:
-                pidfd = os.pidfd_open(launcher)
-                socket.send_fds(connection, [b"started"], [pidfd])
-                os.close(pidfd)
-            except OSError:  # it already finished (a pidfd is then not needed) or the client left
-                connection.send(b"finished")
+                message, fds, _, _ = socket.recv_fds(connection, 1 << 16, 4)
+            except OSError:  # the client went away; serve the next one
+                continue
+            if len(fds) == 4:
+                launcher = os.fork()
+                if launcher == 0:
+                    return start_launcher(listener, lifeline, connection, json.loads(message), fds)
+                answer(connection, launcher)
             for fd in fds:
                 os.close(fd)
 
 
+def answer(connection, launcher):
+    """Send the client a pidfd of its launcher (none when the launcher is already gone)."""
+    try:
+        pidfd = os.pidfd_open(launcher)
+    except OSError:
+        pidfd = None
+    try:
+        socket.send_fds(connection, [b"started"], [] if pidfd is None else [pidfd])
+    except OSError:
+        pass
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
+
+
 def start_launcher(listener, lifeline, connection, config, fds):
+    """In the forked launcher: drop the server's descriptors, wire up the run's, and launch."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     listener.close()
     connection.close()
@@ -290,7 +309,8 @@ def start_launcher(listener, lifeline, connection, config, fds):
     os.setsid()
     for target, fd in enumerate(fds[:3]):
         os.dup2(fd, target)
-        os.close(fd)
+        if fd != target:
+            os.close(fd)
     config["report_fd"] = fds[3]
     os.chdir(config["inputs"])
     launch(config)
