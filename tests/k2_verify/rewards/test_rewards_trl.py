@@ -256,3 +256,14 @@ def test_codegen_rows_go_to_the_code_verifier(pooled):
     right = "```python\na, b = map(int, input().split())\nprint(a + b)\n```"
     wrong = "```python\nprint(4)\n```"
     assert call_like_trl(pooled, inputs, [right, wrong]) == [1.0, 0.0]
+
+
+def test_the_format_check_is_linear_on_hostile_text():
+    start = time.perf_counter()
+    hostile = [
+        "<think></think><answer>" + " " * 100_000 + "x",
+        "</think>" + " " * 100_000,
+        "<answer>" * 20_000,
+    ]
+    assert call_like_trl(k2_format, [{"prompt": "p"}] * 3, hostile) == [1.0, 0.0, 0.0]
+    assert time.perf_counter() - start < 5

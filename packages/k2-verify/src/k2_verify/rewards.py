@@ -23,7 +23,6 @@ are seen only this way, since pool workers load installed plugins).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 
@@ -35,7 +34,7 @@ from .pool import Job, VerifyPool
 
 GROUND_TRUTH_COLUMNS = ("ground_truth", "reward_model", "answer", "solution")
 _REASONING_KEYS = ("reasoning_content", "reasoning", "thinking")
-_FORMAT = re.compile(r"^\s*(?:<think>)?(.*?)</think>\s*<answer>(.*?)(?:</answer>)?\s*$", re.DOTALL)
+_FORMAT_TAGS = ("<think>", "</think>", "<answer>", "</answer>")
 
 
 def completion_text(completion: Any) -> str:
@@ -167,14 +166,24 @@ def k2_format(prompts=None, completions=None, completion_ids=None, **columns) ->
     The opening `<think>` may be missing (templates that put it in the prompt) and the closing
     `</answer>` too (the stop string); each tag appears once and the answer is not empty.
     """
-    scores = []
-    for completion in completions or []:
-        text = completion_text(completion)
-        match = _FORMAT.match(text)
-        once = all(text.count(tag) <= 1 for tag in ("<think>", "</think>", "<answer>", "</answer>"))
-        answer = match.group(2) if match else ""
-        scores.append(1.0 if once and answer.strip() and "</answer>" not in answer else 0.0)
-    return scores
+    return [1.0 if well_formed(completion_text(c)) else 0.0 for c in completions or []]
+
+
+def well_formed(text: str) -> bool:
+    """Whether `text` is `[<think>]...</think> <answer>...[</answer>]` with nothing around it.
+
+    Plain string checks (each tag at most once), so hostile text costs linear time.
+    """
+    if any(text.count(tag) > 1 for tag in _FORMAT_TAGS):
+        return False
+    thinking, closed, rest = text.partition("</think>")
+    if not closed or ("<think>" in thinking and not thinking.lstrip().startswith("<think>")):
+        return False
+    rest = rest.strip()
+    if not rest.startswith("<answer>"):
+        return False
+    answer, _, after = rest[len("<answer>") :].partition("</answer>")
+    return bool(answer.strip()) and not after.strip()
 
 
 class OverlongPenalty:
