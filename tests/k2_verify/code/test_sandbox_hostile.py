@@ -121,6 +121,8 @@ def test_no_writes_or_deletes_outside_the_working_dir(mechanism, tmp_path):
             "delete": lambda: os.remove({str(victim)!r}),
             "create": lambda: open({str(tmp_path / "new.txt")!r}, "w").write("x"),
             "home": lambda: open(os.path.expanduser("~root/pwned"), "w").write("x"),
+            "etc": lambda: open("/etc/k2-pwned", "w").write("x"),
+            "sysctl": lambda: open("/proc/sys/kernel/hostname", "w").write("pwned"),
         }}
         for name, attempt in attempts.items():
             try:
@@ -137,7 +139,8 @@ def test_no_writes_or_deletes_outside_the_working_dir(mechanism, tmp_path):
     assert "succeeded" not in result.stdout and result.stdout.endswith("done\n")
     assert victim.read_text() == "original"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["victim.txt"]
-    assert not os.path.exists(host_tmp)
+    assert not os.path.exists(host_tmp) and not os.path.exists("/etc/k2-pwned")
+    assert socket.gethostname() != "pwned"
 
 
 def test_working_dir_is_fresh_and_private(mechanism):
