@@ -75,7 +75,7 @@ def test_batch_resumes_by_id_after_an_interruption(batch_input, tmp_path):
 def test_batch_gives_slow_items_a_timeout_verdict(tmp_path):
     source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_lines(source, [item("slow", "\\boxed{" + "5000!" * 58 + "}", "1"), item("ok", "7", "7")])
-    run_batch(source, out, workers=2, timeout=0.5)
+    run_batch(source, out, workers=2, timeout=1.0)
     records = read(out)
     assert records["slow"]["verdict"]["reason"] == "timeout"
     assert records["ok"]["verdict"]["correct"] is True

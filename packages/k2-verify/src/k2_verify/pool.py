@@ -65,7 +65,11 @@ def _serve(fd: int, memory_mb: int) -> None:
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    import k2_verify.math.equivalence  # noqa: F401  (the slow import, done before saying "ready")
+    # The slow start-up (sympy, the plugins) happens before "ready", never inside an item's timeout.
+    import k2_verify.math.equivalence  # noqa: F401
+    from k2_core.registry import get_registry
+
+    get_registry()
 
     conn = Connection(fd)
     conn.send(("ready", None))
@@ -175,9 +179,7 @@ class WorkerPool:
             worker.conn.send((fn, args, kwargs))
             if not worker.conn.poll(self.timeout if timeout is None else timeout):
                 self._replace(worker)
-                raise WorkerTimeout(
-                    f"{getattr(fn, '__name__', fn)} ran past its timeout"
-                )
+                raise WorkerTimeout(f"{getattr(fn, '__name__', fn)} ran past its timeout")
             status, value = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
             self._replace(worker)
@@ -247,9 +249,7 @@ class VerifyPool:
         # The worker's own verify() gets the same budget; the pool's hard limit adds a little slack so
         # a verifier that honours its timeout reports its own reason before being killed.
         try:
-            return self.workers.call(
-                _verify_job, job, self.timeout, timeout=self.timeout + 1.0
-            )
+            return self.workers.call(_verify_job, job, self.timeout, timeout=self.timeout + 1.0)
         except WorkerTimeout:
             return Verdict(0.0, False, None, "timeout", {"timeout": self.timeout})
         except WorkerError as exc:
@@ -271,9 +271,7 @@ class VerifyPool:
         """`(index, verdict)` for each job as it finishes, all workers busy."""
         jobs = list(jobs)
         with ThreadPoolExecutor(self.size) as threads:
-            futures = {
-                threads.submit(self.run, job): index for index, job in enumerate(jobs)
-            }
+            futures = {threads.submit(self.run, job): index for index, job in enumerate(jobs)}
             for future in as_completed(futures):
                 yield futures[future], future.result()
 

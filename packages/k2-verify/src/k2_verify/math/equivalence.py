@@ -41,9 +41,8 @@ class Match:
     reason: str
 
 
-def _plain(text: str) -> str:
-    """Case-, space- and brace-insensitive form for comparing text."""
-    return re.sub(r"[\s{}]+", "", text).lower()
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def _letter(text: str, pattern: re.Pattern) -> str | None:
@@ -56,18 +55,20 @@ def equivalent(answer: str, truth: str) -> Match:
     a, t = normalize(answer), normalize(truth)
     if not a.text:
         return Match(False, "no_answer")
-    if _plain(a.text) == _plain(t.text):
+    if _compact(a.text) == _compact(t.text):
         return Match(True, "equivalent")
     choice = _letter(t.text, _CHOICE)
     if choice:
-        return Match(_letter(a.text, _ANSWER_CHOICE) == choice, _said(a.text, choice))
+        equal = _letter(a.text, _ANSWER_CHOICE) == choice
+        return Match(equal, "equivalent" if equal else "different")
     if _HEDGE.search(f" {a.text} ") and not _HEDGE.search(f" {t.text} "):
         if "," in t.text:  # "1 or 2" answering the list "1, 2" is a list, not a hedge
             a = Answer(_HEDGE.sub(", ", a.text), a.percent, a.degrees)
         else:
             return Match(False, "hedged")
     if is_words(t.text) or is_words(a.text):
-        return Match(False, "different")
+        equal = _compact(a.text).lower() == _compact(t.text).lower()
+        return Match(equal, "equivalent" if equal else "different")
     try:
         truth_value = parse(t.text)
         answer_value = parse(a.text)
@@ -81,10 +82,6 @@ def equivalent(answer: str, truth: str) -> Match:
         elif a.percent and isinstance(answer_value, sympy.Basic):
             equal = _equal(answer_value * scale, truth_value, None)
     return Match(equal, "equivalent" if equal else "different")
-
-
-def _said(text: str, choice: str) -> str:
-    return "equivalent" if _letter(text, _ANSWER_CHOICE) == choice else "different"
 
 
 def _decimal_places(text: str) -> int | None:

@@ -125,6 +125,7 @@ _WORDS = re.compile(r"^[A-Za-z][A-Za-z\s'\-]*$")
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:
+    """`(kind, text)` pairs: `num`, `cmd` (`\\frac`), `op`, `letter`; spaces are dropped."""
     tokens = []
     position = 0
     while position < len(text):
@@ -161,9 +162,8 @@ class _Parser:
         self.depth = 0
 
     # -- token helpers -------------------------------------------------------------------------
-    def peek(self, offset: int = 0) -> str | None:
-        index = self.position + offset
-        return self.tokens[index][1] if index < len(self.tokens) else None
+    def peek(self) -> str | None:
+        return self.tokens[self.position][1] if self.position < len(self.tokens) else None
 
     def kind(self) -> str | None:
         return self.tokens[self.position][0] if self.position < len(self.tokens) else None
