@@ -9,7 +9,8 @@ slow samples must be cut at the per-item timeout and counted, not stall the batc
 through `trl_reward(workers=0)` (verification in this process) and `trl_reward(workers=N)` (the pool),
 called the way TRL's GRPOTrainer calls a reward function. Printed side by side: samples/s, wall time,
 timeouts counted, the CPU this process and its workers used per wall second (2.0 = both cores
-busy), and the speed-up. Target: both cores busy, and no slow sample holding the batch past its timeout.
+busy), and the speed-up; then the same for the rule-based rows alone (no judge waits, no sandbox), where the
+work is pure CPU. Target: both cores busy, and no slow sample holding the batch past its timeout.
 
 The machine may be shared: compare the ratio, not the absolute seconds.
 """
@@ -140,39 +141,46 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = [sample(i) for i in range(args.size)]
-    inputs = [row for row, _ in rows]
-    completions = [[{"role": "assistant", "content": text}] for _, text in rows]
-    slow = sum(row["data_source"] == "stem_web" for row in inputs)
+    slow = sum(row["data_source"] == "stem_web" for row, _ in rows)
     print(
         f"{args.size} responses, {slow} slow (judge answers after 60 s), timeout {args.timeout} s",
         file=sys.stderr,
     )
-
-    print("running in one process ...", file=sys.stderr)
-    single = run(0, inputs, completions, args.timeout)
-    print(f"running in a pool of {args.workers} ...", file=sys.stderr)
-    pooled = run(args.workers, inputs, completions, args.timeout)
-
-    same = single["scores"] == pooled["scores"]
+    mixed = compare(f"{args.size} mixed responses", rows, args)
+    rules = [
+        (row, text)
+        for row, text in rows
+        if row["data_source"] not in ("stem_web", "codegen__bench")
+    ]
+    compare(f"the {len(rules)} rule-based ones only (no judge, no sandbox)", rules, args)
     print(
-        f"\n| reward callable ({args.size} mixed responses) | one process | pool of {args.workers} |"
+        f"\nslowest possible stall: {slow} slow items x {args.timeout} s / {args.workers} workers "
+        f"= {slow * args.timeout / args.workers:.1f} s of the pool's {mixed['wall']:.2f} s"
     )
+    print("reasons (pool, mixed):", dict(mixed["reasons"].most_common()))
+
+
+def compare(title: str, rows: list[tuple[dict, str]], args) -> dict:
+    """Run `rows` in one process and in the pool; print the table; return the pool's figures."""
+    inputs = [row for row, _ in rows]
+    completions = [[{"role": "assistant", "content": text}] for _, text in rows]
+    print(f"{title}: one process ...", file=sys.stderr)
+    single = run(0, inputs, completions, args.timeout)
+    print(f"{title}: pool of {args.workers} ...", file=sys.stderr)
+    pooled = run(args.workers, inputs, completions, args.timeout)
+    print(f"\n| reward callable, {title} | one process | pool of {args.workers} |")
     print("|---|---|---|")
     print(f"| samples/s | {single['rate']:.0f} | {pooled['rate']:.0f} |")
     print(f"| wall seconds | {single['wall']:.2f} | {pooled['wall']:.2f} |")
-    print(f"| timeouts counted (of {slow} slow) | {single['timeouts']} | {pooled['timeouts']} |")
+    print(f"| timeouts counted | {single['timeouts']} | {pooled['timeouts']} |")
     print(f"| CPU used by this process tree (cores) | {single['cpu']:.2f} | {pooled['cpu']:.2f} |")
-    print(
-        f"| mean reward | {sum(single['scores']) / args.size:.3f} | {sum(pooled['scores']) / args.size:.3f} |"
-    )
+    mean = [sum(r["scores"]) / len(rows) for r in (single, pooled)]
+    print(f"| mean reward | {mean[0]:.3f} | {mean[1]:.3f} |")
+    same = single["scores"] == pooled["scores"]
     print(
         f"\npool / one process: {pooled['rate'] / single['rate']:.2f}x samples/s; same scores: {same}"
     )
-    print(
-        f"slowest possible stall: {slow} slow items x {args.timeout} s / {args.workers} workers "
-        f"= {slow * args.timeout / args.workers:.1f} s of the pool's {pooled['wall']:.2f} s"
-    )
-    print("reasons (pool):", dict(pooled["reasons"].most_common()))
+    return pooled
 
 
 if __name__ == "__main__":
