@@ -124,65 +124,75 @@ def run(
 def run_with(mechanism: str, source: str, stdin: str, limits: Limits) -> RunResult:
     """`run` with the mechanism already chosen (the probe in `isolation.py` calls this)."""
     inputs = Path(tempfile.mkdtemp(prefix="k2-sandbox-"))
-    ours: list[int] = []  # descriptors to close at the end
     try:
-        (inputs / "main.py").write_text(source, encoding="utf-8", errors="replace")
-        (inputs / "stdin.txt").write_text(stdin, encoding="utf-8", errors="replace")
-        uid = gid = None
-        if os.geteuid() == 0 and mechanism != "user-namespaces":
-            nobody = pwd.getpwnam("nobody")
-            uid, gid = nobody.pw_uid, nobody.pw_gid
-            if mechanism == "none":  # the inputs folder is then the program's working directory
-                os.chown(inputs, uid, gid)
-        config = {
-            "mechanism": mechanism,
-            "uid": uid,
-            "gid": gid,
-            "hidden": hidden_folders(uid is not None) if mechanism != "none" else {},
-            "inputs": str(inputs),
-            "limits": {**limits.to_dict(), "cpu_seconds": limits.cpu_seconds},
-        }
-        (stdout, stdout_w), (stderr, stderr_w), (report, report_w) = pipes = [
-            os.pipe() for _ in "oer"
-        ]
-        ours += [fd for pair in pipes for fd in pair]
-        stdin_fd = os.open(inputs / "stdin.txt", os.O_RDONLY)
-        ours.append(stdin_fd)
+        config = _prepare(inputs, mechanism, source, stdin, limits)
         started = time.monotonic()
-        launcher = _launch(config, [stdin_fd, stdout_w, stderr_w, report_w])
-        if launcher is not None:
-            ours.append(launcher)
-        for fd in (stdin_fd, stdout_w, stderr_w, report_w):  # the launcher has its own copies now
-            os.close(fd)
-            ours.remove(fd)
-        out, err, stopped = _collect(stdout, stderr, limits, started + limits.wall_time + GRACE)
-        if stopped and launcher is not None:
-            _stop(launcher, report)
-        report_data = _read_report(report)
+        out, err, stopped, report = _supervise(config, inputs / "stdin.txt", limits, started)
         wall = time.monotonic() - started
     finally:
-        for fd in ours:
-            os.close(fd)
         _remove(inputs)
-    if "error" in report_data:
+    if "error" in report:
         raise SandboxError(
-            f"the {mechanism!r} sandbox could not start: {report_data['error']}",
+            f"the {mechanism!r} sandbox could not start: {report['error']}",
             "pick another isolation mechanism (`k2-verify run --isolation ...`)",
         )
     returncode = None
-    if "wait_status" in report_data:
-        returncode = os.waitstatus_to_exitcode(report_data["wait_status"])
+    if "wait_status" in report:
+        returncode = os.waitstatus_to_exitcode(report["wait_status"])
     text_err = err.decode("utf-8", "replace")
     return RunResult(
-        status=_status(stopped, report_data, returncode, text_err, limits),
+        status=_status(stopped, report, returncode, text_err, limits),
         returncode=returncode,
         stdout=out.decode("utf-8", "replace"),
         stderr=text_err,
         wall_time=round(wall, 4),
-        cpu_time=round(report_data.get("cpu_time", 0.0), 4),
-        peak_memory_mb=round(report_data.get("peak_kb", 0) / 1024, 1),
+        cpu_time=round(report.get("cpu_time", 0.0), 4),
+        peak_memory_mb=round(report.get("peak_kb", 0) / 1024, 1),
         mechanism=mechanism,
     )
+
+
+def _prepare(inputs: Path, mechanism: str, source: str, stdin: str, limits: Limits) -> dict:
+    """Write the program and its input into `inputs`; return the run's config for the launcher."""
+    (inputs / "main.py").write_text(source, encoding="utf-8", errors="replace")
+    (inputs / "stdin.txt").write_text(stdin, encoding="utf-8", errors="replace")
+    uid = gid = None
+    if os.geteuid() == 0 and mechanism != "user-namespaces":
+        nobody = pwd.getpwnam("nobody")
+        uid, gid = nobody.pw_uid, nobody.pw_gid
+        if mechanism == "none":  # the inputs folder is then the program's working directory
+            os.chown(inputs, uid, gid)
+    return {
+        "mechanism": mechanism,
+        "uid": uid,
+        "gid": gid,
+        "hidden": hidden_folders(uid is not None) if mechanism != "none" else {},
+        "inputs": str(inputs),
+        "limits": {**limits.to_dict(), "cpu_seconds": limits.cpu_seconds},
+    }
+
+
+def _supervise(config: dict, stdin_path: Path, limits: Limits, started: float):
+    """Launch the run, read its capped output, stop it if needed; `(out, err, stopped, report)`."""
+    pipes = [os.pipe() for _ in ("stdout", "stderr", "report")]
+    (stdout, stdout_w), (stderr, stderr_w), (report, report_w) = pipes
+    ours = [fd for pair in pipes for fd in pair]  # descriptors to close at the end
+    try:
+        stdin = os.open(stdin_path, os.O_RDONLY)
+        ours.append(stdin)
+        launcher = _launch(config, [stdin, stdout_w, stderr_w, report_w])
+        if launcher is not None:
+            ours.append(launcher)
+        for fd in (stdin, stdout_w, stderr_w, report_w):  # the launcher has its own copies now
+            os.close(fd)
+            ours.remove(fd)
+        out, err, stopped = _collect(stdout, stderr, limits, started + limits.wall_time + GRACE)
+        if stopped and launcher is not None:
+            _stop(launcher)
+        return out, err, stopped, _read_report(report)
+    finally:
+        for fd in ours:
+            os.close(fd)
 
 
 def _launch(config: dict, fds: list[int]) -> int | None:
@@ -230,7 +240,7 @@ def _collect(stdout: int, stderr: int, limits: Limits, deadline: float):
     return bytes(buffers[stdout]), bytes(buffers[stderr]), stopped
 
 
-def _stop(launcher: int, report: int) -> None:
+def _stop(launcher: int) -> None:
     """Ask the launcher to end the run (SIGALRM, as its own wall clock would); then force it."""
     try:
         signal.pidfd_send_signal(launcher, signal.SIGALRM)
