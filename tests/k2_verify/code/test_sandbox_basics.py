@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -114,3 +117,25 @@ def test_a_forked_caller_gets_its_own_launch_server():
     os.waitpid(child, 0)
     assert os.read(read, 1) == b"1"
     os.close(read)
+
+
+def test_a_lost_server_socket_is_recovered_from():
+    run("print(1)")
+    os.unlink(server._server.address)
+    assert run("print('recovered')").stdout == "recovered\n"
+
+
+def test_the_launch_server_leaves_nothing_behind_when_its_process_exits():
+    script = (
+        "from k2_verify.sandbox import run, server; run('print(1)'); print(server._server.folder)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    folder = done.stdout.strip()
+    assert done.returncode == 0 and folder, done.stderr
+    for _ in range(50):  # the server notices within moments
+        if not os.path.exists(folder):
+            break
+        time.sleep(0.1)
+    assert not os.path.exists(folder)

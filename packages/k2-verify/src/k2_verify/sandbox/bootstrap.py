@@ -270,6 +270,9 @@ def serve(listener, lifeline):
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # launchers are reaped by the kernel
     while True:
         if lifeline in select.select([listener, lifeline], [], [])[0]:
+            address = listener.getsockname()  # its folder is our working directory
+            os.unlink(address)
+            os.rmdir(os.path.dirname(address))
             os._exit(0)
         connection, _ = listener.accept()
         with connection:

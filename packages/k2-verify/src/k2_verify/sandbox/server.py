@@ -47,8 +47,21 @@ def connect(environment: dict[str, str]) -> socket.socket:
             _server = _start(environment)
         address = _server.address
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    connection.connect(address)
+    try:
+        connection.connect(address)
+    except OSError:
+        connection.close()
+        raise
     return connection
+
+
+def reset() -> None:
+    """Stop this process's launch server (if any); the next `connect` starts a fresh one."""
+    global _server
+    with _lock:
+        if _server is not None and _server.owner == os.getpid():
+            _stop(_server)
+        _server = None
 
 
 def _start(environment: dict[str, str]) -> _Server:

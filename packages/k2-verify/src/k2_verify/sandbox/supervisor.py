@@ -203,7 +203,8 @@ def _launch(config: dict, fds: list[int]) -> int | None:
                 socket.send_fds(connection, [json.dumps(config).encode()], fds)
                 _, pidfds, _, _ = socket.recv_fds(connection, 64, 1)
                 return pidfds[0] if pidfds else None
-        except (ConnectionError, FileNotFoundError):  # the server died: the next try starts one
+        except (ConnectionError, FileNotFoundError):  # the server is gone: start a new one
+            server.reset()
             if attempt:
                 raise SandboxError(
                     "the sandbox's launch server does not answer", "check that Python can start"
