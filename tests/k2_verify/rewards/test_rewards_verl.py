@@ -153,4 +153,10 @@ def test_the_judge_sees_the_question_from_extra_info():
         )["score"]
         == 1.0
     )
+    assert (
+        naive_reward_manager_call(
+            fn, "stem_web", "\\boxed{CO2}", "CO2", '{"question": "Which gas?"}'
+        )["score"]
+        == 1.0
+    )
     assert naive_reward_manager_call(fn, "stem_web", "\\boxed{CO2}", "CO2", None)["score"] == 0.0

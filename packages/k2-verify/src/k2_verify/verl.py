@@ -23,7 +23,7 @@ from typing import Any
 from k2_core import Verdict
 
 from .api import verify
-from .guru import decode, domain_for
+from .guru import decode, domain_for, structured
 from .pool import Job, VerifyPool
 
 DEFAULT_TIMEOUT = 10.0
@@ -41,7 +41,7 @@ def _result(verdict: Verdict) -> dict[str, Any]:
 
 def question(extra_info: Any) -> str:
     """The question of a verl row, for the judge: `extra_info["question"]` (or `"prompt"`), else ""."""
-    extra_info = decode(extra_info)
+    extra_info = structured(extra_info)  # a dict, or JSON text of one
     if not isinstance(extra_info, dict):
         return ""
     return str(extra_info.get("question") or extra_info.get("prompt") or "")
