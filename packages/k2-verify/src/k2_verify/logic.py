@@ -121,7 +121,7 @@ def _ordering(answer: str, truth: object) -> Verdict:
     if not isinstance(names, list):
         separator = "\n" if "\n" in answer.strip() else ","
         names = [_LIST_MARKER.sub("", part) for part in answer.strip("[] \n").split(separator)]
-        names = [name for name in names if name.strip()]
+        names = [name.strip() for name in names if name.strip()]
     same = [_cell(n) for n in names] == [_cell(n) for n in truth]
     return verdict(1.0 if same else 0.0, names, "equivalent" if same else "different")
 
