@@ -117,3 +117,23 @@ def test_in_process_pool_sees_plugins_registered_at_run_time(k2_plugin):
     with VerifyPool(workers=0) as verify_pool:
         verdicts = verify_pool.map([Job("a", "a", "echo"), Job("a", "b", "echo")])
     assert [v.reason for v in verdicts] == ["same", "not_same"]
+
+
+def test_callers_waiting_for_a_worker_that_times_out_still_get_one():
+    results = []
+
+    def run(fn, *args):
+        try:
+            results.append(one.call(fn, *args))
+        except WorkerTimeout:
+            results.append("timeout")
+
+    with WorkerPool(workers=1, timeout=0.5) as one:
+        threads = [threading.Thread(target=run, args=(time.sleep, 30))]
+        threads += [threading.Thread(target=run, args=(pow, 2, n)) for n in (3, 4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert not any(thread.is_alive() for thread in threads)
+    assert sorted(map(str, results)) == ["16", "8", "timeout"]

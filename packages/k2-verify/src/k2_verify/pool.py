@@ -93,27 +93,22 @@ class _Worker:
 
     def __init__(self, memory_mb: int | None):
         parent, child = socket.socketpair()
-        environment = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
-        }
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "k2_verify.pool",
-                str(child.fileno()),
-                str(memory_mb or 0),
-            ],
+            [sys.executable, "-m", "k2_verify.pool", str(child.fileno()), str(memory_mb or 0)],
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
             env=environment,
         )
         child.close()
         self.conn = Connection(parent.detach())
-        if not self.conn.poll(60) or self.conn.recv()[0] != "ready":
+        try:
+            ready = self.conn.poll(60) and self.conn.recv()[0] == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             self.stop()
-            raise WorkerCrashed("a worker did not start")
+            raise WorkerCrashed("a worker did not start (its error is on stderr above)")
 
     def stop(self) -> None:
         self.process.kill()
@@ -124,9 +119,10 @@ class _Worker:
 class WorkerPool:
     """Up to `workers` processes running importable functions, each call bounded by `timeout` seconds.
 
-    `call()` is thread-safe and blocks until a worker is free. A call that overruns raises
-    `WorkerTimeout`, one whose worker dies raises `WorkerCrashed` (the worker is replaced), and one
-    whose function raises gets `WorkerError` with the exception's text.
+    `call()` is thread-safe and blocks while `workers` calls are in flight. A call that overruns raises
+    `WorkerTimeout` and one whose worker dies raises `WorkerCrashed` (either way the worker is stopped
+    and the next call starts a fresh one); one whose function raises gets `WorkerError` with the
+    exception's text.
     `memory_mb` caps each worker's address space (a runaway computation fails fast instead of
     swapping the machine).
     """
@@ -141,30 +137,8 @@ class WorkerPool:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
-        self._started = 0
-        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.size)  # one per call in flight
         self._closed = False
-
-    def _checkout(self) -> _Worker:
-        with self._lock:
-            if self._closed:
-                raise WorkerError("the pool is closed")
-            start = self._idle.empty() and self._started < self.size
-            if start:
-                self._started += 1
-        if start:
-            try:
-                return _Worker(self.memory_mb)
-            except BaseException:
-                with self._lock:
-                    self._started -= 1
-                raise
-        return self._idle.get()
-
-    def _replace(self, worker: _Worker) -> None:
-        worker.stop()
-        with self._lock:
-            self._started -= 1
 
     def call(
         self,
@@ -174,27 +148,38 @@ class WorkerPool:
         **kwargs: Any,
     ):
         """`fn(*args, **kwargs)` in a worker, within `timeout` seconds (default: the pool's)."""
-        worker = self._checkout()
-        try:
-            worker.conn.send((fn, args, kwargs))
-            if not worker.conn.poll(self.timeout if timeout is None else timeout):
-                self._replace(worker)
-                raise WorkerTimeout(f"{getattr(fn, '__name__', fn)} ran past its timeout")
-            status, value = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            self._replace(worker)
-            raise WorkerCrashed(f"worker died: {type(exc).__name__}") from None
-        self._idle.put(worker)
+        with self._slots:  # holding a slot, an idle worker exists or there is room to start one
+            if self._closed:
+                raise WorkerError("the pool is closed")
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                worker = _Worker(self.memory_mb)
+            try:
+                worker.conn.send((fn, args, kwargs))
+                if not worker.conn.poll(self.timeout if timeout is None else timeout):
+                    worker.stop()
+                    raise WorkerTimeout(f"{getattr(fn, '__name__', fn)} ran past its timeout")
+                status, value = worker.conn.recv()
+            except (EOFError, OSError) as exc:
+                worker.stop()
+                raise WorkerCrashed(f"worker died: {type(exc).__name__}") from None
+            if self._closed:
+                worker.stop()
+            else:
+                self._idle.put(worker)
         if status == "error":
             raise WorkerError(value)
         return value
 
     def close(self) -> None:
-        """Stop every worker. Calls in flight on other threads fail."""
-        with self._lock:
-            self._closed = True
-        while not self._idle.empty():
-            self._idle.get().stop()
+        """Stop every idle worker now, and each busy one when its call returns."""
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return
 
     def __enter__(self):
         return self
