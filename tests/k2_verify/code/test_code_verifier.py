@@ -151,12 +151,23 @@ def test_a_replaced_excepthook_cannot_hide_a_failure(tests):
     assert verdict.score == 0.0 and not verdict.correct
 
 
-def test_an_object_equal_to_everything_does_not_pass_call_tests():
-    program = (
-        "class Anything:\n    def __eq__(self, other):\n        return True\n"
-        "class Solution:\n    def add(self, a, b):\n        return Anything()\n"
-    )
-    assert not CodeVerifier().verify(code(program), problem(ADD_CALL_LCB)).correct
+@pytest.mark.parametrize("tests", [ADD_CALL_LCB, ADD_ASSERTS], ids=["call", "assert"])
+@pytest.mark.parametrize(
+    "fake",
+    [
+        "class Fake:\n    def __eq__(self, other):\n        return True\n",
+        "class Fake(int):\n    def __eq__(self, other):\n        return True\n",
+    ],
+    ids=["object", "int-subclass"],
+)
+def test_a_value_equal_to_everything_does_not_pass(tests, fake):
+    program = fake + "class Solution:\n    def add(self, a, b):\n        return Fake(0)\n"
+    assert not CodeVerifier().verify(code(program), problem(tests)).correct
+
+
+def test_prelude_keeps_builtins_that_math_would_shadow():
+    program = "class Solution:\n    def add(self, a, b):\n        return pow(a + b, 1, 1000)\n"
+    assert CodeVerifier().verify(code(program), problem(ADD_CALL_LCB)).correct
 
 
 # --- concurrency, routing, CLI ------------------------------------------------------------------
