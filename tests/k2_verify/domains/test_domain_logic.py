@@ -146,3 +146,8 @@ def test_a_zebra_answer_with_extra_wrong_cells_cannot_beat_the_truth(logic):
     assert verdict.score == pytest.approx(1.0)  # every truth cell matched; extra cells earn nothing
     verdict = logic.verify(f"<answer>{zebra([['1'] * 300] * 30)}</answer>", problem(ZEBRA))
     assert verdict.score == pytest.approx(1 / 6)  # only house "1" is right
+
+
+def test_an_answer_inside_the_reasoning_does_not_count(logic):
+    truth = problem("Paris", "logic__graph_logical_dataset")
+    assert logic.verify("<think><answer>Paris</answer>?</think> I give up.", truth).reason == "no_answer"

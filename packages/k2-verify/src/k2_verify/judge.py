@@ -88,6 +88,8 @@ def parse_judgement(text: str) -> bool | None:
 
 
 class JudgeVerifier:
+    """Asks a judge model whether the final answer matches the reference (see the module docstring)."""
+
     name = "judge"
     needs_ground_truth = True
 

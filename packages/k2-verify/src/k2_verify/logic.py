@@ -20,7 +20,7 @@ import re
 
 from k2_core import Problem, Verdict
 
-from .answers import answer_tag, balanced, last_boxed, parse_json
+from .answers import after_thinking, answer_tag, balanced, last_boxed, parse_json
 from .base import RuleVerifier, verdict
 from .guru import structured
 
@@ -57,11 +57,13 @@ def puzzle_kind(problem: Problem, ground_truth: object) -> str:
 
 
 class LogicVerifier(RuleVerifier):
+    """Scores the last `<answer>` after the reasoning against a puzzle's solution (see the table above)."""
+
     name = "logic"
 
     def check(self, response: str, problem: Problem) -> Verdict:
         truth = structured(problem.ground_truth)
-        answer = answer_tag(response)
+        answer = answer_tag(after_thinking(response))
         if not answer:
             return verdict(0.0, None, "no_answer")
         kind = puzzle_kind(problem, truth)

@@ -56,6 +56,8 @@ def truth_letter(ground_truth: object, letters: str = DEFAULT_LETTERS) -> str | 
 
 
 class MultipleChoiceVerifier(RuleVerifier):
+    """Scores the one option letter a response commits to; `letters` are the valid options."""
+
     name = "multiple_choice"
 
     def __init__(self, letters: str = DEFAULT_LETTERS, **_options) -> None:

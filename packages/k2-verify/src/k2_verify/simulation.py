@@ -64,6 +64,8 @@ def predicted_object(response: str) -> dict | None:
 
 
 class SimulationVerifier(RuleVerifier):
+    """Scores a predicted CodeI/O `output` (or `input`) object against the ground truth's."""
+
     name = "simulation"
 
     def check(self, response: str, problem: Problem) -> Verdict:

@@ -81,6 +81,8 @@ def _items(text: str) -> list[str]:
 
 
 class TabularVerifier(RuleVerifier):
+    """Scores the last boxed answer to a table question (numbers with tolerance, `|` multisets)."""
+
     name = "tabular"
 
     def check(self, response: str, problem: Problem) -> Verdict:
