@@ -36,6 +36,14 @@ def test_at_most_five_topics_and_lenient_json():
     assert result.topics == ["a", "b", "c", "d", "e"][:MAX_TOPICS]
 
 
+def test_topics_listed_in_prose_count():
+    reply = "This is hard. Topics:\n- prime factorisation\n2. simple divisor counting\n"
+    result, _ = plan([reply, "Factor first."])
+    assert result.topics == ["prime factorisation", "simple divisor counting"]
+    easy, backend = plan("This one is easy:\n- arithmetic")
+    assert easy is None and backend.call_count == 1
+
+
 def test_easy_problem_gets_no_plan_and_one_call():
     result, backend = plan('{"hard": false, "topics": []}')
     assert result is None
@@ -45,7 +53,7 @@ def test_easy_problem_gets_no_plan_and_one_call():
 @pytest.mark.parametrize(
     "replies, reason",
     [
-        ("I think this is hard", "no JSON"),
+        ("I think this is hard", "no JSON object or list"),
         ('{"hard": true, "topics": []}', "no topics"),
         (['{"hard": true, "topics": ["x"]}', "   "], "empty"),
         (['{"hard": true, "topics": ["x"]}', "The answer is <answer>24</answer>"], "reveal"),

@@ -29,7 +29,7 @@ EMBEDDED_RECIPE = "k2-think-embedded"
 
 def default_recipe(backend: str | Backend | None, model: str | None) -> str:
     """`k2-think-embedded` when the embedded model will run (no backend or `transformers`, no model)."""
-    if model is None and backend in (None, "transformers"):
+    if model in (None, "", "embedded") and backend in (None, "transformers"):
         return EMBEDDED_RECIPE
     return DEFAULT_RECIPE
 

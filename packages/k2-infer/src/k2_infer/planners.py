@@ -2,14 +2,17 @@
 
 `k2` makes two calls. The first decides whether the problem is hard and lists up to five topics; the
 second turns those topics into a short plan that must not reveal the answer. The plan goes into the
-solver prompt as helpful insights. An easy problem gets no plan (`None`). A reply that cannot be read
-raises `PlanningError`; the pipeline then solves without a plan and records why.
+solver prompt as helpful insights. An easy problem gets no plan (`None`). The first reply is asked for
+as JSON (structured output where the backend supports it); a reply in prose still counts when it
+lists topics as bullets or numbered lines. A reply that cannot be read raises `PlanningError`; the
+pipeline then solves without a plan and records why.
 
 `none` never plans.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from k2_core import GenerationRequest, K2Error, Message, Plan, Problem, SamplingParams, Usage
@@ -42,6 +45,10 @@ TOPICS_SCHEMA = {
     "required": ["hard", "topics"],
     "additionalProperties": False,
 }
+
+
+_LISTED = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.+?)\s*$", re.MULTILINE)
+_EASY = re.compile(r"\b(?:easy|not hard)\b", re.IGNORECASE)
 
 
 class PlanningError(K2Error):
@@ -85,9 +92,13 @@ class K2Planner:
             response_format=json_schema_format("topics", TOPICS_SCHEMA),
         )
         decision = find_json_object(reply)
-        if decision is None:
-            raise PlanningError(f"planner reply has no JSON object: {reply[:80]!r}")
-        hard, topics = _as_bool(decision.get("hard", True)), _as_topics(decision.get("topics"))
+        if decision is not None:
+            hard, topics = _as_bool(decision.get("hard", True)), _as_topics(decision.get("topics"))
+        elif _LISTED.search(reply):
+            hard = not _EASY.search(_LISTED.sub("", reply))  # "easy" said outside the list
+            topics = _LISTED.findall(reply)[:MAX_TOPICS]
+        else:
+            raise PlanningError(f"planner reply has no JSON object or list: {reply[:80]!r}")
         if not hard:
             return None
         if not topics:
