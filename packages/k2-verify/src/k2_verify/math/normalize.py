@@ -73,7 +73,9 @@ _FRAC_DIGITS = re.compile(r"\\frac\s*(\d)\s*(\d)")
 _MIXED = re.compile(r"(?<![\w.}^_{])(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d+)\}")
 _MIXED_PLAIN = re.compile(r"^(-?)(\d+)\s+(\d+)/(\d+)$")
 # A trailing unit in \text{} (`5\text{ cm}`), or bare (`5 cm`, `12 square units`), after a value.
-_TEXT_UNIT = re.compile(r"(?<=[\w})\]])\s*\\(?:text|mbox|mathrm)\s*\{\s*[a-zA-Z][a-zA-Z ./^\d]*\}$")
+_TEXT_UNIT = re.compile(
+    r"(?<=[\w})\]])\s*\\(?:text|mbox|mathrm)\s*\{\s*[a-zA-Z][a-zA-Z ./^\d]*\}(?:\^\{?\d\}?)?$"
+)
 _BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+)\s+[a-zA-Z][a-zA-Z ]*$")
 _DOLLARS = re.compile(r"^\\?\$\s*(?=\d)")
 

@@ -347,6 +347,9 @@ class _Parser:
 
     def bracket(self):
         opener = self.take()
+        if opener == r"\{" and self.peek() == r"\}":
+            self.take()
+            return Seq("{", "}", ())
         inner = self.nested(lambda: self.items(closers=_CLOSERS))
         closer = self.take()
         items = inner.items if isinstance(inner, Seq) and not inner.open else (inner,)
@@ -362,6 +365,8 @@ class _Parser:
         name = self.take()
         if name in _CONSTANTS:
             return _CONSTANTS[name]
+        if name in {r"\emptyset", r"\varnothing"}:
+            return Seq("{", "}", ())
         if name[1:] in _GREEK:
             return sympy.Symbol(name[1:])
         if name == r"\frac":
