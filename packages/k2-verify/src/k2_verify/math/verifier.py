@@ -3,7 +3,8 @@
 Extraction and most comparisons (numbers, fractions, radicals, intervals, sets, ...) run in the calling
 process and cost well under a millisecond. Answers whose comparison could run away (powers, factorials,
 trig and logs, long expressions) are compared in a worker process that is killed if it overruns, so
-`verify` returns within `timeout` seconds from any thread, with reason `timeout`. Inside a
+`verify` returns within `timeout` seconds from any thread, with reason `timeout` (the first such
+comparison in a process also waits, once, for its worker to start: about a second). Inside a
 `k2_verify.pool` worker everything runs in place: that pool already enforces the timeout.
 """
 
@@ -33,7 +34,7 @@ def _guard_pool() -> WorkerPool:
     global _guard
     with _guard_lock:
         if _guard is None:
-            _guard = WorkerPool(workers=os.cpu_count(), memory_mb=2048)
+            _guard = WorkerPool(workers=min(os.cpu_count() or 1, 4), memory_mb=2048)
         return _guard
 
 
