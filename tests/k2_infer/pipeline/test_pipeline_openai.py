@@ -143,3 +143,11 @@ def test_hard_timeout_is_a_clear_error():
     with ScriptedOpenAIServer(script(solver=slow)) as server:
         with pytest.raises(SamplingError, match="hard timeout of 0.3 s"):
             solve(server, planner="none", soft_timeout=0.1, hard_timeout=0.3)
+
+
+def test_planner_model_differs_from_the_solvers():
+    with ScriptedOpenAIServer(script()) as server:
+        result = solve(server, model="big", planner_model="small")
+    assert result.answer == "4"
+    models = {role(body): body["model"] for body in server.calls}
+    assert models == {"topics": "small", "plan": "small", "solver": "big", "judge": "big"}

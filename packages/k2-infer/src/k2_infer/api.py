@@ -117,8 +117,8 @@ async def asolve(
                 speculative=speculative,
             )
             opened.append(solver)
-        planner = None
-        if isinstance(planner_backend, str) or planner_model:
+        planner = planner_backend  # a ready backend, or None: the solver's
+        if isinstance(planner_backend, str) or (planner_backend is None and planner_model):
             name = planner_backend or backend_name
             same_kind = name == backend_name
             planner = _open_backend(
@@ -128,8 +128,6 @@ async def asolve(
                 api_key=api_key if same_kind else None,
             )
             opened.append(planner)
-        elif planner_backend is not None:
-            planner = planner_backend
         pipeline = Pipeline.from_recipe(recipe, solver, planner_backend=planner, progress=progress)
         return await pipeline.run(problem)
     finally:
