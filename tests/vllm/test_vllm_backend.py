@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -154,3 +155,20 @@ def test_openai_backend_against_a_real_vllm_server(vllm_server):
         assert c.model == "smol" and c.backend == "openai"
         assert 0 < c.usage.completion_tokens <= 10 and c.usage.prompt_tokens > 5
     assert "def add(a, b):" in greedy.text and "return" not in greedy.text
+
+
+def test_k2_infer_solve_against_a_real_vllm_server(vllm_server):
+    """The README's main job over vLLM: plan, two candidates, a judge; the result as JSON."""
+    command = [
+        str(Path(sys.executable).with_name("k2-infer")), "solve", "What is 2 + 2?",
+        "--backend", "openai", "--base-url", vllm_server, "--model", "smol",
+        "--n", "2", "--max-tokens", "48", "--json",
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert len(result["candidates"]) == 2
+    assert all(c["completion"]["model"] == "smol" for c in result["candidates"])
+    assert result["usage"]["planner"]["completion_tokens"] > 0
+    assert result["usage"]["solver"]["completion_tokens"] > 0
+    assert "selected candidate" in done.stderr
