@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from k2_core import BackendError, Completion, GenerationRequest, Message, SamplingParams
+from k2_core import BackendError, Completion, GenerationRequest, InputError, Message, SamplingParams
 from k2_core.testing import FakeBackend
 from k2_infer.samplers import BestOfNSampler, SamplingError, SingleSampler
 
@@ -108,5 +108,5 @@ def test_single_asks_once_for_one():
 
 
 def test_n_below_one_is_refused():
-    with pytest.raises(Exception, match="at least 1"):
+    with pytest.raises(InputError, match="at least 1"):
         BestOfNSampler(n=0)

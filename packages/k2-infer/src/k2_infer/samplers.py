@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from k2_core import Candidate, Completion, GenerationRequest, K2Error
+from k2_core import Candidate, Completion, GenerationRequest, InputError, K2Error
 from k2_core.protocols import Backend
 
 from .replies import extract_answer
@@ -56,7 +56,7 @@ class BestOfNSampler:
         **_options: Any,
     ) -> None:
         if n < 1:
-            raise K2Error(f"n must be at least 1, not {n}", "pass --n 1 or more")
+            raise InputError(f"n must be at least 1, not {n}", "pass --n 1 or more")
         self.n = n
         self.hard_timeout = math.inf if hard_timeout is None else float(hard_timeout)
         self.soft_timeout = min(
@@ -69,12 +69,8 @@ class BestOfNSampler:
         if self.split:
             one = dataclasses.replace(request, params=request.params.replace(n=1))
             return [([i], one) for i in range(self.n)]
-        return [
-            (
-                list(range(self.n)),
-                dataclasses.replace(request, params=request.params.replace(n=self.n)),
-            )
-        ]
+        batch = dataclasses.replace(request, params=request.params.replace(n=self.n))
+        return [(list(range(self.n)), batch)]
 
     async def sample(
         self,
