@@ -197,3 +197,39 @@ def test_cli_bad_input_is_one_line(scripted, args, message):
     result = invoke(*args)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1].startswith(message)
+
+
+def test_cli_backend_flags_reach_the_backend_factory(k2_plugin, scripted):
+    built = []
+
+    def factory(**options):
+        built.append(options)
+        return FakeBackend()
+
+    class Plugin:
+        @hookimpl
+        def k2_register_backends(self, register):
+            register("capture", factory)
+
+    k2_plugin(Plugin(), name="capture-backend")
+    flags = [
+        "--backend",
+        "capture",
+        "--model",
+        "m",
+        "--base-url",
+        "http://h/v1",
+        "--api-key",
+        "sk-1",
+    ]
+    result = invoke("q", *flags, "--speculative", "ngram:3", "--planner-model", "p", "--n", "2")
+    assert result.exit_code == 0, result.output
+    solver, planner = built
+    assert solver == {
+        "model": "m",
+        "base_url": "http://h/v1",
+        "api_key": "sk-1",
+        "speculative": "ngram:3",
+    }
+    assert planner == {"model": "p", "base_url": "http://h/v1", "api_key": "sk-1"}
+    assert "sk-1" not in result.output, "the key is never shown"
