@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from k2_verify.sandbox.isolation import probe
+from k2_verify.sandbox.isolation import candidates, probe
+
+
+@pytest.fixture(autouse=True)
+def isolation_or_explicit_opt_out(monkeypatch):
+    """On a machine where no isolation mechanism works (a locked-down CI runner), the scoring tests
+    still run, opted out explicitly; the hostile suite then skips each mechanism with its reason."""
+    if os.environ.get("K2_SANDBOX_ISOLATION") is None and all(probe(m) for m in candidates()):
+        monkeypatch.setenv("K2_SANDBOX_ISOLATION", "none")
 
 
 @pytest.fixture(params=["namespaces", "user-namespaces"])

@@ -65,8 +65,11 @@ def test_program_has_no_capabilities_and_cannot_gain_any(mechanism):
 
 def test_refuses_to_run_without_isolation_unless_asked(monkeypatch):
     monkeypatch.setattr(isolation, "candidates", lambda: [])
+    monkeypatch.delenv("K2_SANDBOX_ISOLATION", raising=False)
     with pytest.raises(NoIsolationError, match="isolation='none'"):
         run("print(1)")
+    monkeypatch.setenv("K2_SANDBOX_ISOLATION", "none")
+    assert run("print('opted out by the environment')").mechanism == "none"
     opted_out = run("print('unisolated')", isolation="none")
     assert (opted_out.status, opted_out.stdout, opted_out.mechanism) == (
         "ok",

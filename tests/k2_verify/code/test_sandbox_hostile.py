@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -45,8 +46,9 @@ def test_sleep_times_out_without_burning_cpu(mechanism):
 def test_cpu_limit_stops_a_busy_program_before_the_wall_clock(mechanism):
     limits = Limits(wall_time=60.0, cpu_time=1.0)
     result = sandboxed(mechanism, "while True: pass", limits=limits)
-    assert result.status == "timeout" and result.returncode is not None  # stopped by the kernel
-    assert 0.9 <= result.cpu_time < 3.0
+    assert result.status == "timeout"
+    assert result.returncode in (-signal.SIGXCPU, -signal.SIGKILL)  # the kernel stopped it
+    assert 0.5 <= result.cpu_time < 3.0
 
 
 def test_memory_bomb_hits_the_memory_limit(mechanism):

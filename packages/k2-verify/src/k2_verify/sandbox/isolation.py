@@ -4,10 +4,12 @@
                       `nobody` with no capabilities, on a read-only view of the host.
     user-namespaces   not root: the same namespaces inside a new user namespace (where the kernel
                       allows unprivileged ones); the program keeps the caller's uid outside, and
-                      drops every capability inside.
+                      drops every capability inside. (Root may ask for it too; its program then
+                      runs as uid 0 without capabilities, so `namespaces` is root's default.)
     none              nothing but limits, a session and a scratch folder: no network isolation, and
                       the program can write where the caller's user can. Never chosen
-                      automatically; pass `isolation="none"` (`--no-isolation`) to accept it.
+                      automatically; pass `isolation="none"` (`--no-isolation`, or set
+                      `K2_SANDBOX_ISOLATION=none`) to accept it.
 
 The probe runs a one-line program through each candidate, strongest first, once per process.
 """
@@ -50,7 +52,9 @@ def probe(mechanism: str) -> str | None:
 
 
 def choose_mechanism(isolation: str | None = None) -> str:
-    """The mechanism to use: `isolation` when given (checked), else the strongest that works."""
+    """The mechanism to use: `isolation` when given (checked), else `$K2_SANDBOX_ISOLATION`, else
+    the strongest that works here."""
+    isolation = isolation or os.environ.get("K2_SANDBOX_ISOLATION") or None
     if isolation is not None:
         if isolation not in MECHANISMS:
             raise VerificationError(
@@ -68,5 +72,6 @@ def choose_mechanism(isolation: str | None = None) -> str:
         + "; ".join(failures)
         + ")",
         "run as root or allow unprivileged user namespaces; or opt out explicitly with "
-        "isolation='none' (`--no-isolation`), which leaves the network reachable",
+        "isolation='none' (`--no-isolation`, K2_SANDBOX_ISOLATION=none), which leaves the "
+        "network reachable",
     )
