@@ -40,9 +40,6 @@ class Suite:
     fn_name: str | None = None
     code: str = ""
 
-    def __len__(self) -> int:
-        return 1 if self.kind == "assert" else len(self.cases)
-
 
 def read_suite(ground_truth: Any, meta: dict[str, Any] | None = None) -> Suite:
     """The tests in `ground_truth`; `meta` may supply `fn_name` / `starter_code`. Raises BadTests."""
