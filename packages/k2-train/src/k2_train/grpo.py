@@ -25,19 +25,29 @@ from .training import (
 
 
 def verifier_rewards(recipe: Recipe) -> list[Callable]:
-    """TRL `reward_funcs` from k2-verify, routed by `data_source`, with the recipe's `[rewards]` options."""
+    """TRL `reward_funcs` from k2-verify (`trl_reward`), with the recipe's `[rewards]` options.
+
+    The overlong penalty, when `overlong_buffer` is set, counts against `[grpo] max_completion_length`.
+    """
     from k2_verify.rewards import trl_reward
 
-    return list(trl_reward(**recipe.section("rewards")))
+    options = recipe.section("rewards")
+    if options.get("overlong_buffer"):
+        options["max_completion_length"] = recipe.section("grpo")["max_completion_length"]
+    return trl_reward(**options)
 
 
 def run_grpo(
-    recipe: Recipe, output_dir: str | Path, reward_funcs: list[Callable] | None = None
+    recipe: Recipe,
+    output_dir: str | Path,
+    reward_funcs: list[Callable] | None = None,
+    callbacks: list | None = None,
 ) -> Path:
     """Train with the recipe's `[model]`, `[data]`, `[rewards]` and `[grpo]` sections.
 
     `reward_funcs` replaces the verifier rewards (TRL's signature:
-    `f(prompts, completions, **columns) -> list[float]`). Returns the final model folder.
+    `f(prompts, completions, **columns) -> list[float]`); `callbacks` are transformers
+    `TrainerCallback`s. Returns the final model folder.
     """
     from datasets import Dataset
     from trl import GRPOConfig, GRPOTrainer
@@ -52,6 +62,7 @@ def run_grpo(
         args=config,
         train_dataset=Dataset.from_list(rows),
         processing_class=tokenizer,
+        callbacks=callbacks,
     )
     resume = last_checkpoint(output_dir)
     if resume:
