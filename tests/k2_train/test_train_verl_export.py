@@ -70,3 +70,25 @@ def test_the_parquet_has_verls_rl_schema(exported):
 def test_a_key_verl_does_not_have_is_refused():
     with pytest.raises(InputError, match="actor_rollout_ref.rollout.nn"):
         check_keys({"actor_rollout_ref": {"rollout": {"nn": 8}}})
+
+
+def test_verl_finds_and_calls_the_reward_the_way_it_loads_it(exported):
+    """verl resolves `pkg://a/b` by importing `a.b`, then calls `name` per row with these keywords."""
+    import importlib
+
+    train_file, config_file = exported
+    reward = yaml.safe_load(config_file.read_text())["reward"]["custom_reward_function"]
+    module = importlib.import_module(reward["path"].removeprefix("pkg://").replace("/", "."))
+    compute_score = getattr(module, reward["name"])
+    row = pq.read_table(train_file).to_pylist()[0]
+    truth = row["reward_model"]["ground_truth"]
+    right, wrong = (
+        compute_score(
+            data_source=row["data_source"],
+            solution_str=f"<think>adding</think> <answer>{answer}</answer>",
+            ground_truth=truth,
+            extra_info=row["extra_info"],
+        )
+        for answer in (truth, int(truth) + 1)
+    )
+    assert right["score"] == 1.0 and wrong["score"] == 0.0
