@@ -1,11 +1,13 @@
-"""k2-verify's math verifier against HuggingFace math-verify on a labelled equivalence set.
+"""k2-verify's math verifier against HuggingFace math-verify on labelled equivalence sets.
 
-    python bench/verify_math.py [--data bench/data/math_equivalence.jsonl] [--errors]
+    python bench/verify_math.py [--data SET.jsonl ...] [--errors]
 
-Scores every case with both verifiers in one run and prints accuracy, balanced accuracy, false
+By default scores two sets: `math_equivalence.jsonl` (written alongside the verifier) and
+`math_heldout.jsonl` (derived mechanically from benchmark answers without looking at the verifier).
+Scores every case of each set with both verifiers in one run and prints, per set, accuracy, balanced accuracy, false
 positives (wrong answers accepted), false negatives (right answers rejected) and the median and p90 time
 per case, with k2-verify's figures as ratios of math-verify's. `--errors` lists each verifier's mistakes.
-The set and how it was built: bench/data/README.md. math-verify is only needed here (it is in the dev
+The sets and how they were built: bench/data/README.md. math-verify is only needed here (it is in the dev
 environment), never by k2-verify itself.
 """
 
@@ -21,7 +23,8 @@ from pathlib import Path
 
 from k2_verify import verify
 
-DATA = Path(__file__).parent / "data" / "math_equivalence.jsonl"
+DATA = Path(__file__).parent / "data"
+SETS = [DATA / "math_equivalence.jsonl", DATA / "math_heldout.jsonl"]
 
 
 def k2(response: str, truth: str) -> bool:
@@ -64,23 +67,18 @@ def score(name, judge, cases):
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--errors", action="store_true", help="list each verifier's mistakes")
-    args = parser.parse_args()
-    cases = [json.loads(line) for line in args.data.read_text().splitlines() if line.strip()]
+def report(path: Path, show_errors: bool) -> None:
+    """Score the set at `path` with both verifiers and print its table (and mistakes)."""
+    cases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     positives = sum(c["label"] for c in cases)
-    print(f"{len(cases)} cases ({positives} correct, {len(cases) - positives} incorrect), "
+    print(f"{path.name}: {len(cases)} cases ({positives} correct, {len(cases) - positives} incorrect), "
           f"{len({c['category'] for c in cases})} categories", file=sys.stderr)  # fmt: skip
-    for judge in (k2, math_verify):  # warm up: imports and caches are not per-case costs
-        judge("\\boxed{\\frac{1}{2}}", "0.5")
     results = []
     for name, judge in (("k2-verify", k2), ("math-verify", math_verify)):
         print(f"scoring with {name} ...", file=sys.stderr)
         results.append(score(name, judge, cases))
     ours, theirs = results
-    print()
+    print(f"\n{path.name} ({len(cases)} cases)\n")
     print("| verifier | accuracy | balanced acc. | FP | FN | median ms | p90 ms |")
     print("|---|---|---|---|---|---|---|")
     for r in results:
@@ -91,13 +89,24 @@ def main() -> None:
         f"{ours['balanced'] / theirs['balanced']:.3f}x | | | "
         f"{ours['median_ms'] / theirs['median_ms']:.2f}x | {ours['p90_ms'] / theirs['p90_ms']:.2f}x |"
     )
-    if args.errors:
+    if show_errors:
         for r in results:
             print(f"\n{r['name']} mistakes ({len(r['errors'])}):")
             for case in r["errors"]:
                 kind = "FN" if case["label"] else "FP"
                 print(f"  {kind} [{case['category']}] {case['response'][-70:]!r} vs "
                       f"{case['ground_truth']!r}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, nargs="+", default=SETS, help="labelled sets to score")
+    parser.add_argument("--errors", action="store_true", help="list each verifier's mistakes")
+    args = parser.parse_args()
+    for judge in (k2, math_verify):  # warm up: imports and caches are not per-case costs
+        judge("\\boxed{\\frac{1}{2}}", "0.5")
+    for path in args.data:
+        report(path, args.errors)
 
 
 if __name__ == "__main__":
