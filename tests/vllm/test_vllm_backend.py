@@ -80,10 +80,22 @@ def test_structured_output_follows_the_schema(engine, loop):
     assert isinstance(json.loads(completion.text)["hard"], bool)
 
 
-def test_ngram_speculation_keeps_greedy_output_and_reports_acceptance(engine, loop):
+def test_concurrent_requests_share_the_async_engine(engine, loop):
+    async def both():
+        return await asyncio.gather(
+            engine.generate(request("Name a fruit.", max_tokens=8, seed=1)),
+            engine.generate(request(max_tokens=8, temperature=0)),
+        )
+
+    fruit, code = loop.run_until_complete(both())
+    assert len(fruit) == len(code) == 1
+    assert fruit[0].usage.completion_tokens > 0 and code[0].usage.completion_tokens > 0
+
+
+def test_offline_engine_with_ngram_speculation_keeps_greedy_output(engine, loop):
     req = request(max_tokens=40, temperature=0)
     [plain] = loop.run_until_complete(engine.generate(req))
-    speculative = VLLMBackend(speculative="ngram:4", **ENGINE)
+    speculative = VLLMBackend(engine="offline", speculative="ngram:4", **ENGINE)
     try:
         [fast] = loop.run_until_complete(speculative.generate(req))
     finally:

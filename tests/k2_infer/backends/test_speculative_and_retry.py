@@ -12,7 +12,7 @@ from k2_core.errors import InputError
 from k2_infer.backends.metrics import SpeculationCounts, finish_reason
 from k2_infer.backends.retry import RetryableError, RetryPolicy, parse_retry_after, with_retries
 from k2_infer.backends.speculative import Speculation, leviathan_speedup, parse_speculative
-from k2_infer.backends.vllm import speculative_config
+from k2_infer.backends.vllm import VLLMBackend, speculative_config
 
 
 @pytest.mark.parametrize(
@@ -80,6 +80,11 @@ def test_vllm_speculative_config():
         "num_speculative_tokens": 5,
     }
     assert speculative_config(None) is None
+
+
+def test_vllm_backend_rejects_unknown_engine():
+    with pytest.raises(InputError, match="unknown vllm engine 'turbo'"):
+        VLLMBackend(engine="turbo")
 
 
 def test_speculation_metrics():

