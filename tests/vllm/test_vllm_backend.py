@@ -21,8 +21,6 @@ from k2_infer.backends.openai import OpenAIBackend
 from k2_infer.backends.vllm import VLLMBackend
 
 pytestmark = [pytest.mark.vllm, pytest.mark.slow]
-os.environ.setdefault("VLLM_CACHE_ROOT", "/tmp/k2-vllm-cache")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 COPY_PROMPT = "Repeat this code exactly:\ndef add(a, b):\n    return a + b\n"
 ENGINE = {"max_model_len": 2048, "dtype": "float32"}
@@ -30,6 +28,15 @@ ENGINE = {"max_model_len": 2048, "dtype": "float32"}
 
 def request(prompt=COPY_PROMPT, **params):
     return GenerationRequest([Message("user", prompt)], SamplingParams(**params))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def offline():
+    """No hub downloads, and vLLM's cache outside the home folder (engines and the server inherit)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        patch.setenv("VLLM_CACHE_ROOT", os.environ.get("VLLM_CACHE_ROOT", "/tmp/k2-vllm-cache"))
+        yield
 
 
 @pytest.fixture(scope="module")
