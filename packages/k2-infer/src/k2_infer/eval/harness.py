@@ -5,9 +5,10 @@
 
 Samples are the unit of work: (benchmark, problem, run). At most `concurrency` are in flight at once.
 Each is generated (plain sampling with the recipe's system prompt, or the whole K2 pipeline), retried
-on backend errors with exponential backoff, verified in a worker thread by the verifier the registry
-routes its problem to, and appended to `samples.jsonl` at once. Samples that still fail, or whose
-verifier could not grade them, are recorded with `status: "error"` and tried again by the next run.
+on backend errors with exponential backoff, verified by the verifier the registry routes its problem
+to (in a worker thread, or on the event loop once it has proven cheap: see `verifying.py`), and
+appended to `samples.jsonl` at once. Samples that still fail, or whose verifier could not grade them,
+are recorded with `status: "error"` and tried again by the next run.
 A run folder remembers its settings (`run.json`): resuming it with other model or sampling settings
 is refused.
 """
@@ -27,7 +28,7 @@ from typing import Any
 
 from k2_core import GenerationRequest, InputError, Message, Problem, SamplingParams
 from k2_core.plugins import plugin_infos
-from k2_core.protocols import Backend, Verifier
+from k2_core.protocols import Backend
 from k2_core.recipes import load_recipe
 from k2_core.registry import get_registry
 
@@ -35,6 +36,7 @@ from .metrics import summarize
 from .progress import Progress
 from .report import write_report
 from .samples import SampleLog, read_samples
+from .verifying import InlineWhenCheap
 
 PIPELINES = ("plain", "k2")
 LIBRARIES = ("torch", "transformers", "vllm", "httpx", "datasets", "sympy")
@@ -145,17 +147,21 @@ class Evaluation:
                     f"benchmark {name!r} has problem id {duplicate!r} more than once",
                     "problem ids key the samples file: make them unique in the data",
                 )
-        self.verifiers: dict[str, Verifier] = {}
+        self.verifiers: dict[str, InlineWhenCheap] = {}  # by verifier name
+        self.routes: dict[tuple[str, str | None], InlineWhenCheap] = {}  # by (domain, data_source)
         for problems in self.problems.values():
             for problem in problems:
                 self._verifier(problem)  # fail now, not after an hour of sampling
 
-    def _verifier(self, problem: Problem) -> Verifier:
-        entry = get_registry().verifier_for(problem.domain, problem.data_source)
-        if entry.name not in self.verifiers:
-            options = self.settings.verifier_options.get(entry.name, {})
-            self.verifiers[entry.name] = entry.factory(**options)
-        return self.verifiers[entry.name]
+    def _verifier(self, problem: Problem) -> InlineWhenCheap:
+        route = (problem.domain, problem.data_source)
+        if route not in self.routes:
+            entry = get_registry().verifier_for(*route)
+            if entry.name not in self.verifiers:
+                options = self.settings.verifier_options.get(entry.name, {})
+                self.verifiers[entry.name] = InlineWhenCheap(entry.factory(**options))
+            self.routes[route] = self.verifiers[entry.name]
+        return self.routes[route]
 
     async def run(self) -> dict[str, Any]:
         settings = self.settings
@@ -220,8 +226,7 @@ class Evaluation:
             }
         record.update(generated, attempts=attempt)
         try:
-            verifier = self._verifier(problem)
-            verdict = await asyncio.to_thread(verifier.verify, generated["response"], problem)
+            verdict = await self._verifier(problem).verify(generated["response"], problem)
         except Exception as exc:  # verifiers should never raise; if one does, say so
             return {**record, "status": "error", "error": f"verifier: {exc}", "correct": False}
         if verdict.reason in VERIFIER_FAILURES:  # the grader failed, not the model
