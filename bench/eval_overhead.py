@@ -1,11 +1,14 @@
 """What the eval harness costs on top of the backend, and how close it gets to ideal throughput.
 
-    python bench/eval_overhead.py
+    python bench/eval_overhead.py [REPEATS]
 
 1. Overhead per sample: a fake backend answering instantly; the harness's wall time per sample
-   (request, verification in a worker thread, one JSONL line, progress) beside the bare backend call.
+   (request, verification, one JSONL line, progress, the summary) beside the bare backend call.
 2. Throughput: a fake backend that takes a fixed 50 ms per request, at concurrency 1, 8 and 64; the
    ideal is concurrency / latency samples per second. Target: within 10% of ideal at concurrency 64.
+
+Each figure is the median of REPEATS runs (default 5), and the load average is printed beside them:
+on a busy machine the event loop waits for a CPU, which shows in the ratios.
 
 A toy benchmark and an exact-match verifier are registered here, so only k2-core and k2-infer are
 needed and the figures measure the harness, not a verifier. Runs on the fake backend, so machine load
@@ -16,6 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -78,7 +84,9 @@ def bare_calls(count: int) -> float:
 
 
 def main() -> None:
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     register_plugin(BenchPlugin(), name="eval-bench")
+    print(f"median of {repeats} runs; load average {os.getloadavg()[0]:.1f} at the start")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         data = root / "bench.jsonl"
@@ -86,8 +94,11 @@ def main() -> None:
         data.write_text("".join(json.dumps(row) + "\n" for row in rows))
 
         samples = 128 * 16
-        harness = evaluate(root / "zero", data, n=16, concurrency=64, latency=0.0)
-        bare = bare_calls(samples)
+        harness = statistics.median(
+            evaluate(root / f"zero{i}", data, n=16, concurrency=64, latency=0.0)
+            for i in range(repeats)
+        )
+        bare = statistics.median(bare_calls(samples) for _ in range(repeats))
         print("overhead per sample, zero-latency backend (2048 samples, concurrency 64)")
         print(f"  {'harness':<18} {1e6 * harness / samples:9.0f} µs/sample")
         print(f"  {'bare backend call':<18} {1e6 * bare / samples:9.0f} µs/sample")
@@ -98,11 +109,15 @@ def main() -> None:
         for concurrency, (problems, n) in CASES.items():
             subset = root / f"subset{concurrency}.jsonl"
             subset.write_text("".join(json.dumps(row) + "\n" for row in rows[:problems]))
-            seconds = evaluate(root / f"c{concurrency}", subset, n, concurrency, LATENCY)
+            seconds = statistics.median(
+                evaluate(root / f"c{concurrency}-{i}", subset, n, concurrency, LATENCY)
+                for i in range(repeats)
+            )
             rate, ideal = problems * n / seconds, concurrency / LATENCY
             print(
                 f"  {concurrency:>11} {problems * n:>8} {rate:>10.1f} {ideal:>8.1f} {rate / ideal:>6.2f}"
             )
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

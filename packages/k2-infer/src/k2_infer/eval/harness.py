@@ -238,7 +238,9 @@ class Evaluation:
             "extracted": verdict.extracted,
             "correct": bool(verdict.correct),
             "score": verdict.score,
-            "verdict": verdict.to_dict(),
+            # A shallow copy of the fields: `to_dict()`'s deep copy cost as much as the rest of a
+            # sample's bookkeeping, and the line is written as JSON right away.
+            "verdict": dict(vars(verdict)),
         }
 
     async def generate(self, backend: Backend, problem: Problem, run: int) -> dict[str, Any]:

@@ -89,11 +89,10 @@ def summarize(
         return {**summary, "status": "incomplete"}
     ok = [s for runs in scored.values() for s in runs]
     per_problem = [sum(s["correct"] for s in runs) / len(runs) for runs in scored.values()]
-    per_run = []
-    for run in range(n):
-        hits = [s["correct"] for runs in scored.values() for s in runs if s["run"] == run]
-        if hits:
-            per_run.append(sum(hits) / len(hits))
+    hits_by_run: dict[int, list[bool]] = {}
+    for sample in ok:
+        hits_by_run.setdefault(sample["run"], []).append(sample["correct"])
+    per_run = [sum(hits) / len(hits) for _, hits in sorted(hits_by_run.items())]
     pass_k = {}
     for k in ks_for(n):
         values = [
