@@ -2,6 +2,8 @@
 
 import asyncio
 import json
+import threading
+import time
 
 import pytest
 
@@ -10,6 +12,7 @@ from k2_core.registry import get_registry
 from k2_core.testing import FakeBackend
 from k2_infer.eval.harness import EvalSettings, Evaluation
 from k2_infer.eval.samples import SampleLog
+from k2_infer.eval.verifying import CHEAP, TRIAL
 
 TRUTH = {"a": "1", "b": "2"}
 
@@ -165,6 +168,21 @@ def test_a_verifier_that_cannot_grade_makes_an_errored_sample(tmp_path, toy, toy
     assert summary["benchmarks"]["toy"]["status"] == "incomplete"
     assert summary["benchmarks"]["toy"]["errored"] == 4
     assert lines(tmp_path)[0]["error"].startswith("verifier judge_unavailable")
+
+
+def test_a_verifier_that_blocks_never_runs_on_the_event_loop(tmp_path, toy, toy_data, monkeypatch):
+    exact = get_registry().entry("verifier", "exact").factory
+    verify, threads = exact.verify, []
+
+    def blocking(self, response, problem):
+        time.sleep(2 * CHEAP)  # too slow to be moved onto the loop
+        threads.append(threading.get_ident())
+        return verify(self, response, problem)
+
+    monkeypatch.setattr(exact, "verify", blocking)
+    summary = run(settings(tmp_path, toy_data, n=2 * TRIAL), FakeBackend("<answer>1</answer>"))
+    assert summary["benchmarks"]["toy"]["avg@n"] == pytest.approx(50.0)  # a right, b wrong
+    assert len(threads) == 4 * TRIAL and threading.get_ident() not in threads
 
 
 def test_duplicate_problem_ids_are_refused(tmp_path, toy):
