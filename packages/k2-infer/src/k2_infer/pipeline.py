@@ -112,6 +112,7 @@ class Pipeline:
         return [*system, Message("user", prompt)]
 
     async def run(self, problem: Problem) -> Result:
+        """Solve one problem; raises `SamplingError` when no candidate could be drawn."""
         bill, events, timings = Bill(), [], {}
 
         def note(message: str) -> None:
