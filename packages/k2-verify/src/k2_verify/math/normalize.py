@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..answers import balanced
+
 # Commands that only change size, and thin spaces (`1\\,000`); removed outright.
 _NOISE = re.compile(
     r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|"
@@ -78,6 +80,12 @@ _TEXT_UNIT = re.compile(
 )
 _BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+)\s+[a-zA-Z][a-zA-Z ]*$")
 _DOLLARS = re.compile(r"^\\?\$\s*(?=\d)")
+# Names written as plain text (`9*sqrt(23)/23`, `1 - 2/pi`) become the LaTeX commands they name.
+_PLAIN_NAMES = re.compile(
+    r"(?<![\\a-zA-Z])(sqrt|pi|sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|ln|log|exp)(?![a-zA-Z])"
+)
+_PLAIN_POWER = re.compile(r"\*\*\s*(\d+)?")  # `2**25` is `2^{25}`
+_WHOLE_BOX = re.compile(r"^\\(?:boxed|fbox)\s*(?=\{)")
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,17 @@ def _unwrap(text: str) -> str:
     return text
 
 
+def _unbox(text: str) -> str:
+    """The content of a `\\boxed{...}` or `{...}` that encloses the whole text (nested braces too)."""
+    for _ in range(5):
+        box = _WHOLE_BOX.match(text)
+        start = box.end() if box else 0
+        if not text.startswith("{", start) or balanced(text, start) != text[start:]:
+            break
+        text = text[start + 1 : -1].strip()
+    return text
+
+
 def normalize(text: str) -> Answer:
     """Clean `text` (an extracted answer) into an `Answer`."""
     text = text.strip()
@@ -111,6 +130,9 @@ def normalize(text: str) -> Answer:
     text = _DOLLARS.sub("", text)
     text = text.replace("$", "")
     text = re.sub(r"^\\[\[(]|\\[\])]$", "", text).strip()
+    text = _unbox(text)
+    text = _PLAIN_NAMES.sub(r"\\\1 ", text)
+    text = _PLAIN_POWER.sub(lambda m: f"^{{{m.group(1)}}}" if m.group(1) else "^", text)
     text = _TEXT_UNIT.sub("", text)
     text = _NOISE.sub("", text)
     text = _SPACES.sub(" ", text)

@@ -17,6 +17,7 @@ Numbers too large to hold (`10^{10^{10}}`, `100000!`) raise `TooLarge` before sy
 from __future__ import annotations
 
 import math
+import operator
 import re
 from dataclasses import dataclass
 
@@ -99,6 +100,11 @@ _FUNCTIONS = {
     r"\ln": sympy.log,
     r"\log": sympy.log,
     r"\exp": sympy.exp,
+}
+_DOTS = {r"\ldots", r"\cdots", r"\dots"}
+_EXTREMA = {
+    r"\max": (sympy.Max, sympy.Function("max")),
+    r"\min": (sympy.Min, sympy.Function("min")),
 }
 _INVERSES = {r"\sin": sympy.asin, r"\cos": sympy.acos, r"\tan": sympy.atan}
 _CONSTANTS = {r"\pi": sympy.pi, r"\infty": sympy.oo, r"\imath": sympy.I}
@@ -245,12 +251,12 @@ class _Parser:
             op = self.peek()
             if op in _MULTIPLY:
                 self.take()
-                value = _expr(value) * _expr(self.power())
+                value = _combine(operator.mul, value, self.power())
             elif op in _DIVIDE:
                 self.take()
-                value = _expr(value) / _expr(self.power())
+                value = _combine(operator.truediv, value, self.power())
             elif self.starts_primary():
-                value = _expr(value) * _expr(self.power())
+                value = _combine(operator.mul, value, self.power())
             else:
                 return value
 
@@ -367,11 +373,15 @@ class _Parser:
             return _CONSTANTS[name]
         if name in {r"\emptyset", r"\varnothing"}:
             return Seq("{", "}", ())
-        if name[1:] in _GREEK:
+        if name[1:] in _GREEK or name == r"\ell":
             return sympy.Symbol(name[1:])
+        if name in _DOTS:  # an elided run of terms: the same on both sides or not at all
+            return sympy.Symbol("dots")
+        if name in _EXTREMA:
+            return self.extremum(name)
         if name == r"\frac":
             numerator, denominator = self.argument(), self.argument()
-            return _expr(numerator) / _expr(denominator)
+            return _combine(operator.truediv, numerator, denominator)
         if name == r"\binom":
             n, k = _expr(self.argument()), _expr(self.argument())
             if n.is_Integer and n > 5000:
@@ -408,6 +418,14 @@ class _Parser:
             argument = _expr(self.nested(self.power))
         value = function(argument) if base is None else sympy.log(argument, base)
         return value if power is None else value**power
+
+    def extremum(self, name: str):
+        """`\\max(a, b)` is the larger value; `\\max A` (of a set named A) stays an opaque term."""
+        if self.peek() == "(":
+            inner = self.bracket()
+            items = inner.items if isinstance(inner, Seq) and inner.open == "(" else (inner,)
+            return _EXTREMA[name][0](*(_expr(item) for item in items))
+        return _EXTREMA[name][1](_expr(self.nested(self.power)))
 
     def matrix(self):
         self.take("{")
@@ -457,6 +475,21 @@ def _expr(value):
     if not isinstance(value, sympy.Basic):
         raise Unparseable(f"cannot do arithmetic on {type(value).__name__}")
     return value
+
+
+def _combine(operation, left, right):
+    """`operation` on two values; on each sign when a side is a `\\pm` pair (`\\frac{1 \\pm \\sqrt5}{2}`)."""
+    lefts = left.items if _is_plus_minus(left) else (left,)
+    rights = right.items if _is_plus_minus(right) else (right,)
+    values = tuple(operation(_expr(a), _expr(b)) for a in lefts for b in rights)
+    if len(values) > 4:
+        raise Unparseable("too many \\pm")
+    return values[0] if len(values) == 1 else Seq("{", "}", values)
+
+
+def _is_plus_minus(value) -> bool:
+    """A `\\pm` expression parses as the set of its values (see `_Parser.additive`)."""
+    return isinstance(value, Seq) and value.open == "{" and 0 < len(value.items) <= 4
 
 
 def parse(text: str):
