@@ -74,7 +74,8 @@ def test_batch_resumes_by_id_after_an_interruption(batch_input, tmp_path):
 
 def test_batch_gives_slow_items_a_timeout_verdict(tmp_path):
     source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    write_lines(source, [item("slow", "\\boxed{" + "5000!" * 58 + "}", "1"), item("ok", "7", "7")])
+    slow = "\\boxed{" + "5000!" * 200 + "}"  # about 15 s of multiplication, far past the 2 s limit
+    write_lines(source, [item("slow", slow, "1"), item("ok", "7", "7")])
     run_batch(source, out, workers=2, timeout=1.0)
     records = read(out)
     assert records["slow"]["verdict"]["reason"] == "timeout"
