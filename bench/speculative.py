@@ -33,9 +33,9 @@ from k2_core.types import GenerationRequest, Message, SamplingParams
 from k2_infer.backends.speculative import leviathan_speedup, parse_speculative
 
 PROMPTS = {
-    "copy code": "Repeat this Python code exactly, then explain it in one sentence:\n\n"
+    "copy code": "Repeat this code exactly:\n```python\n"
     "def mean(values):\n    total = 0\n    for value in values:\n        total += value\n"
-    "    return total / len(values)\n",
+    "    return total / len(values)\n```\n",
     "free text": "Write a short story about a lighthouse keeper who finds a message in a bottle.",
 }
 
