@@ -32,6 +32,10 @@ START_HINT = (
 )
 
 
+class Unreachable(RetryableError):
+    """The server could not be reached at all (nothing listening, DNS, TLS handshake)."""
+
+
 def normalise_base_url(base_url: str) -> str:
     """The base URL without a trailing slash; a bare `http://host:port` gets `/v1` appended."""
     parts = urlsplit(base_url)
@@ -99,7 +103,7 @@ class OpenAIBackend:
         try:
             response = await self._client.request(method, path, json=body)
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-            raise RetryableError(f"cannot connect to {url} ({type(error).__name__})") from error
+            raise Unreachable(f"cannot connect to {url} ({type(error).__name__})") from error
         except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ReadTimeout) as error:
             raise RetryableError(f"connection to {url} failed ({type(error).__name__})") from error
         status = response.status_code
@@ -147,7 +151,7 @@ class OpenAIBackend:
                     lambda: self._send(method, path, body), self.retry_policy, f"{self.name} {path}"
                 )
             except RetryableError as error:
-                hint = START_HINT if "cannot connect" in str(error) else "try again later"
+                hint = START_HINT if isinstance(error, Unreachable) else "try again later"
                 raise BackendError(
                     f"{error} (gave up after {self.retry_policy.max_retries + 1} tries)", hint
                 ) from None
