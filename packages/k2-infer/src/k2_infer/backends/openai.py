@@ -58,7 +58,8 @@ def _split_tokens(total: int, texts: list[str]) -> list[int]:
 
 
 class OpenAIBackend:
-    """A client for one OpenAI-compatible server. Build it inside the event loop that will use it."""
+    """A client for one OpenAI-compatible server, used from one event loop (its connections belong
+    to the loop that opened them)."""
 
     name = "openai"
 
