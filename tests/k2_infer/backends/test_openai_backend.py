@@ -158,7 +158,7 @@ def test_malformed_json_is_a_clear_error():
 
 
 def test_concurrency_limit_holds_requests_back():
-    with ScriptedOpenAIServer(Reply(text="ok", delay=0.3)) as server:
+    with ScriptedOpenAIServer(Reply(text="ok", delay=0.5)) as server:
 
         async def main(limit):
             backend = OpenAIBackend(base_url=server.base_url, model="m", max_concurrency=limit)
@@ -167,8 +167,8 @@ def test_concurrency_limit_holds_requests_back():
             await backend.aclose()
             return time.perf_counter() - start
 
-        assert asyncio.run(main(1)) >= 1.2  # four 0.3 s requests, one at a time
-        assert asyncio.run(main(4)) < 1.0  # all four at once
+        assert asyncio.run(main(1)) >= 2.0  # four 0.5 s requests, one at a time
+        assert asyncio.run(main(4)) < 1.75  # all four at once (0.5 s plus overhead)
 
 
 def test_base_url_forms():
