@@ -65,9 +65,11 @@ _ALIASES = {
     r"\mid": "|",
 }
 _COMMAND = re.compile(r"\\[a-zA-Z]+")
-_DEGREE = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree|°|\bdegrees?\b")
+# `^\\circ` or `^{\\circ}`; a brace is taken only with its partner (`\\frac{\\sin 80^\\circ}{2}`).
+_CIRCLE = r"\^\s*(?:\{\s*\\circ\s*\}|\\circ)"
+_DEGREE = re.compile(_CIRCLE + r"|\\circ|\\degree|°|\bdegrees?\b")
 _TRIG = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc)(?![a-zA-Z])")
-_DEGREES_IN_TRIG = re.compile(r"(\d+(?:\.\d+)?)\s*(?:\^\s*\{?\s*\\circ\s*\}?|°|\\degree)")
+_DEGREES_IN_TRIG = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + _CIRCLE + r"|°|\\degree)")
 _PERCENT = re.compile(r"\\?%|\bpercent\b")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:(?:,|\{,\})\d{3})+(?![\d])")
 _SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([+-]?\d+)(?![\w.])")
