@@ -88,18 +88,15 @@ def summarize(
     if not scored:
         return {**summary, "status": "incomplete"}
     ok = [s for runs in scored.values() for s in runs]
-    per_problem = [sum(s["correct"] for s in runs) / len(runs) for runs in scored.values()]
+    counts = [(len(runs), sum(s["correct"] for s in runs)) for runs in scored.values()]  # (n, c)
+    per_problem = [c / runs for runs, c in counts]
     hits_by_run: dict[int, list[bool]] = {}
     for sample in ok:
         hits_by_run.setdefault(sample["run"], []).append(sample["correct"])
     per_run = [sum(hits) / len(hits) for _, hits in sorted(hits_by_run.items())]
     pass_k = {}
     for k in ks_for(n):
-        values = [
-            pass_at_k(len(runs), sum(s["correct"] for s in runs), k)
-            for runs in scored.values()
-            if len(runs) >= k
-        ]
+        values = [pass_at_k(runs, c, k) for runs, c in counts if runs >= k]
         if values:
             pass_k[str(k)] = 100 * statistics.fmean(values)
     tokens = [s["completion_tokens"] for s in ok]
