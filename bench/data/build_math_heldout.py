@@ -94,8 +94,10 @@ def _differs(a, b) -> bool:
 
 def _wrap(answer: str, decoy: str, k: int) -> str:
     """A model-style response whose final answer is `answer`; `decoy` is only considered in thought."""
-    think = f"<think>\nLet me work through this. At first I get ${decoy}$, but let me recheck.\n" \
-        f"After rechecking the computation I am confident.\n</think>\n\n"  # fmt: skip
+    think = (
+        f"<think>\nLet me work through this. At first I get ${decoy}$, but let me recheck.\n"
+        "After rechecking the computation I am confident.\n</think>\n\n"
+    )
     styles = [
         f"{think}The final answer is $\\boxed{{{answer}}}$.",
         f"{think}<answer>${answer}$</answer>",
@@ -108,8 +110,9 @@ def _wrap(answer: str, decoy: str, k: int) -> str:
 
 
 def _case(source, category, response, truth, label):
-    return {"category": category, "source": source, "response": response,
-            "ground_truth": truth, "label": label}  # fmt: skip
+    return dict(
+        category=category, source=source, response=response, ground_truth=truth, label=label
+    )
 
 
 # --- AIME -----------------------------------------------------------------------------------------
@@ -146,8 +149,8 @@ def _aime_copies() -> list[tuple[str, list[str]]]:
     join(problems, answers24, qwen, "answer")
     # QwQ's copy has the problem inside a prompt; it is in the same order as Qwen2.5-Math's.
     qwq = jsonl(base24 / "QwenLM__QwQ/aime24.jsonl")
-    join(problems, answers24, [{"problem": a["problem"], "answer": b["answer"]}
-                               for a, b in zip(qwen, qwq, strict=True)], "answer")  # fmt: skip
+    qwq = [dict(problem=a["problem"], answer=b["answer"]) for a, b in zip(qwen, qwq, strict=True)]
+    join(problems, answers24, qwq, "answer")
     out = []
     for answers in answers24:
         assert len(answers) == 4 and len({int(a) for a in answers}) == 1, answers
@@ -229,8 +232,11 @@ def _hmmt_positives(expr, truth: str) -> list[tuple[str, str]]:
         out.append(("trailing_point", f"{v}.0"))
         if "\\cdot" in truth:  # a product the benchmark left unevaluated
             factors = [f.strip() for f in truth.split("\\cdot")]
-            out = [("full_integer", str(v)), ("commuted", " \\cdot ".join(reversed(factors))),
-                   ("times", " \\times ".join(factors))]  # fmt: skip
+            out = [
+                ("full_integer", str(v)),
+                ("commuted", " \\cdot ".join(reversed(factors))),
+                ("times", " \\times ".join(factors)),
+            ]
         return out
     if expr.is_Rational:
         p, q = expr.p, expr.q
@@ -289,8 +295,10 @@ def _hmmt_cases(rng: random.Random) -> list[dict]:
     cases, k = [], 0
     for pid, truth in truths.items():
         source = HMMT[pid]
-        expr = _sym(source) if not source.startswith("{") else {_sym(s) for s in
-                                                                 source[1:-1].split(", ")}  # fmt: skip
+        if source.startswith("{"):  # a set of values
+            expr = {_sym(part) for part in source[1:-1].split(", ")}
+        else:
+            expr = _sym(source)
         negatives = _hmmt_negatives(source, expr, rng)
         decoy = negatives[0][1]
         for rule, answer in _hmmt_positives(expr, truth):
@@ -304,8 +312,13 @@ def _hmmt_cases(rng: random.Random) -> list[dict]:
 
 # --- Omni-MATH ------------------------------------------------------------------------------------
 
-WRAPPERS = [(r"^\$(.*)\$$", 1), (r"^\\\[(.*)\\\]$", 1), (r"^\\\((.*)\\\)$", 1),
-            (r"^\\boxed\{(.*)\}$", 1), (r"^\{(.*)\}$", 1)]  # fmt: skip
+WRAPPERS = [
+    r"^\$(.*)\$$",
+    r"^\\\[(.*)\\\]$",
+    r"^\\\((.*)\\\)$",
+    r"^\\boxed\{(.*)\}$",
+    r"^\{(.*)\}$",
+]
 
 
 def _unwrap(answer: str) -> str:
@@ -314,10 +327,10 @@ def _unwrap(answer: str) -> str:
     changed = True
     while changed:
         changed = False
-        for pattern, group in WRAPPERS:
+        for pattern in WRAPPERS:
             m = re.match(pattern, answer, re.S)
-            if m and _balanced(m.group(group)):
-                answer, changed = m.group(group).strip(), True
+            if m and _balanced(m.group(1)):
+                answer, changed = m.group(1).strip(), True
     return answer
 
 
@@ -340,8 +353,7 @@ def _top_level_terms(text: str) -> list[str] | None:
             depth += 1
         elif ch in "})]":
             depth -= 1
-        elif ch in "+-" and depth == 0 and i > 0 and text[:i].strip() and \
-                text[:i].rstrip()[-1] not in "^_{(":  # fmt: skip
+        elif ch in "+-" and depth == 0 and text[:i].strip() and text[:i].rstrip()[-1] not in "^_{(":
             terms.append(text[start:i].strip())
             start = i
     terms.append(text[start:].strip())
@@ -391,9 +403,9 @@ def _omni_positive(answer: str, k: int) -> tuple[str, str] | None:
     if "\\left" in answer:
         rules.append(("no_left_right", re.sub(r"\\(left|right)\s*", "", answer)))
     elif re.search(r"\\lceil|\\lfloor|\(", answer):
-        rules.append(("left_right", re.sub(r"\\(lceil|lfloor)", r"\\left\\\1", re.sub(
-            r"\\(rceil|rfloor)", r"\\right\\\1", answer)).replace("(", "\\left(").replace(
-            ")", "\\right)")))  # fmt: skip
+        sized = re.sub(r"\\(lceil|lfloor)", r"\\left\\\1", answer)
+        sized = re.sub(r"\\(rceil|rfloor)", r"\\right\\\1", sized)
+        rules.append(("left_right", sized.replace("(", "\\left(").replace(")", "\\right)")))
     if " " in answer:
         rules.append(("no_spaces", _without_spaces(answer)))
     rules = [(r, a) for r, a in rules if a.strip() != answer.strip()]
@@ -410,8 +422,10 @@ def _omni_negative(answer: str, k: int) -> tuple[str, str] | None:
             rules.append(("first_digit", answer[: m.start()] + new + answer[m.end() :]))
     if "\\lceil" in answer or "\\lfloor" in answer:
         swap = {"lceil": "lfloor", "rceil": "rfloor", "lfloor": "lceil", "rfloor": "rceil"}
-        rules.append(("floor_ceil", re.sub(r"\\(lceil|rceil|lfloor|rfloor)",
-                                           lambda m: "\\" + swap[m.group(1)], answer)))  # fmt: skip
+        swapped = re.sub(
+            r"\\(lceil|rceil|lfloor|rfloor)", lambda m: "\\" + swap[m.group(1)], answer
+        )
+        rules.append(("floor_ceil", swapped))
     terms = _top_level_terms(answer)
     if terms:
         flipped = terms[1]
