@@ -1,4 +1,4 @@
-"""Verifiers run in a thread until they prove cheap, then inline; one that stalls goes back for good."""
+"""Verifiers run in a thread until they prove cheap, then inline; one that stalls goes to a thread."""
 
 import asyncio
 import threading
@@ -82,3 +82,16 @@ def test_an_inline_call_that_stalls_sends_the_verifier_back_to_a_thread_for_good
     wrapped, on_loop, trial = asyncio.run(main())
     assert on_loop[trial] and wrapped.mode == "thread"  # the stalled call ran inline
     assert not any(on_loop[trial + 1 :])  # and none after it, however cheap
+
+
+def test_a_call_that_stalls_in_the_trial_keeps_the_verifier_in_a_thread_for_good():
+    async def main():
+        verifier = Recording(delay=2 * STALL)
+        wrapped = InlineWhenCheap(verifier)
+        await verify_times(wrapped, 1)
+        verifier.delay = 0.0
+        await verify_times(wrapped, 2 * TRIAL)
+        return wrapped, verifier.on_loop
+
+    wrapped, on_loop = asyncio.run(main())
+    assert wrapped.mode == "thread" and not any(on_loop)

@@ -7,8 +7,8 @@ free, but the hop costs more than a cheap verifier's own work: at concurrency 64
 were most of the harness's overhead.
 
 So each verifier starts in a thread. Once `TRIAL` calls in a row there each took under `CHEAP`
-seconds, it is called inline on the loop; an inline call that takes longer than `STALL` seconds sends
-it back to a thread for the rest of the run. A verifier that blocks therefore holds up the loop at
+seconds, it is called inline on the loop. Any call that takes longer than `STALL` seconds, in a thread
+or inline, sends it to a thread for the rest of the run: a verifier that blocks holds up the loop at
 most once, for one call (bounded, like every verifier).
 """
 
@@ -30,17 +30,17 @@ class InlineWhenCheap:
 
     def __init__(self, verifier: Verifier) -> None:
         self.verifier = verifier
-        self.mode = "trial"  # then "inline"; "thread" for good once an inline call stalled
+        self.mode = "trial"  # then "inline"; "thread" for good once a call stalled
         self.cheap_in_a_row = 0
 
     async def verify(self, response: str, problem: Problem) -> Verdict:
         if self.mode == "inline":
             verdict, seconds = self._timed(response, problem)
-            if seconds > STALL:
-                self.mode = "thread"
-            return verdict
-        verdict, seconds = await asyncio.to_thread(self._timed, response, problem)
-        if self.mode == "trial":
+        else:
+            verdict, seconds = await asyncio.to_thread(self._timed, response, problem)
+        if seconds > STALL:
+            self.mode = "thread"
+        elif self.mode == "trial":
             self.cheap_in_a_row = self.cheap_in_a_row + 1 if seconds < CHEAP else 0
             if self.cheap_in_a_row >= TRIAL:
                 self.mode = "inline"
