@@ -1,8 +1,8 @@
 """Classes of failure found by the held-out set (bench/data/math_heldout.jsonl), in both directions.
 
 Each case is a new instance of the class, not a copy of the held-out case that exposed it. The last
-two classes (degrees before a brace, irrational numbers that round alike) were found while probing
-the known weak spots after the held-out run.
+three classes (braced relations and named tuples, degrees before a brace, irrational numbers that
+round alike) were found while probing the known weak spots after the held-out run.
 """
 
 from __future__ import annotations
@@ -69,6 +69,13 @@ CASES = [
     ("relation_chain", "n \\le k < 2^{n}", "n \\leq k \\leq 2^n", False),
     ("relation_chain", "n \\le k \\le 2^{n+1}", "n \\leq k \\leq 2^n", False),
     ("relation_chain", "b < a < 1", "1 < a < b", False),
+    # A relation in set braces, and a tuple of names, answer like the bare relation or tuple.
+    ("named_or_braced", "n \\geq 13", "\\{n \\ge 13\\}", True),
+    ("named_or_braced", "\\{x > 1\\}", "(1, \\infty)", True),
+    ("named_or_braced", "n > 13", "\\{n \\ge 13\\}", False),
+    ("named_or_braced", "(x, y) = (1, 2)", "(1, 2)", True),
+    ("named_or_braced", "(x, y) = (2, 1)", "(1, 2)", False),
+    ("named_or_braced", "(x, 2) = (1, 2)", "(1, 2)", False),
     # A degree sign just before a closing brace keeps the brace.
     (
         "degrees_in_braces",

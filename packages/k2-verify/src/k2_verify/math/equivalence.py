@@ -98,6 +98,7 @@ def _equal(a, b, places: int | None) -> bool:
     """Structural equality of parsed values (see the module docstring)."""
     if isinstance(a, sympy.Basic) and isinstance(b, sympy.Basic):
         return _same_number_or_expression(a, b, places)
+    a, b = _condition(a), _condition(b)
     if isinstance(a, Relation) or isinstance(b, Relation):
         return _relations(a, b)
     if isinstance(a, Seq) and isinstance(b, Seq):
@@ -114,6 +115,14 @@ def _equal(a, b, places: int | None) -> bool:
             for ra, rb in zip(a.rows, b.rows, strict=True)
         )
     return False
+
+
+def _condition(value):
+    """A set given by one condition (`\\{n \\geq 13\\}`) is that condition; anything else is itself."""
+    if isinstance(value, Seq) and value.open == "{" and len(value.items) == 1:
+        if isinstance(value.items[0], Relation):
+            return value.items[0]
+    return value
 
 
 def _same_number_or_expression(a: sympy.Basic, b: sympy.Basic, places: int | None) -> bool:
@@ -214,9 +223,12 @@ def _relations(a, b) -> bool:
 
 
 def _is_name(value) -> bool:
-    """What stands left of `=` when an answer names its value: `x`, `a_1`, `f(x)` (read as f*x)."""
+    """What stands left of `=` when an answer names its value: `x`, `a_1`, `f(x)` (read as f*x),
+    or a tuple of names (`(x, y) = (1, 2)`)."""
     if isinstance(value, sympy.Symbol):
         return True
+    if isinstance(value, Seq) and value.open == "(":
+        return all(_is_name(item) for item in value.items)
     return isinstance(value, sympy.Mul) and all(isinstance(f, sympy.Symbol) for f in value.args)
 
 
