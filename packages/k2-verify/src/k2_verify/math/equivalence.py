@@ -4,7 +4,8 @@
 
 - numbers exactly (`1/2004!` and `1/2006!` differ however close they are); a ground truth written as a
   rounded decimal (`0.333`) accepts an exact answer that rounds to it (`1/3`), never another decimal;
-- expressions with variables by evaluating both at fixed points (`2(x+1)` = `2x+2`);
+- expressions with variables by evaluating both at fixed points (`2(x+1)` = `2x+2`), at integers when
+  they round in `n`, `m` or `k` (`\\lceil n/2 \\rceil` = `\\lfloor (n+1)/2 \\rfloor`);
 - equations by their sides (`x = 3` answers `3`), inequalities as intervals (`x > 3` = `(3, \\infty)`);
 - sets (`\\{\\}` or a bare list) unordered, tuples and intervals ordered with their brackets, matrices
   entry by entry;
@@ -28,6 +29,10 @@ from .parse import Matrix, Relation, Seq, Union, Unparseable, is_words, parse
 
 # Fixed points at which expressions in variables are compared (fixed, so verdicts are deterministic).
 _PROBES = ("0.5773", "1.3117", "-0.8421", "2.2361", "7.3891", "12.817", "-4.6692", "3.1623")
+# Answers that round (floor, ceiling) in variables named as integers usually are (`n`, `m`, `k`): they
+# are compared at integers instead, covering every residue mod 2, 3 and 4.
+_INTEGER_NAMES = {"n", "m", "k"}
+_INTEGER_PROBES = ("3", "4", "5", "6", "7", "8", "11", "14")
 _CHOICE = re.compile(r"^\(?([A-J])\)?$")
 _ANSWER_CHOICE = re.compile(r"^\(?([A-Ja-j])(?:\)|\.|:|$)")
 _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
@@ -135,13 +140,20 @@ def _same_number_or_expression(a: sympy.Basic, b: sympy.Basic, places: int | Non
         if a.is_Rational and b.is_Rational and places is None:
             return False
         return _same_number(a, b) or (places is not None and _rounds_to(a, b, places))
-    for i in range(len(_PROBES)):  # each variable gets its own sequence of values
+    probes = _PROBES
+    if {str(s) for s in symbols} <= _INTEGER_NAMES and (_rounds(a) or _rounds(b)):
+        probes = _INTEGER_PROBES  # `\\lceil n/2 \\rceil` = `\\lfloor (n+1)/2 \\rfloor` for integers
+    for i in range(len(probes)):  # each variable gets its own sequence of values
         values = {
-            s: sympy.Rational(_PROBES[(i + 3 * k) % len(_PROBES)]) for k, s in enumerate(symbols)
+            s: sympy.Rational(probes[(i + 3 * k) % len(probes)]) for k, s in enumerate(symbols)
         }
         if not _close(a.evalf(60, subs=values), b.evalf(60, subs=values)):
             return False
     return True
+
+
+def _rounds(value: sympy.Basic) -> bool:
+    return value.has(sympy.floor, sympy.ceiling)
 
 
 def _finite_decimal(value: sympy.Rational) -> bool:
