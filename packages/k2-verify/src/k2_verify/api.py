@@ -29,20 +29,22 @@ def verify(
     *,
     data_source: str | None = None,
     prompt: str = "",
-    timeout: float = 5.0,
+    timeout: float | None = None,
     **options: Any,
 ) -> Verdict:
     """Score `response` against `ground_truth`; never raises for bad responses.
 
     The verifier is the one registered for `data_source` (the longest claimed prefix, Guru style:
     `math__aime`, `codegen__leetcode`) or else for `domain`. `timeout` (seconds) and `options` are
-    passed to the verifier's factory; the built-in verifiers return a `timeout` verdict rather than run
-    past it. Raises `UnknownNameError` when no installed verifier serves the domain.
+    passed to the verifier's factory; without `timeout` each verifier keeps its own default (math 5 s,
+    code 30 s as in Guru). The built-in verifiers return a `timeout` verdict rather than run past it. Raises `UnknownNameError` when no installed verifier serves the domain.
     Every verdict is announced to `k2_on_verdict` hooks. `prompt` is the question, for verifiers that
     read it (the LLM judge).
     """
     entry = get_registry().verifier_for(domain, data_source)
-    verifier = _verifier(entry, {"timeout": timeout, **options})
+    if timeout is not None:
+        options["timeout"] = timeout
+    verifier = _verifier(entry, options)
     problem = Problem(
         id="",
         prompt=prompt,
