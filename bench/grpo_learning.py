@@ -1,6 +1,6 @@
 """GRPO learning on a toy task, on CPU: mean reward per step, and the share of step time spent on rewards.
 
-    python bench/grpo_learning.py [--steps 30] [--output /tmp/k2-grpo-learning]
+    python bench/grpo_learning.py [--steps 24] [--generations 4] [--output /tmp/k2-grpo-learning]
 
 The K2 recipe in miniature: the embedded SmolLM2-135M-Instruct first gets a few `tiny` SFT steps (on
 its own it never writes `<think>`/`<answer>`, so a format reward would be zero for every sample and
@@ -122,7 +122,8 @@ def plot(steps: list[dict], path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--steps", type=int, default=24)
+    parser.add_argument("--generations", type=int, default=4, help="completions per prompt")
     parser.add_argument("--sft-steps", type=int, default=8)
     parser.add_argument("--output", default="/tmp/k2-grpo-learning")
     args = parser.parse_args()
@@ -140,8 +141,8 @@ def main() -> None:
     recipe = recipe.override(
         "grpo",
         max_steps=args.steps,
-        num_generations=8,
-        per_device_train_batch_size=8,  # one prompt, eight completions
+        num_generations=args.generations,
+        per_device_train_batch_size=args.generations,  # one prompt per step
         max_completion_length=40,
         learning_rate=2e-5,
         beta=0.0,  # no reference model: the toy run measures learning and reward cost only
@@ -161,7 +162,7 @@ def main() -> None:
     reward_share = sum(s["reward_seconds"] for s in steps) / sum(s["seconds"] for s in steps)
     print(
         f"\nGRPO on single-digit sums, SmolLM2-135M-Instruct after {args.sft_steps} tiny SFT steps, "
-        f"CPU, {len(steps)} steps of 8 completions"
+        f"CPU, {len(steps)} steps of {args.generations} completions"
     )
     print(f"{'figure':34} {'first 5 steps':>14} {'last 5 steps':>14} {'ratio':>7}")
     for key, label in (("verifier", "mean verifier reward"), ("format", "mean format reward")):

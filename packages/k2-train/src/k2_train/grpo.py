@@ -9,7 +9,6 @@ generates the rollouts with vLLM (GPUs). Checkpoints and resuming work as in `sf
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,9 +16,9 @@ from k2_core.recipes import Recipe
 
 from .training import (
     chatml_tokenizer,
-    last_checkpoint,
     load_rows,
     model_path,
+    train_and_save,
     trainer_config,
 )
 
@@ -64,10 +63,4 @@ def run_grpo(
         processing_class=tokenizer,
         callbacks=callbacks,
     )
-    resume = last_checkpoint(output_dir)
-    if resume:
-        print(f"k2-train: resuming from {resume}", file=sys.stderr)
-    trainer.train(resume_from_checkpoint=resume)
-    trainer.save_model(str(output_dir))
-    tokenizer.save_pretrained(str(output_dir))
-    return Path(output_dir)
+    return train_and_save(trainer, output_dir)

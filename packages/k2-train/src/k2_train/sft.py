@@ -9,16 +9,15 @@ the same output folder resumes from the last one. The final model and tokenizer 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from k2_core.recipes import Recipe
 
 from .training import (
     chatml_tokenizer,
-    last_checkpoint,
     load_rows,
     model_path,
+    train_and_save,
     trainer_config,
 )
 
@@ -38,10 +37,4 @@ def run_sft(recipe: Recipe, output_dir: str | Path) -> Path:
         train_dataset=Dataset.from_list(rows),
         processing_class=tokenizer,
     )
-    resume = last_checkpoint(output_dir)
-    if resume:
-        print(f"k2-train: resuming from {resume}", file=sys.stderr)
-    trainer.train(resume_from_checkpoint=resume)
-    trainer.save_model(str(output_dir))
-    tokenizer.save_pretrained(str(output_dir))
-    return Path(output_dir)
+    return train_and_save(trainer, output_dir)

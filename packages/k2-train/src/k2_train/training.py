@@ -97,3 +97,21 @@ def last_checkpoint(output_dir: str | Path) -> str | None:
 
     output_dir = Path(output_dir)
     return get_last_checkpoint(str(output_dir)) if output_dir.is_dir() else None
+
+
+def train_and_save(trainer, output_dir: str | Path) -> Path:
+    """Train, resuming from the last checkpoint in `output_dir`, then save the final model there.
+
+    The model and its tokenizer land in `output_dir` itself, generation set to stop at the end of an
+    assistant turn (`<|im_end|>`), so `k2-infer --backend transformers --model DIR` loads it as is.
+    """
+    resume = last_checkpoint(output_dir)
+    if resume:
+        print(f"k2-train: resuming from {resume}", file=sys.stderr)
+    trainer.train(resume_from_checkpoint=resume)
+    tokenizer = trainer.processing_class
+    trainer.model.generation_config.eos_token_id = tokenizer.eos_token_id
+    trainer.save_model(str(output_dir))
+    if trainer.is_world_process_zero():
+        tokenizer.save_pretrained(str(output_dir))
+    return Path(output_dir)
