@@ -24,7 +24,7 @@ def test_k2_think_holds_the_report_settings():
 def test_override_sets_values_and_keeps_none():
     recipe = load_recipe("k2-think").override("pipeline", n=8, selector=None)
     assert recipe.section("pipeline")["n"] == 8
-    assert recipe.section("pipeline")["selector"] == "pairwise-judge"
+    assert recipe.section("pipeline")["selector"] == "tournament"
     assert load_recipe("k2-think").section("pipeline")["n"] == 3, "original unchanged"
 
 
@@ -59,3 +59,15 @@ def test_plugins_register_recipes(k2_plugin, tmp_path):
 
     k2_plugin(Recipes(), name="recipes")
     assert load_recipe("plugged").section("sampling") == {"max_tokens": 7}
+
+
+def test_a_recipe_extends_another_key_by_key(tmp_path):
+    path = tmp_path / "small.toml"
+    path.write_text(
+        'name = "small"\nextends = "k2-think"\n[sampling]\nmax_tokens = 64\n[extra]\nx = 1\n'
+    )
+    recipe = load_recipe(path)
+    assert recipe.section("sampling")["max_tokens"] == 64
+    assert recipe.section("sampling")["stop"] == ["</answer>"], "the rest comes from the base"
+    assert recipe.section("pipeline") == load_recipe("k2-think").section("pipeline")
+    assert recipe.section("extra") == {"x": 1}

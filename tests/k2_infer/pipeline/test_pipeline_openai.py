@@ -75,7 +75,7 @@ def test_cli_against_the_server():
         result = CliRunner().invoke(cli, [*args, "--model", "scripted", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["answer"] == "4"
-    assert "[k2] selected candidate 2 by pairwise-judge" in result.stderr
+    assert "[k2] selected candidate 2 by tournament" in result.stderr
 
 
 def free_port():
@@ -126,7 +126,7 @@ def test_malformed_judge_reply_falls_back_to_majority():
     with ScriptedOpenAIServer(script(judge="{'better': maybe")) as server:
         result = solve(server)
     assert result.selection.selector == "majority" and result.answer == "5"
-    assert any("selector 'pairwise-judge' failed" in event for event in result.events)
+    assert any("selector 'tournament' failed" in event for event in result.events)
 
 
 def test_every_candidate_failing_is_a_clear_error():

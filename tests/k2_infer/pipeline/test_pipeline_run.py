@@ -38,7 +38,7 @@ def test_the_whole_trace():
     assert result.text == SOLUTIONS[1].removesuffix("</answer>"), "cut at the stop string"
     assert result.plan.text == PLAN and result.plan.topics == ["arithmetic"]
     assert [c.answer for c in result.candidates] == ["5", "4"]
-    assert result.selection.selector == "pairwise-judge" and result.selection.index == 1
+    assert result.selection.selector == "tournament" and result.selection.index == 1
     assert set(result.usage) == {"planner", "solver", "judge"}
     assert result.usage["solver"].completion_tokens == sum(
         c.completion.usage.completion_tokens for c in result.candidates
@@ -73,7 +73,7 @@ def test_malformed_judge_falls_back_to_majority():
     )
     result = run(fake, n=3)
     assert result.selection.selector == "majority" and result.answer == "3"
-    assert any("pairwise-judge" in e and "none of the 4 judge replies" in e for e in result.events)
+    assert any("tournament" in e and "none of the 4 judge replies" in e for e in result.events)
 
 
 def test_every_selector_failing_takes_the_first_usable_candidate():
@@ -163,7 +163,7 @@ def test_cli_prints_the_answer_and_progress_on_stderr(scripted):
     assert result.stdout == "4\n"
     assert "[k2] recipe k2-think" in result.stderr
     assert "[k2] plan ready; topics: arithmetic" in result.stderr
-    assert "[k2] selected candidate 2 by pairwise-judge" in result.stderr
+    assert "[k2] selected candidate 2 by tournament" in result.stderr
 
 
 def test_cli_reads_stdin_and_prints_json(scripted):

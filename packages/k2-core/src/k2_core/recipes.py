@@ -1,7 +1,8 @@
 """Recipes: named TOML files of settings, with CLI flags layered on top.
 
 A recipe has sections (`[sampling]`, `[pipeline]`, `[eval]`, `[sft]`, `[grpo]`, ...), each a flat
-table. Packages read the sections they understand. `load_recipe("k2-think")` finds a registered
+table. Packages read the sections they understand. A recipe may start from another one with
+`extends = "k2-think"`: its sections are merged over the base's, key by key. `load_recipe("k2-think")` finds a registered
 recipe by name (see the `k2_register_recipes` hook); a path to a `.toml` file works too.
 
     recipe = load_recipe("k2-think").override("pipeline", n=8, selector=None)  # None = keep
@@ -60,6 +61,12 @@ def read_recipe(path: str | Path) -> Recipe:
             f"recipe {str(path)!r} is not valid TOML ({exc})", "fix the file"
         ) from None
     sections = {k: v for k, v in data.items() if isinstance(v, dict)}
+    if "extends" in data:
+        base = load_recipe(str(data["extends"]))
+        sections = {
+            name: {**base.sections.get(name, {}), **sections.get(name, {})}
+            for name in {*base.sections, *sections}
+        }
     return Recipe(
         name=str(data.get("name", path.stem)),
         description=str(data.get("description", "")),
