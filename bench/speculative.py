@@ -139,6 +139,8 @@ def main() -> None:
         from transformers.utils import logging
 
         logging.set_verbosity_error()
+    else:
+        os.environ.setdefault("VLLM_LOGGING_LEVEL", "WARNING")  # vLLM logs to stdout
 
     settings = [f"ngram:{k}" for k in args.ks.split(",")]
     if args.draft_layers and args.backend == "transformers":
