@@ -77,7 +77,8 @@ def test_malformed_judge_falls_back_to_majority():
 
 
 def test_every_selector_failing_takes_the_first_usable_candidate():
-    fake = backend(judge="beats me", solver=["no answer here", "nor here"])
+    stuck = "I am not sure where to start.\nLet me think about it some more later."
+    fake = backend(judge="beats me", solver=[stuck, stuck + " Really."])
     result = run(fake, n=2)
     assert result.selection.index == 0 and result.answer is None
     assert result.events[-1] == "every selector failed; taking the first usable candidate"

@@ -28,7 +28,9 @@ class Verifier(Protocol):
     """Scores one response against one problem. Deterministic, bounded in time, never raises.
 
     `needs_ground_truth` is False for verifiers that can judge without a reference answer (then
-    selectors may use them to rank candidates at solve time).
+    selectors may use them to rank candidates at solve time). A verifier may also offer
+    `extract(response) -> str | None`, the final answer it reads; the solve pipeline then shows and
+    votes on that answer.
     """
 
     name: str

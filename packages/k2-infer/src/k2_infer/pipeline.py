@@ -33,6 +33,7 @@ from k2_core.recipes import Recipe
 from k2_core.registry import get_registry
 
 from .billing import Bill, MeteredBackend
+from .replies import answer_reader
 
 Progress = Callable[[str], None]
 
@@ -129,7 +130,9 @@ class Pipeline:
 
         stage = time.perf_counter()
         request = GenerationRequest(self.messages(problem, plan), self.params, role="solver")
-        candidates = await self.sampler.sample(request, solver, on_candidate=self._report)
+        candidates = await self.sampler.sample(
+            request, solver, on_candidate=self._report, extract=answer_reader(problem)
+        )
         timings["sample"] = time.perf_counter() - stage
 
         stage = time.perf_counter()

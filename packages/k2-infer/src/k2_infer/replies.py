@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+
+from k2_core import Problem, UnknownNameError
+from k2_core.registry import get_registry
 
 _ANSWER = re.compile(r"<answer>(.*?)(?:</answer>|$)", re.DOTALL)
 _BOXED = "\\boxed{"
@@ -47,6 +51,19 @@ def extract_answer(text: str) -> str | None:
         answer = blocks[-1].strip()
         return last_boxed(answer) or answer or None
     return last_boxed(after)
+
+
+def answer_reader(problem: Problem) -> Callable[[str], str | None]:
+    """How to read a solver reply's final answer for `problem`.
+
+    The problem's verifier's own `extract(response)` when it offers one (k2-verify's math verifier
+    also reads "the answer is 42" and trailing values), else `extract_answer` above.
+    """
+    try:
+        verifier = get_registry().verifier_for(problem.domain, problem.data_source).factory()
+    except UnknownNameError:
+        return extract_answer
+    return getattr(verifier, "extract", extract_answer)
 
 
 def find_json_object(text: str) -> dict | None:

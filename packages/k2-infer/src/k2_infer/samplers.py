@@ -24,14 +24,15 @@ from k2_core.protocols import Backend
 from .replies import extract_answer
 
 OnCandidate = Callable[[Candidate], None]
+Extract = Callable[[str], str | None]
 
 
 class SamplingError(K2Error):
     """No usable candidate: every request failed, or none finished before the hard timeout."""
 
 
-def _candidate(index: int, completion: Completion) -> Candidate:
-    return Candidate(index, completion, answer=extract_answer(completion.text))
+def _candidate(index: int, completion: Completion, extract: Extract) -> Candidate:
+    return Candidate(index, completion, answer=extract(completion.text))
 
 
 def _failed(index: int, error: str) -> Candidate:
@@ -77,13 +78,16 @@ class BestOfNSampler:
         request: GenerationRequest,
         backend: Backend,
         on_candidate: OnCandidate | None = None,
+        extract: Extract = extract_answer,
         **_options: Any,
     ) -> list[Candidate]:
+        """Draw the candidates; `extract` reads each one's final answer (the problem's verifier's
+        reader when the pipeline has one, else the plain `<answer>`/`\\boxed{}` reader)."""
         jobs = self._jobs(request)
         tasks = {asyncio.create_task(backend.generate(job)): indices for indices, job in jobs}
         found: dict[int, Candidate] = {}
         try:
-            await self._collect(tasks, found, on_candidate or (lambda candidate: None))
+            await self._collect(tasks, found, on_candidate or (lambda candidate: None), extract)
         finally:
             stragglers = [task for task in tasks if not task.done()]
             for task in stragglers:
@@ -103,7 +107,11 @@ class BestOfNSampler:
         return candidates
 
     async def _collect(
-        self, tasks: dict[asyncio.Task, list[int]], found: dict[int, Candidate], report: OnCandidate
+        self,
+        tasks: dict[asyncio.Task, list[int]],
+        found: dict[int, Candidate],
+        report: OnCandidate,
+        extract: Extract,
     ) -> None:
         loop = asyncio.get_running_loop()
         start, pending, finished = loop.time(), set(tasks), 0
@@ -128,7 +136,10 @@ class BestOfNSampler:
                     error = _describe(task.exception())
                     new = [_failed(i, error) for i in indices]
                 else:
-                    new = [_candidate(i, c) for i, c in zip(indices, task.result(), strict=False)]
+                    new = [
+                        _candidate(i, c, extract)
+                        for i, c in zip(indices, task.result(), strict=False)
+                    ]
                     finished += len(new)
                 for candidate in new:
                     found[candidate.index] = candidate

@@ -56,6 +56,10 @@ class MathVerifier:
     def __init__(self, timeout: float = 5.0, **_options: Any):
         self.timeout = timeout
 
+    def extract(self, response: str) -> str | None:
+        """The final answer this verifier would compare (k2-infer shows and votes on it)."""
+        return extract_answer(response or "").answer
+
     def verify(self, response: str, problem: Problem) -> Verdict:
         deadline = time.monotonic() + self.timeout
         truths = problem.ground_truth
