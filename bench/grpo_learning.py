@@ -1,6 +1,6 @@
 """GRPO learning on a toy task, on CPU: mean reward per step, and the share of step time spent on rewards.
 
-    python bench/grpo_learning.py [--steps 24] [--generations 4] [--output /tmp/k2-grpo-learning]
+    python bench/grpo_learning.py [--steps 30] [--generations 8] [--output /tmp/k2-grpo-learning]
 
 The K2 recipe in miniature: the embedded SmolLM2-135M-Instruct first gets a few `tiny` SFT steps (on
 its own it never writes `<think>`/`<answer>`, so a format reward would be zero for every sample and
@@ -122,8 +122,8 @@ def plot(steps: list[dict], path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=24)
-    parser.add_argument("--generations", type=int, default=4, help="completions per prompt")
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--generations", type=int, default=8, help="completions per prompt")
     parser.add_argument("--sft-steps", type=int, default=8)
     parser.add_argument("--output", default="/tmp/k2-grpo-learning")
     args = parser.parse_args()
@@ -143,7 +143,7 @@ def main() -> None:
         max_steps=args.steps,
         num_generations=args.generations,
         per_device_train_batch_size=args.generations,  # one prompt per step
-        max_completion_length=40,
+        max_completion_length=64,
         learning_rate=2e-5,
         beta=0.0,  # no reference model: the toy run measures learning and reward cost only
         save_steps=args.steps,
