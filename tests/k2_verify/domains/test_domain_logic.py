@@ -150,4 +150,7 @@ def test_a_zebra_answer_with_extra_wrong_cells_cannot_beat_the_truth(logic):
 
 def test_an_answer_inside_the_reasoning_does_not_count(logic):
     truth = problem("Paris", "logic__graph_logical_dataset")
-    assert logic.verify("<think><answer>Paris</answer>?</think> I give up.", truth).reason == "no_answer"
+    assert (
+        logic.verify("<think><answer>Paris</answer>?</think> I give up.", truth).reason
+        == "no_answer"
+    )

@@ -8,7 +8,11 @@ from .__about__ import __version__
 from .eval.cli import eval_command, eval_compare_command
 from .solve_cli import solve_command
 
-cli = package_cli("k2-infer", __version__, "Backends, planners, samplers, selectors, the K2 test-time pipeline and the evaluation harness.")
+cli = package_cli(
+    "k2-infer",
+    __version__,
+    "Backends, planners, samplers, selectors, the K2 test-time pipeline and the evaluation harness.",
+)
 
 cli.add_command(solve_command)
 cli.add_command(eval_command)
