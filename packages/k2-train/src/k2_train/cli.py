@@ -56,6 +56,40 @@ def data_options(command):
     return command
 
 
+def eval_options(command):
+    """The flags that evaluate each saved checkpoint with k2-infer (see `eval_callback`)."""
+    for option in reversed(
+        [
+            click.option("--eval-benchmark", help="Evaluate each checkpoint on this benchmark."),
+            click.option("--eval-n", type=int, help="Runs per problem (default 1)."),
+            click.option("--eval-limit", type=int, help="Only the first K problems."),
+            click.option("--eval-max-tokens", type=int, help="Max tokens per response."),
+            click.option("--eval-data", help="Local file of the benchmark (default: the hub)."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def eval_callbacks(eval_benchmark, eval_n, eval_limit, eval_max_tokens, eval_data) -> list:
+    """`[CheckpointEval(...)]` when `--eval-benchmark` is given, else `[]`."""
+    if not eval_benchmark:
+        if any(v is not None for v in (eval_n, eval_limit, eval_max_tokens, eval_data)):
+            raise InputError("--eval-* flags need --eval-benchmark", "name the benchmark to run")
+        return []
+    from .eval_callback import CheckpointEval
+
+    return [
+        CheckpointEval(
+            eval_benchmark,
+            n=1 if eval_n is None else eval_n,
+            limit=eval_limit,
+            max_tokens=eval_max_tokens,
+            data=eval_data,
+        )
+    ]
+
+
 @cli.group()
 def data() -> None:
     """Look at and convert training data."""
@@ -124,10 +158,15 @@ def training_recipe(name, section, model, dataset, data_format, limit, skip_inva
 @click.option("--model", help="Model to fine-tune (hub id or folder); default: the recipe's.")
 @data_options
 @click.option("--max-steps", type=int, help="Stop after this many optimizer steps.")
+@eval_options
 @click.option("--output", required=True, type=click.Path(file_okay=False), help="Output folder.")
-def sft(recipe, model, dataset, data_format, limit, skip_invalid, max_steps, output) -> None:
+def sft(
+    recipe, model, dataset, data_format, limit, skip_invalid, max_steps, output, **evals
+) -> None:
     """Supervised fine-tuning on K2-format conversations (resumes from OUTPUT's last checkpoint)."""
     from .sft import run_sft
+
+    callbacks = eval_callbacks(**evals)
 
     recipe = training_recipe(
         recipe,
@@ -139,7 +178,7 @@ def sft(recipe, model, dataset, data_format, limit, skip_invalid, max_steps, out
         skip_invalid,
         max_steps=max_steps,
     )
-    click.echo(f"model saved to {run_sft(recipe, output)}", err=True)
+    click.echo(f"model saved to {run_sft(recipe, output, callbacks)}", err=True)
 
 
 @cli.command()
@@ -149,6 +188,7 @@ def sft(recipe, model, dataset, data_format, limit, skip_invalid, max_steps, out
 @click.option("--max-steps", type=int, help="Stop after this many optimizer steps.")
 @click.option("--num-generations", type=int, help="Completions per prompt (the GRPO group).")
 @click.option("--use-vllm", is_flag=True, help="Generate rollouts with vLLM (GPUs).")
+@eval_options
 @click.option("--output", required=True, type=click.Path(file_okay=False), help="Output folder.")
 def grpo(
     recipe,
@@ -161,9 +201,12 @@ def grpo(
     num_generations,
     use_vllm,
     output,
+    **evals,
 ) -> None:
     """GRPO with rewards from k2-verify's verifiers (resumes from OUTPUT's last checkpoint)."""
     from .grpo import run_grpo
+
+    callbacks = eval_callbacks(**evals)
 
     recipe = training_recipe(
         recipe,
@@ -177,7 +220,7 @@ def grpo(
         num_generations=num_generations,
         use_vllm=True if use_vllm else None,
     )
-    click.echo(f"model saved to {run_grpo(recipe, output)}", err=True)
+    click.echo(f"model saved to {run_grpo(recipe, output, callbacks=callbacks)}", err=True)
 
 
 @cli.command("export-verl")

@@ -22,8 +22,11 @@ from .training import (
 )
 
 
-def run_sft(recipe: Recipe, output_dir: str | Path) -> Path:
-    """Train with the recipe's `[model]`, `[data]` and `[sft]` sections; returns the final model folder."""
+def run_sft(recipe: Recipe, output_dir: str | Path, callbacks: list | None = None) -> Path:
+    """Train with the recipe's `[model]`, `[data]` and `[sft]` sections; returns the final model folder.
+
+    `callbacks` are transformers `TrainerCallback`s (`eval_callback.CheckpointEval`, for one).
+    """
     from datasets import Dataset
     from trl import SFTConfig, SFTTrainer
 
@@ -36,5 +39,6 @@ def run_sft(recipe: Recipe, output_dir: str | Path) -> Path:
         args=config,
         train_dataset=Dataset.from_list(rows),
         processing_class=tokenizer,
+        callbacks=callbacks,
     )
     return train_and_save(trainer, output_dir)
