@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import uuid
@@ -259,7 +261,18 @@ def test_non_root_path_works_for_an_unprivileged_user(tmp_path):
     import k2_core
     import k2_verify
 
-    paths = [os.path.dirname(os.path.dirname(m.__file__)) for m in (k2_core, k2_verify, pluggy)]
+    # `nobody` may not read the environment the tests run in (it can sit in root's home), so the
+    # three packages it imports are copied to a world-readable folder.
+    readable = Path(tempfile.mkdtemp(prefix="k2-nobody-"))
+    readable.chmod(0o755)
+    for module in (k2_core, k2_verify, pluggy):
+        source = Path(module.__file__).parent
+        shutil.copytree(
+            source, readable / source.name, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    for folder in [readable, *readable.rglob("*")]:
+        folder.chmod(0o755 if folder.is_dir() else 0o644)
+    paths = [str(readable)]
     check = """
 import json, socket
 from k2_verify.sandbox import run, choose_mechanism
@@ -277,6 +290,7 @@ print(json.dumps({"mechanism": mechanism, "net": net.stdout, "bomb": bomb.status
         cwd=tmp_path,
         env={"PYTHONPATH": os.pathsep.join(paths), "PATH": os.environ["PATH"]},
     )
+    shutil.rmtree(readable)
     if "refusing to run untrusted code" in done.stderr and "unshare" in done.stderr:
         pytest.skip("this kernel does not allow unprivileged user namespaces")
     assert done.returncode == 0, done.stderr

@@ -72,7 +72,7 @@ def test_calls_from_many_threads(workers):
 
 
 def test_verify_pool_scores_in_order_and_times_out_one_slow_item():
-    slow = "\\boxed{" + "5000!" * 58 + "}"
+    slow = "\\boxed{" + "5000!" * 200 + "}"  # ~14 s of sympy work, far past the 0.5 s limit
     jobs = [Job("\\boxed{4}", "4"), Job(slow, "1"), Job("\\boxed{x}", "y"), Job("42", "42")]
     with VerifyPool(workers=2, timeout=0.5) as verify_pool:
         verdicts = verify_pool.map(jobs)
