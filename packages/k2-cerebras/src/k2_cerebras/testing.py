@@ -20,8 +20,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from k2_infer.testing.local_server import LocalServer
 
 
 @dataclass
@@ -66,81 +68,9 @@ class RecordedRequest:
 ReplyScript = str | Reply | list[str | Reply] | Callable[[dict[str, Any]], str | Reply]
 
 
-class FakeCerebrasServer:
-    """A threaded HTTP server that answers like Cerebras Inference. Use as a context manager."""
-
-    def __init__(
-        self,
-        replies: ReplyScript = "<think>2 + 2 = 4</think> <answer>\\boxed{4}</answer>",
-        *,
-        models: tuple[str, ...] = ("fake-model", "fake-reasoner"),
-        api_key: str = "csk-test-key",
-        faults: list[Fault] | None = None,
-        rejected_params: tuple[str, ...] = (),
-        ratelimit_headers: dict[str, str] | None = None,
-    ) -> None:
-        self.replies = replies
-        self.models = list(models)
-        self.api_key = api_key
-        self.faults = list(faults or [])
-        self.rejected_params = set(rejected_params)
-        self.ratelimit_headers = dict(ratelimit_headers or {})
-        self.requests: list[RecordedRequest] = []
-        self._counter = itertools.count()
-        self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        """The base URL, without `/v1`, as the SDK expects."""
-        assert self._httpd is not None, "start the server first"
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def chat_requests(self) -> list[RecordedRequest]:
-        return [r for r in self.requests if r.path == "/v1/chat/completions"]
-
-    def start(self) -> FakeCerebrasServer:
-        handler = type("Handler", (_Handler,), {"fake": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        # a short poll interval makes `stop()` quick
-        serve = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        serve.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> FakeCerebrasServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def _next_fault(self) -> Fault | None:
-        with self._lock:
-            return self.faults.pop(0) if self.faults else None
-
-    def _next_reply(self, body: dict[str, Any]) -> Reply:
-        script = self.replies
-        if callable(script):
-            reply = script(body)
-        elif isinstance(script, list):
-            reply = script[next(self._counter) % len(script)]
-        else:
-            reply = script
-        return Reply(reply) if isinstance(reply, str) else reply
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    fake: FakeCerebrasServer
+    server_state: FakeCerebrasServer
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
         pass
@@ -152,7 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
-        for name, value in {**self.fake.ratelimit_headers, **(headers or {})}.items():
+        for name, value in {**self.server_state.ratelimit_headers, **(headers or {})}.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
@@ -169,11 +99,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _record(self, body: dict[str, Any] | None) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}
-        with self.fake._lock:
-            self.fake.requests.append(RecordedRequest(self.command, self.path, headers, body))
+        with self.server_state._lock:
+            self.server_state.requests.append(
+                RecordedRequest(self.command, self.path, headers, body)
+            )
 
     def _authorised(self) -> bool:
-        if self.headers.get("Authorization") == f"Bearer {self.fake.api_key}":
+        if self.headers.get("Authorization") == f"Bearer {self.server_state.api_key}":
             return True
         self._send_error(Fault(401, "Wrong API Key"))
         return False
@@ -185,7 +117,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._authorised():
             return
         if self.path == "/v1/models":
-            data = [{"id": m, "object": "model", "owned_by": "fake"} for m in self.fake.models]
+            data = [
+                {"id": m, "object": "model", "owned_by": "fake"} for m in self.server_state.models
+            ]
             self._send_json(200, {"object": "list", "data": data})
         else:
             self._send_error(Fault(404, f"no route {self.path}"))
@@ -199,20 +133,20 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path != "/v1/chat/completions":
             self._send_error(Fault(404, f"no route {self.path}"))
             return
-        fault = self.fake._next_fault()
+        fault = self.server_state._next_fault()
         if fault is not None:
             self._send_error(fault)
             return
-        rejected = sorted(self.fake.rejected_params & set(body))
+        rejected = sorted(self.server_state.rejected_params & set(body))
         if rejected:
             message = f"Unsupported parameter: {rejected[0]}"
             self._send_error(Fault(400, message, param=rejected[0]))
             return
-        if body.get("model") not in self.fake.models:
+        if body.get("model") not in self.server_state.models:
             message = f"Model {body.get('model')} does not exist or you do not have access to it."
             self._send_error(Fault(404, message))
             return
-        reply = self.fake._next_reply(body)
+        reply = self.server_state._next_reply(body)
         time.sleep(reply.delay)
         if body.get("stream"):
             self._stream(body, reply)
@@ -266,7 +200,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
-        for name, value in self.fake.ratelimit_headers.items():
+        for name, value in self.server_state.ratelimit_headers.items():
             self.send_header(name, value)
         self.end_headers()
         envelope = self._envelope(body, "chat.completion.chunk")
@@ -306,6 +240,54 @@ class _Handler(BaseHTTPRequestHandler):
     def _write_chunk(self, data: bytes) -> None:
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
         self.wfile.flush()
+
+
+class FakeCerebrasServer(LocalServer):
+    """A threaded HTTP server that answers like Cerebras Inference. Use as a context manager."""
+
+    handler = _Handler
+
+    def __init__(
+        self,
+        replies: ReplyScript = "<think>2 + 2 = 4</think> <answer>\\boxed{4}</answer>",
+        *,
+        models: tuple[str, ...] = ("fake-model", "fake-reasoner"),
+        api_key: str = "csk-test-key",
+        faults: list[Fault] | None = None,
+        rejected_params: tuple[str, ...] = (),
+        ratelimit_headers: dict[str, str] | None = None,
+    ) -> None:
+        self.replies = replies
+        self.models = list(models)
+        self.api_key = api_key
+        self.faults = list(faults or [])
+        self.rejected_params = set(rejected_params)
+        self.ratelimit_headers = dict(ratelimit_headers or {})
+        self.requests: list[RecordedRequest] = []
+        self._counter = itertools.count()
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        """The base URL, without `/v1`, as the SDK expects."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def chat_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path == "/v1/chat/completions"]
+
+    def _next_fault(self) -> Fault | None:
+        with self._lock:
+            return self.faults.pop(0) if self.faults else None
+
+    def _next_reply(self, body: dict[str, Any]) -> Reply:
+        script = self.replies
+        if callable(script):
+            reply = script(body)
+        elif isinstance(script, list):
+            reply = script[next(self._counter) % len(script)]
+        else:
+            reply = script
+        return Reply(reply) if isinstance(reply, str) else reply
 
 
 def _words(text: str) -> list[str]:

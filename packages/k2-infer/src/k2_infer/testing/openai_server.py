@@ -28,8 +28,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from .local_server import LocalServer
 
 
 @dataclass
@@ -53,12 +55,6 @@ class Reply:
 Script = str | Reply | list[str | Reply] | Callable[[dict[str, Any]], str | Reply]
 
 
-class _Server(ThreadingHTTPServer):
-    # The default listen backlog (5) drops connections when many clients connect at once, and
-    # each dropped one retries a second later: enough room for a burst of concurrent requests.
-    request_queue_size = 128
-
-
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -72,90 +68,6 @@ def _cut(text: str, stop: list[str], max_tokens: int | None) -> tuple[str, str]:
     if max_tokens is not None and len(words) > max_tokens:
         return " ".join(words[:max_tokens]), "length"
     return text, "stop"
-
-
-class ScriptedOpenAIServer:
-    """A threaded OpenAI-compatible server answering from a script; a context manager.
-
-    `models` limits which model names are accepted (others get a 404 like OpenAI's); by default any
-    name is accepted and `/v1/models` lists `model`. With `api_key` set, requests without
-    `Authorization: Bearer <api_key>` get a 401.
-    """
-
-    def __init__(
-        self,
-        script: Script = "<think>2 + 2 = 4</think> <answer>\\boxed{4}</answer>",
-        *,
-        model: str = "scripted",
-        models: list[str] | None = None,
-        api_key: str | None = None,
-        delay: float = 0.0,
-    ) -> None:
-        self.script = script
-        self.model = model
-        self.models = models
-        self.api_key = api_key
-        self.delay = delay
-        self.calls: list[dict[str, Any]] = []
-        self.call_headers: list[dict[str, str]] = []
-        self._lock = threading.Lock()
-        self._ids = itertools.count(1)
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle -----------------------------------------------------------------------------
-
-    def start(self) -> ScriptedOpenAIServer:
-        handler = type("Handler", (_Handler,), {"server_state": self})
-        self._httpd = _Server(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> ScriptedOpenAIServer:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._httpd is not None, "start the server first"
-        return self._httpd.server_address[1]
-
-    @property
-    def base_url(self) -> str:
-        """`http://127.0.0.1:PORT/v1`, what an OpenAI client takes as its base URL."""
-        return f"http://127.0.0.1:{self.port}/v1"
-
-    @property
-    def call_count(self) -> int:
-        """How many chat completion requests arrived (including those answered with errors)."""
-        return len(self.calls)
-
-    # -- scripting -----------------------------------------------------------------------------
-
-    def _record(self, body: dict[str, Any], headers: dict[str, str]) -> int:
-        with self._lock:
-            self.calls.append(body)
-            self.call_headers.append(headers)
-            return len(self.calls) - 1
-
-    def reply_for(self, body: dict[str, Any], index: int) -> Reply:
-        """The reply to the `index`-th chat request, whose JSON is `body`."""
-        script = self.script
-        if isinstance(script, list):
-            script = script[min(index, len(script) - 1)]
-        if callable(script):
-            script = script(body)
-        return script if isinstance(script, Reply) else Reply(text=script)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -297,3 +209,60 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()
         self.close_connection = True
+
+
+class ScriptedOpenAIServer(LocalServer):
+    """A threaded OpenAI-compatible server answering from a script; a context manager.
+
+    `models` limits which model names are accepted (others get a 404 like OpenAI's); by default any
+    name is accepted and `/v1/models` lists `model`. With `api_key` set, requests without
+    `Authorization: Bearer <api_key>` get a 401.
+    """
+
+    handler = _Handler
+
+    def __init__(
+        self,
+        script: Script = "<think>2 + 2 = 4</think> <answer>\\boxed{4}</answer>",
+        *,
+        model: str = "scripted",
+        models: list[str] | None = None,
+        api_key: str | None = None,
+        delay: float = 0.0,
+    ) -> None:
+        self.script = script
+        self.model = model
+        self.models = models
+        self.api_key = api_key
+        self.delay = delay
+        self.calls: list[dict[str, Any]] = []
+        self.call_headers: list[dict[str, str]] = []
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:PORT/v1`, what an OpenAI client takes as its base URL."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def call_count(self) -> int:
+        """How many chat completion requests arrived (including those answered with errors)."""
+        return len(self.calls)
+
+    # -- scripting -----------------------------------------------------------------------------
+
+    def _record(self, body: dict[str, Any], headers: dict[str, str]) -> int:
+        with self._lock:
+            self.calls.append(body)
+            self.call_headers.append(headers)
+            return len(self.calls) - 1
+
+    def reply_for(self, body: dict[str, Any], index: int) -> Reply:
+        """The reply to the `index`-th chat request, whose JSON is `body`."""
+        script = self.script
+        if isinstance(script, list):
+            script = script[min(index, len(script) - 1)]
+        if callable(script):
+            script = script(body)
+        return script if isinstance(script, Reply) else Reply(text=script)
