@@ -22,30 +22,21 @@ from k2_core import GenerationRequest, Message, Problem, SamplingParams
 from k2_infer.backends.openai import OpenAIBackend
 from k2_infer.planners import K2Planner
 from k2_infer.selectors import JUDGE_PROMPT, read_preference
-from k2_infer.testing import Reply, ScriptedOpenAIServer
+from k2_infer.testing import Reply, ScriptedOpenAIServer, pipeline_step
 
 SOLVER_DELAY, PLANNER_DELAY, JUDGE_DELAY = 2.0, 0.5, 0.5
 QUESTION = "What is the sum of the first 100 positive integers?"
 judge_arrivals: list[float] = []
 
 
-def role(body: dict) -> str:
-    prompt = body["messages"][-1]["content"]
-    if "Response A:" in prompt:
-        return "judge"
-    if "Reply with JSON only" in prompt or "Write a short plan" in prompt:
-        return "planner"
-    return "solver"
-
-
 def reply(body: dict) -> Reply:
-    kind = role(body)
-    if kind == "judge":
+    step = pipeline_step(body)
+    if step == "judge":
         judge_arrivals.append(time.perf_counter())
         return Reply('{"better": "B", "reason": "clearer"}', delay=JUDGE_DELAY)
-    if kind == "planner":
-        if "Reply with JSON only" in body["messages"][-1]["content"]:
-            return Reply('{"hard": true, "topics": ["arithmetic series"]}', delay=PLANNER_DELAY)
+    if step == "topics":
+        return Reply('{"hard": true, "topics": ["arithmetic series"]}', delay=PLANNER_DELAY)
+    if step == "plan":
         return Reply("Pair the first and last terms.", delay=PLANNER_DELAY)
     return Reply(
         "<think>pairs of 101, fifty of them</think><answer>5050</answer>",
@@ -87,9 +78,10 @@ def measure(run) -> tuple[float, dict[str, int], int]:
         start = time.perf_counter()
         run(server.base_url)
         wall = time.perf_counter() - start
-        calls = {kind: 0 for kind in ("planner", "solver", "judge")}
+        calls = {role: 0 for role in ("planner", "solver", "judge")}
         for body in server.calls:
-            calls[role(body)] += 1
+            step = pipeline_step(body)
+            calls["planner" if step in ("topics", "plan") else step] += 1
     return wall, calls, rounds(sorted(judge_arrivals))
 
 

@@ -9,21 +9,10 @@ from click.testing import CliRunner
 import k2_infer
 from k2_cerebras.testing import FakeCerebrasServer, Fault, Reply
 from k2_infer.cli import cli as infer_cli
+from k2_infer.testing import judged_pair, pipeline_step
 
 TOPICS = '{"hard": true, "topics": ["arithmetic"]}'
 PLAN = "Add the two numbers."
-
-
-def kind(body):
-    """Which pipeline step sent this request, from its prompt."""
-    prompt = body["messages"][-1]["content"]
-    if "Response A:" in prompt:
-        return "judge"
-    if "Reply with JSON only" in prompt:
-        return "topics"
-    if "Write a short plan" in prompt:
-        return "plan"
-    return "solver"
 
 
 def script(solutions):
@@ -31,13 +20,13 @@ def script(solutions):
     turn = iter(range(1_000))
 
     def reply(body):
-        step = kind(body)
+        step = pipeline_step(body)
         if step == "topics":
             return TOPICS
         if step == "plan":
             return PLAN
         if step == "judge":
-            a = body["messages"][-1]["content"].split("Response A:")[1].split("Response B:")[0]
+            a, _ = judged_pair(body)
             return '{"better": "A", "reason": "right sum"}' if "4" in a else '{"better": "B"}'
         return solutions[next(turn) % len(solutions)]
 
@@ -64,7 +53,7 @@ def test_solve_through_cerebras_with_reasoning_fields():
     assert sorted(c.answer for c in result.candidates) == ["4", "5", "5"]
     assert {c.completion.backend for c in result.candidates} == {"cerebras"}
     assert all(c.completion.reasoning for c in result.candidates)
-    steps = [kind(r.body) for r in server.chat_requests()]
+    steps = [pipeline_step(r.body) for r in server.chat_requests()]
     assert steps.count("solver") == 3 and steps.count("topics") == steps.count("plan") == 1
     bodies = server.chat_requests()
     topics = bodies[steps.index("topics")].body

@@ -9,22 +9,11 @@ from click.testing import CliRunner
 import k2_infer
 from k2_infer.cli import cli
 from k2_infer.samplers import SamplingError
-from k2_infer.testing import Reply, ScriptedOpenAIServer
+from k2_infer.testing import Reply, ScriptedOpenAIServer, judged_pair, pipeline_step
 
 TOPICS = '{"hard": true, "topics": ["arithmetic"]}'
 PLAN = "Add the two numbers."
 SOLUTIONS = ["<think>...</think><answer>5</answer>", "<think>...</think><answer>4</answer>"] * 2
-
-
-def role(body):
-    prompt = body["messages"][-1]["content"]
-    if "Response A:" in prompt:
-        return "judge"
-    if "Reply with JSON only" in prompt:
-        return "topics"
-    if "Write a short plan" in prompt:
-        return "plan"
-    return "solver"
 
 
 def script(**changes):
@@ -34,7 +23,7 @@ def script(**changes):
     counts = dict.fromkeys(replies, 0)
 
     def answer(body):
-        kind = role(body)
+        kind = pipeline_step(body)
         reply = replies[kind]
         if isinstance(reply, list):
             reply = reply[min(counts[kind], len(reply) - 1)]
@@ -45,7 +34,7 @@ def script(**changes):
 
 
 def judge_for_four(body):
-    a = body["messages"][-1]["content"].split("Response A:")[1].split("Response B:")[0]
+    a, _ = judged_pair(body)
     return '{"better": "A", "reason": "right sum"}' if "<answer>4" in a else '{"better": "B"}'
 
 
@@ -59,7 +48,7 @@ def test_happy_path_through_the_openai_backend():
         result = solve(server)
     assert result.answer == "4" and result.plan.text == PLAN
     assert [c.answer for c in result.candidates] == ["5", "4", "5"]
-    kinds = [role(body) for body in server.calls]
+    kinds = [pipeline_step(body) for body in server.calls]
     assert kinds.count("solver") == 1, "one request with n=3"
     assert server.calls[kinds.index("solver")]["n"] == 3
     assert kinds.count("topics") == kinds.count("plan") == 1
@@ -101,7 +90,7 @@ def test_429_is_retried_after_the_servers_wait():
     with ScriptedOpenAIServer(script(solver=[busy, Reply(SOLUTIONS)])) as server:
         result = solve(server)
     assert result.answer == "4"
-    assert [role(body) for body in server.calls].count("solver") == 2
+    assert [pipeline_step(body) for body in server.calls].count("solver") == 2
 
 
 @pytest.mark.parametrize(
@@ -118,7 +107,7 @@ def test_malformed_planner_reply_means_no_plan_recorded(topics, why):
     assert any(
         event.startswith("no plan: planner 'k2' failed") and why in event for event in result.events
     )
-    solver = next(body for body in server.calls if role(body) == "solver")
+    solver = next(body for body in server.calls if pipeline_step(body) == "solver")
     assert "insights" not in solver["messages"][-1]["content"]
 
 
@@ -149,5 +138,15 @@ def test_planner_model_differs_from_the_solvers():
     with ScriptedOpenAIServer(script()) as server:
         result = solve(server, model="big", planner_model="small")
     assert result.answer == "4"
-    models = {role(body): body["model"] for body in server.calls}
+    models = {pipeline_step(body): body["model"] for body in server.calls}
     assert models == {"topics": "small", "plan": "small", "solver": "big", "judge": "big"}
+
+
+def test_pipeline_step_recognises_each_prompt_of_a_real_solve():
+    with ScriptedOpenAIServer(script()) as server:
+        solve(server)
+    steps = [pipeline_step(body) for body in server.calls]
+    assert steps.count("topics") == steps.count("plan") == 1
+    assert steps.count("solver") == 1 and steps.count("judge") >= 2
+    judge = next(body for body in server.calls if pipeline_step(body) == "judge")
+    assert all("<answer>" in answer and "<think>" not in answer for answer in judged_pair(judge))
