@@ -236,7 +236,7 @@ class VLLMBackend:
 
 def _sampling_params(request: GenerationRequest, n: int, max_tokens: int) -> Any:
     from vllm import SamplingParams
-    from vllm.sampling_params import StructuredOutputsParams
+    from vllm.sampling_params import RequestOutputKind, StructuredOutputsParams
 
     params = request.params
     structured = None
@@ -252,6 +252,9 @@ def _sampling_params(request: GenerationRequest, n: int, max_tokens: int) -> Any
         stop=list(params.stop) or None,
         seed=params.seed,
         structured_outputs=structured,
+        # One output holding all n samples: streamed outputs carry one sample each, so the last
+        # one alone would lose the others.
+        output_kind=RequestOutputKind.FINAL_ONLY,
     )
 
 
