@@ -46,6 +46,13 @@ def test_plain_and_streamed_replies(server, generate, stream):
     assert server.chat_requests()[0].body.get("stream", False) is stream
 
 
+def test_inline_reasoning_ends_at_the_last_think_close(server, generate):
+    # the same rule as every package (k2_core.replies): a `</think>` quoted while thinking stays in
+    server.replies = "<think>I wrote </think> too early</think> <answer>4</answer>"
+    [completion] = generate(ask())
+    assert completion.reasoning == "I wrote </think> too early"
+
+
 @pytest.mark.parametrize("stream", [True, False])
 def test_reasoning_field_lands_in_completion_reasoning(server, generate, stream):
     server.replies = Reply("<answer>4</answer>", reasoning="Two and two make four.")

@@ -9,8 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from k2_core import InputError
+from k2_core.replies import SYSTEM_PROMPT
 from k2_train import am_thinking
-from k2_train.am_thinking import AmThinkingDataset, k2_system_prompt
+from k2_train.am_thinking import AmThinkingDataset
 
 QUESTION = "What is 2 + 3?"
 
@@ -58,7 +59,7 @@ def test_every_schema_becomes_k2_messages(tmp_path, row):
     [example] = AmThinkingDataset().load(str(write_jsonl(tmp_path / "d.jsonl", [row])))
     messages = example["messages"]
     assert [m["role"] for m in messages] == ["system", "user", "assistant"]
-    assert messages[0]["content"] == k2_system_prompt()
+    assert messages[0]["content"] == SYSTEM_PROMPT
     assert messages[1]["content"] == QUESTION
     answer = messages[2]["content"]
     assert answer.startswith("<think>") and answer.rstrip().endswith("</answer>")
@@ -149,6 +150,20 @@ def test_the_hub_path_goes_through_datasets_load_dataset(tmp_path, monkeypatch):
 def test_an_unknown_subset_is_refused():
     with pytest.raises(InputError, match="subsets: math"):
         AmThinkingDataset(subset="poetry")
+
+
+def test_an_unknown_option_is_refused_not_swallowed():
+    with pytest.raises(TypeError, match="subsett"):
+        AmThinkingDataset(subsett="math")
+    with pytest.raises(TypeError, match="limt"):
+        AmThinkingDataset().load("tiny", limt=1)
+
+
+def test_a_reply_with_several_think_closes_splits_at_the_last():
+    content = "<think>a</think>b</think> the answer"
+    assert am_thinking.tagged(content) == (
+        "<think>\na</think>b\n</think> <answer>\nthe answer\n</answer>"
+    )
 
 
 def test_the_bundled_tiny_dataset_is_valid():

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from k2_core import InputError
-from k2_train.am_thinking import k2_system_prompt
+from k2_core.replies import SYSTEM_PROMPT
 from k2_train.guru import GuruDataset
 from k2_verify.guru import compress
 
@@ -38,7 +38,7 @@ def write_parquet(path, rows):
 def test_parquet_rows_become_prompts_with_reward_columns(tmp_path):
     path = write_parquet(tmp_path / "guru.parquet", [MATH_ROW])
     [row] = GuruDataset().load(str(path))
-    assert row["prompt"][0] == {"role": "system", "content": k2_system_prompt()}
+    assert row["prompt"][0] == {"role": "system", "content": SYSTEM_PROMPT}
     assert row["prompt"][1] == MATH_ROW["prompt"][0]
     assert row["data_source"] == "math__deepscaler"
     assert row["ground_truth"] == "2"
@@ -84,6 +84,11 @@ def test_malformed_rows_are_reported_at_their_line(tmp_path, change, why):
     with pytest.raises(InputError, match=f"line 2: .*{why}"):
         list(GuruDataset().load(str(path)))
     assert len(list(GuruDataset().load(str(path), skip_invalid=True))) == 1
+
+
+def test_an_unknown_option_is_refused_not_swallowed():
+    with pytest.raises(TypeError, match="system_promt"):
+        GuruDataset(system_promt="")
 
 
 def test_the_bundled_tiny_set_is_single_digit_sums():

@@ -1,45 +1,22 @@
-"""Reading solver, planner and judge replies."""
+"""Reading solver and judge replies in the pipeline (the format itself: tests/k2_core/test_replies.py)."""
 
-from k2_infer.replies import extract_answer, find_json_object, strip_thinking
+from k2_core import Problem
+from k2_core.replies import final_answer
+from k2_infer.replies import answer_reader, json_schema_format
 from k2_infer.selectors import read_preference
 
 
-def test_answer_from_answer_tag_unwraps_boxed():
-    assert extract_answer(
-        "<think>2+2</think> <answer>The sum is \\boxed{\\frac{1}{2}}</answer>"
-    ) == ("\\frac{1}{2}")
+def test_a_problem_without_a_verifier_reads_the_format_s_final_answer():
+    read = answer_reader(Problem(id="1", prompt="?", domain="no-such-domain"))
+    assert read is final_answer
+    assert read("<think>x</think> <answer>\\fbox{7}</answer>") == "7"
 
 
-def test_answer_tag_cut_by_the_stop_string_still_counts():
-    assert extract_answer("<think>x</think><answer> 42 ") == "42"
-
-
-def test_answer_falls_back_to_last_boxed_after_thinking():
-    assert extract_answer("<think>\\boxed{1}</think> so \\boxed{2} then \\boxed{3}") == "3"
-
-
-def test_no_answer_is_none():
-    assert extract_answer("<think>I am not sure</think> hmm") is None
-    assert extract_answer("<think>\\boxed{7}</think>") is None  # boxed only inside the thinking
-
-
-def test_strip_thinking():
-    assert strip_thinking("<think>a</think> b </think> c") == "c"
-    assert strip_thinking(" plain ") == "plain"
-
-
-def test_json_object_found_in_prose_and_fences():
-    assert find_json_object('Sure!\n```json\n{"hard": true, "topics": ["a"]}\n```') == {
-        "hard": True,
-        "topics": ["a"],
+def test_json_schema_format_is_openai_s_strict_response_format():
+    assert json_schema_format("plan", {"type": "object"}) == {
+        "type": "json_schema",
+        "json_schema": {"name": "plan", "schema": {"type": "object"}, "strict": True},
     }
-    assert find_json_object('<think>{not json}</think> {bad {"x": 1}') == {"x": 1}
-
-
-def test_json_object_absent_or_hostile_is_none():
-    assert find_json_object("no json here") is None
-    assert find_json_object("[1, 2]") is None
-    assert find_json_object("{" * 20000) is None
 
 
 def test_judge_preference_forms():

@@ -3,8 +3,9 @@
 Some servers leave fields out of stream chunks, and the SDK then hands back plain dicts instead of its
 models, so every field is read through `value_of()`, which accepts both and treats missing as empty.
 Reasoning arrives either in its own field (`message.reasoning` / `delta.reasoning`) or inline as
-`<think>...</think>` in the text; either way it ends up in `Completion.reasoning`, and the text is
-left as the model wrote it so the think/answer format still works.
+`<think>...</think>` in the text (read by `k2_core.replies.split_reasoning`, the same rule every
+package uses); either way it ends up in `Completion.reasoning`, and the text is left as the model wrote
+it so the think/answer format still works.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from k2_core.replies import split_reasoning
 from k2_core.types import Completion, Usage
 
 TIME_INFO_METRICS = ("queue_time", "prompt_time", "completion_time", "total_time")
@@ -30,14 +32,6 @@ def as_dict(obj: Any) -> dict[str, Any]:
     if isinstance(obj, dict):
         return obj
     return obj.model_dump()
-
-
-def inline_reasoning(text: str) -> str | None:
-    """The reasoning before `</think>` when the model wrote it into the text."""
-    if "</think>" not in text:
-        return None
-    before = text.split("</think>", 1)[0]
-    return before.split("<think>", 1)[-1].strip()
 
 
 @dataclass
@@ -91,7 +85,7 @@ class Reading:
     def completion(self, *, latency: float, model: str, backend: str) -> Completion:
         """The `Completion`, with `time_info` and token counts as metrics."""
         text = "".join(self.text_parts)
-        reasoning = "".join(self.reasoning_parts) or inline_reasoning(text)
+        reasoning = "".join(self.reasoning_parts) or split_reasoning(text)[0]
         metrics: dict[str, Any] = {}
         completion_tokens = self.usage.get("completion_tokens")
         if completion_tokens is None:  # no usage reported: count words instead

@@ -5,6 +5,9 @@ table. Packages read the sections they understand. A recipe may start from anoth
 `extends = "k2-think"`: its sections are merged over the base's, key by key. `load_recipe("k2-think")` finds a registered
 recipe by name (see the `k2_register_recipes` hook); a path to a `.toml` file works too.
 
+A `system_prompt` setting is either the prompt's text or `{ name = "k2" }`, which names a prompt
+owned by `k2_core.replies.PROMPTS`; it is read as that prompt's text, so readers always get a string.
+
     recipe = load_recipe("k2-think").override("pipeline", n=8, selector=None)  # None = keep
 """
 
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RecipeError
+from .replies import PROMPTS
 
 BUILTIN_DIR = Path(__file__).parent / "recipe_files"
 
@@ -67,12 +71,28 @@ def read_recipe(path: str | Path) -> Recipe:
             name: {**base.sections.get(name, {}), **sections.get(name, {})}
             for name in {*base.sections, *sections}
         }
+    for section in sections.values():
+        if "system_prompt" in section:
+            section["system_prompt"] = _prompt_text(section["system_prompt"], path)
     return Recipe(
         name=str(data.get("name", path.stem)),
         description=str(data.get("description", "")),
         sections=sections,
         source=str(path),
     )
+
+
+def _prompt_text(value: Any, path: Path) -> str:
+    """A `system_prompt` setting as text: literal text, or `{ name = ... }` naming a known prompt."""
+    if isinstance(value, str):
+        return value
+    name = value.get("name") if isinstance(value, dict) and len(value) == 1 else None
+    if name not in PROMPTS:
+        raise RecipeError(
+            f"recipe {str(path)!r}: system_prompt must be text or {{ name = ... }} naming a prompt",
+            f"known prompts: {', '.join(sorted(PROMPTS))}",
+        )
+    return PROMPTS[name]
 
 
 def load_recipe(name_or_path: str | Path) -> Recipe:

@@ -62,22 +62,26 @@ def system_prompt(name: str = "k2") -> str:
 
 
 def split_reasoning(text: str) -> tuple[str, str]:
-    """(reasoning, rest): split at the last `</think>`; see the module's rules.
+    """(reasoning, rest), both stripped: split at the last `</think>`; see the module's rules.
 
-    The reasoning is stripped and loses a leading `<think>` (and anything before it); the rest is
-    returned as written.
+    The reasoning loses its leading `<think>` (and anything before it).
     """
     before, closed, after = text.rpartition(THINK_CLOSE)
     if closed:
-        return before.split(THINK_OPEN, 1)[-1].strip(), after
+        return before.split(THINK_OPEN, 1)[-1].strip(), after.strip()
     if THINK_OPEN in text:  # cut off while thinking
         return text.split(THINK_OPEN, 1)[-1].strip(), ""
-    return "", text
+    return "", text.strip()
 
 
 def after_thinking(text: str) -> str:
-    """The reply without its reasoning (not stripped): what follows the last `</think>`."""
+    """The reply without its reasoning, stripped: what follows the last `</think>`."""
     return split_reasoning(text)[1]
+
+
+def join_reasoning(reasoning: str | None, text: str) -> str:
+    """A reply whose reasoning came in its own field, with the reasoning put back inline."""
+    return f"{THINK_OPEN}{reasoning}{THINK_CLOSE}{text}" if reasoning else text
 
 
 # --- answer tag and boxes ----------------------------------------------------------------------

@@ -17,8 +17,11 @@ from typing import Any
 
 from k2_core import GenerationRequest, K2Error, Message, Plan, Problem, SamplingParams, Usage
 from k2_core.protocols import Backend
+from k2_core.replies import after_thinking as strip_thinking
+from k2_core.replies import final_answer as extract_answer
+from k2_core.replies import find_json_object
 
-from .replies import extract_answer, find_json_object, json_schema_format, strip_thinking
+from .replies import json_schema_format
 
 MAX_TOPICS = 5
 

@@ -21,7 +21,7 @@ from typing import Any
 from k2_core import Candidate, Completion, GenerationRequest, InputError, K2Error
 from k2_core.protocols import Backend
 
-from .replies import extract_answer
+from k2_core.replies import final_answer as extract_answer
 
 OnCandidate = Callable[[Candidate], None]
 Extract = Callable[[str], str | None]

@@ -32,8 +32,10 @@ from k2_core import (
 )
 from k2_core.protocols import Backend
 from k2_core.registry import get_registry
+from k2_core.replies import after_thinking as strip_thinking
+from k2_core.replies import find_json_object
 
-from .replies import find_json_object, json_schema_format, strip_thinking
+from .replies import json_schema_format
 
 
 class SelectionError(K2Error):

@@ -3,7 +3,7 @@
 The K2 Think SFT data is `a-m-team/AM-Thinking-v1-Distilled` (pinned revision below). Its subsets do
 not share one schema; every row is normalised to
 
-    {"messages": [{"role": "system", "content": K2 system prompt},
+    {"messages": [{"role": "system", "content": the K2 system prompt (k2_core.replies)},
                   {"role": "user", "content": ...},
                   {"role": "assistant", "content": "<think>...</think> <answer>...</answer>"}, ...]}
 
@@ -11,17 +11,18 @@ Row shapes understood:
 - `conversations: [{"from": "human"|"user"|"gpt"|"assistant"|"system", "value": ...}]`;
 - `messages: [{"role": ..., "content": ..., "info": {...}}]`;
 - assistant turns either already tagged `<think>…</think> <answer>…</answer>`, or with the parts in
-  `info.think_content` / `info.answer_content`, or as `<think>…</think>` followed by the untagged answer.
+  `info.think_content` / `info.answer_content`, or as `<think>…</think>` followed by the untagged answer
+  (split by `k2_core.replies.split_reasoning`, written by `k2_core.replies.render`).
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from k2_core import InputError
+from k2_core.replies import ANSWER_OPEN, SYSTEM_PROMPT, THINK_CLOSE, render, split_reasoning
 
 from .records import MalformedRow, bundled_path, normalised, read_hub, read_local
 
@@ -36,31 +37,21 @@ ROLES = {
     "system": "system",
 }
 
-THINK = re.compile(r"<think>(.*?)</think>(.*)", re.DOTALL)
-
-
-def k2_system_prompt() -> str:
-    """The K2 Think system prompt (think inside <think>, answer inside <answer>), from the k2-think recipe."""
-    from k2_core.recipes import load_recipe
-
-    return load_recipe("k2-think").section("pipeline")["system_prompt"]
-
 
 def tagged(content: str, info: dict[str, Any] | None = None) -> str:
     """An assistant turn in the K2 format `<think>…</think> <answer>…</answer>`."""
-    if "<answer>" in content and "</think>" in content:
+    if ANSWER_OPEN in content and THINK_CLOSE in content:
         return content
     info = info or {}
     think, answer = info.get("think_content"), info.get("answer_content")
     if not (think and answer):
-        match = THINK.search(content)
-        if not match:
+        if THINK_CLOSE not in content:
             raise MalformedRow("assistant turn has no <think> part and no info.think_content")
-        think, answer = match.group(1), match.group(2)
+        think, answer = split_reasoning(content)
     think, answer = think.strip(), answer.strip()
     if not answer:
         raise MalformedRow("assistant turn has reasoning but no answer")
-    return f"<think>\n{think}\n</think> <answer>\n{answer}\n</answer>"
+    return render(think, answer)
 
 
 def to_messages(row: dict[str, Any], system_prompt: str) -> dict[str, Any]:
@@ -96,14 +87,13 @@ class AmThinkingDataset:
         self,
         system_prompt: str | None = None,
         subset: str | None = None,
-        **_options: Any,
     ):
         if subset and subset not in SUBSETS:
             raise InputError(
                 f"AM-Thinking has no subset {subset!r}",
                 f"subsets: {', '.join(SUBSETS)}",
             )
-        self.system_prompt = system_prompt or k2_system_prompt()
+        self.system_prompt = system_prompt or SYSTEM_PROMPT
         self.subset = subset
 
     def load(
@@ -112,7 +102,6 @@ class AmThinkingDataset:
         *,
         skip_invalid: bool = False,
         limit: int | None = None,
-        **_options: Any,
     ) -> Iterator[dict[str, Any]]:
         if not source:
             subsets = [self.subset] if self.subset else SUBSETS

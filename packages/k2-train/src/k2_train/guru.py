@@ -18,9 +18,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from k2_core.replies import SYSTEM_PROMPT
 from k2_verify.guru import decode
 
-from .am_thinking import k2_system_prompt
 from .records import MalformedRow, bundled_path, normalised, read_hub, read_local
 
 HUB_ID = "LLM360/guru-RL-92k"
@@ -63,8 +63,8 @@ class GuruDataset:
 
     name = "guru"
 
-    def __init__(self, system_prompt: str | None = None, **_options: Any):
-        self.system_prompt = system_prompt if system_prompt is not None else k2_system_prompt()
+    def __init__(self, system_prompt: str | None = None):
+        self.system_prompt = system_prompt if system_prompt is not None else SYSTEM_PROMPT
 
     def load(
         self,
@@ -72,7 +72,6 @@ class GuruDataset:
         *,
         skip_invalid: bool = False,
         limit: int | None = None,
-        **_options: Any,
     ) -> Iterator[dict[str, Any]]:
         if not source:
             records, source = read_hub(HUB_ID, REVISION), HUB_ID

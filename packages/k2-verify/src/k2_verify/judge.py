@@ -27,8 +27,8 @@ from typing import Any
 
 from k2_core import GenerationRequest, K2Error, Message, Problem, SamplingParams, Verdict
 from k2_core.registry import get_registry
+from k2_core.replies import after_thinking, answer_tag, last_boxed, parse_json
 
-from .answers import after_thinking, answer_tag, last_boxed, parse_json
 from .base import verdict
 
 PROMPT = """You are grading a student's final answer against the reference answer.

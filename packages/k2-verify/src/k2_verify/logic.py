@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 
 from k2_core import Problem, Verdict
+from k2_core.replies import after_thinking, answer_tag, balanced, last_boxed, parse_json
 
-from .answers import after_thinking, answer_tag, balanced, last_boxed, parse_json
 from .base import RuleVerifier, verdict
 from .guru import structured
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from k2_core import Problem, Verdict
+from k2_core.replies import after_thinking, answer_tag, boxed_all
 
-from .answers import after_thinking, answer_tag, boxed_all
 from .base import RuleVerifier, verdict
 
 DEFAULT_LETTERS = "ABCDEFGHIJ"

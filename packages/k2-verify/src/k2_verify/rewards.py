@@ -27,6 +27,7 @@ from collections import Counter
 from typing import Any
 
 from k2_core import InputError, Verdict
+from k2_core.replies import join_reasoning, well_formed
 
 from .api import verify
 from .guru import decode
@@ -34,7 +35,6 @@ from .pool import Job, VerifyPool
 
 GROUND_TRUTH_COLUMNS = ("ground_truth", "reward_model", "answer", "solution")
 _REASONING_KEYS = ("reasoning_content", "reasoning", "thinking")
-_FORMAT_TAGS = ("<think>", "</think>", "<answer>", "</answer>")
 
 
 def completion_text(completion: Any) -> str:
@@ -53,7 +53,7 @@ def completion_text(completion: Any) -> str:
     if isinstance(content, list):  # content parts: [{"type": "text", "text": ...}, ...]
         content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
     reasoning = next((message[k] for k in _REASONING_KEYS if message.get(k)), None)
-    return f"<think>{reasoning}</think>{content}" if reasoning else str(content)
+    return join_reasoning(reasoning, str(content))
 
 
 def prompt_text(prompt: Any) -> str:
@@ -167,23 +167,6 @@ def k2_format(prompts=None, completions=None, completion_ids=None, **columns) ->
     `</answer>` too (the stop string); each tag appears once and the answer is not empty.
     """
     return [1.0 if well_formed(completion_text(c)) else 0.0 for c in completions or []]
-
-
-def well_formed(text: str) -> bool:
-    """Whether `text` is `[<think>]...</think> <answer>...[</answer>]` with nothing around it.
-
-    Plain string checks (each tag at most once), so hostile text costs linear time.
-    """
-    if any(text.count(tag) > 1 for tag in _FORMAT_TAGS):
-        return False
-    thinking, closed, rest = text.partition("</think>")
-    if not closed or ("<think>" in thinking and not thinking.lstrip().startswith("<think>")):
-        return False
-    rest = rest.strip()
-    if not rest.startswith("<answer>"):
-        return False
-    answer, _, after = rest[len("<answer>") :].partition("</answer>")
-    return bool(answer.strip()) and not after.strip()
 
 
 class OverlongPenalty:

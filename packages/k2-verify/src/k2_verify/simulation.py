@@ -13,8 +13,8 @@ import math
 import re
 
 from k2_core import Problem, Verdict
+from k2_core.replies import after_thinking, answer_tag, balanced, parse_json
 
-from .answers import after_thinking, answer_tag, balanced, parse_json
 from .base import RuleVerifier, verdict
 from .guru import structured
 

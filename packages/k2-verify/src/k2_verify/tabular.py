@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from k2_core import Problem, Verdict
+from k2_core.replies import after_thinking, answer_tag, last_boxed
 
-from .answers import after_thinking, answer_tag, last_boxed
 from .base import RuleVerifier, verdict
 
 TOLERANCE = 1e-3

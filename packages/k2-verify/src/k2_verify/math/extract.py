@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..answers import after_thinking, answer_tag, boxed_all
+from k2_core.replies import after_thinking, answer_tag, boxed_all
 
 MAX_SHORT = 200  # a response (or answer block) this short, on one line, is itself the answer
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..answers import balanced
+from k2_core.replies import balanced
 
 # Commands that only change size, and thin spaces (`1\\,000`); removed outright.
 _NOISE = re.compile(
