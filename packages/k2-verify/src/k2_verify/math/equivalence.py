@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import sympy
 from sympy.core.evalf import PrecisionExhausted
 
-from .normalize import Answer, normalize
+from .normalize import Answer, normalize, same_units
 from .parse import Matrix, Relation, Seq, Union, Unparseable, is_words, parse
 
 # Fixed points at which expressions in variables are compared (fixed, so verdicts are deterministic).
@@ -37,6 +37,9 @@ _CHOICE = re.compile(r"^\(?([A-J])\)?$")
 _ANSWER_CHOICE = re.compile(r"^\(?([A-Ja-j])(?:\)|\.|:|$)")
 _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
 _HEDGE = re.compile(r"\s(?:or|and/or)\s|\\text\{\s*or\s*\}|\\vee", re.IGNORECASE)
+# `1 and 2` lists its items; so does a ground truth `(11,7) or (7,11)` (it names every answer).
+_AND = re.compile(r"(?<![a-zA-Z\\])\s*and\s*(?![a-zA-Z])")
+_OR = re.compile(r"(?<![a-zA-Z\\])\s*or\s*(?![a-zA-Z])")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ def equivalent(answer: str, truth: str) -> Match:
         return Match(False, "no_answer")
     if _compact(a.text) == _compact(t.text):
         return Match(True, "equivalent")
+    if not same_units(a, t):  # `5 km` is not `5 m`
+        return Match(False, "different")
     choice = _letter(t.text, _CHOICE)
     if choice:
         equal = _letter(a.text, _ANSWER_CHOICE) == choice
@@ -72,12 +77,16 @@ def equivalent(answer: str, truth: str) -> Match:
             a = Answer(_HEDGE.sub(", ", a.text), a.percent, a.degrees)
         else:
             return Match(False, "hedged")
+    if not is_words(t.text):
+        t = Answer(_OR.sub(", ", _AND.sub(", ", t.text)), t.percent, t.degrees, t.unit)
+    if not is_words(a.text):
+        a = Answer(_AND.sub(", ", a.text), a.percent, a.degrees, a.unit)
     if is_words(t.text) or is_words(a.text):
         equal = _compact(a.text).lower() == _compact(t.text).lower()
         return Match(equal, "equivalent" if equal else "different")
     try:
-        truth_value = parse(t.text)
-        answer_value = parse(a.text)
+        truth_value = _parse_labelled(t.text)
+        answer_value = _parse_labelled(a.text)
     except Unparseable:
         return Match(False, "unparseable")
     equal = _equal(answer_value, truth_value, _decimal_places(t.text))
@@ -88,6 +97,17 @@ def equivalent(answer: str, truth: str) -> Match:
         elif a.percent and isinstance(answer_value, sympy.Basic):
             equal = _equal(answer_value * scale, truth_value, None)
     return Match(equal, "equivalent" if equal else "different")
+
+
+def _parse_labelled(text: str):
+    """The parsed answer; one whose label does not parse (`A:B = 4`, `\\angle ABC = 30`) is its value
+    after the last `=`."""
+    try:
+        return parse(text)
+    except Unparseable:
+        if "=" not in text:
+            raise
+        return parse(text.rsplit("=", 1)[1])
 
 
 def _decimal_places(text: str) -> int | None:
@@ -104,6 +124,10 @@ def _equal(a, b, places: int | None) -> bool:
     if isinstance(a, sympy.Basic) and isinstance(b, sympy.Basic):
         return _same_number_or_expression(a, b, places)
     a, b = _condition(a), _condition(b)
+    if not isinstance(a, Relation | Seq | Union | Matrix) and not isinstance(
+        b, Relation | Seq | Union | Matrix
+    ):
+        return _equal(a, b, places)  # a relation that was only an `\\approx` tail
     if isinstance(a, Relation) or isinstance(b, Relation):
         return _relations(a, b)
     if isinstance(a, Seq) and isinstance(b, Seq):
@@ -123,11 +147,27 @@ def _equal(a, b, places: int | None) -> bool:
 
 
 def _condition(value):
-    """A set given by one condition (`\\{n \\geq 13\\}`) is that condition; anything else is itself."""
+    """A set given by one condition (`\\{n \\geq 13\\}`) is that condition; a relation is read as
+    `_tidy` reads it; anything else is itself."""
     if isinstance(value, Seq) and value.open == "{" and len(value.items) == 1:
         if isinstance(value.items[0], Relation):
-            return value.items[0]
-    return value
+            value = value.items[0]
+    return _tidy(value) if isinstance(value, Relation) else value
+
+
+def _tidy(relation: Relation) -> Relation:
+    """Drop an `\\approx` tail (`\\frac{7}{\\pi} \\approx 2.23` is `\\frac{7}{\\pi}`; `x \\approx 2.23`
+    keeps its value) and read a chain of equalities by its ends (`x = 5+5+1 = 11` is `x = 11`)."""
+    parts, ops = list(relation.parts), list(relation.ops)
+    while ops and ops[-1] == "~" and (len(parts) > 2 or not _is_name(parts[0])):
+        parts.pop()
+        ops.pop()
+    ops = ["=" if op == "~" else op for op in ops]
+    if len(parts) > 2 and set(ops) == {"="}:
+        parts, ops = [parts[0], parts[-1]], ["="]
+    if len(parts) == 1:
+        return parts[0]
+    return Relation(tuple(parts), tuple(ops))
 
 
 def _same_number_or_expression(a: sympy.Basic, b: sympy.Basic, places: int | None) -> bool:
@@ -217,21 +257,60 @@ def _relations(a, b) -> bool:
             _equal(x, y, None) for x, y in zip(a.parts, b.parts, strict=True)
         ):
             return True  # the same chain, part by part: `n \leq k \leq \lceil 3n/2 \rceil`
-        if a.ops != ("=",) or b.ops != ("=",):
+        if len(a.parts) != 2 or len(b.parts) != 2:
             return False
         (la, ra), (lb, rb) = a.parts, b.parts
         if not all(isinstance(v, sympy.Basic) for v in (la, ra, lb, rb)):
-            return _equal(la, lb, None) and _equal(ra, rb, None)
-        return (
-            (_equal(la, lb, None) and _equal(ra, rb, None))
-            or (_equal(la, rb, None) and _equal(ra, lb, None))
-            or _equal(la - ra, lb - rb, None)
-            or _equal(la - ra, rb - lb, None)
-        )
+            return a.ops == b.ops == ("=",) and _equal(la, lb, None) and _equal(ra, rb, None)
+        return _same_relation(la - ra, a.ops[0], lb - rb, b.ops[0])
     relation, value = (a, b) if isinstance(a, Relation) else (b, a)
-    if relation.ops in {("=",), ("in",)} and _is_name(relation.parts[0]):
+    if relation.ops == ("in",) and _is_name(relation.parts[0]):
         return _equal(relation.parts[1], value, None)
+    if set(relation.ops) == {"="}:  # `x = 3`, `|PQ| = 4` and `2^{10} = 1024` answer their value
+        last = relation.parts[-1]
+        constant = isinstance(last, sympy.Basic) and not last.free_symbols
+        if constant or _is_name(relation.parts[0]):
+            return _equal(last, value, None)
     return False
+
+
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+
+
+def _same_relation(f: sympy.Basic, op_f: str, g: sympy.Basic, op_g: str) -> bool:
+    """Whether `f op_f 0` and `g op_g 0` are one relation: `g` is `f` times a nonzero constant `c`,
+    with the same operator (the opposite one for an inequality when `c < 0`). So sides swapped,
+    terms moved across and both sides scaled all compare equal (`2x + 4y - 3 = 0` is
+    `y = -x/2 + 3/4`; `-x > -2` is `x < 2`), and nothing else does (`x^2 = 4` is not `x = 2`)."""
+    ratio = _constant_ratio(f, g)
+    if ratio is None:
+        return False
+    if op_f in {"=", "!="}:
+        return op_g == op_f
+    return op_g == (op_f if ratio > 0 else _FLIPPED[op_f])
+
+
+def _constant_ratio(f: sympy.Basic, g: sympy.Basic):
+    """`f / g` when it is the same nonzero number at every probe point, else None."""
+    symbols = sorted(f.free_symbols | g.free_symbols, key=str)
+    if not symbols:
+        return None
+    ratio = None
+    for i in range(len(_PROBES)):
+        values = {
+            s: sympy.Rational(_PROBES[(i + 3 * k) % len(_PROBES)]) for k, s in enumerate(symbols)
+        }
+        try:
+            fv, gv = f.evalf(60, subs=values), g.evalf(60, subs=values)
+            if not (fv.is_real and gv.is_real) or gv == 0:
+                return None
+            value = fv / gv
+        except (TypeError, ValueError, ZeroDivisionError):
+            return None
+        if value == 0 or (ratio is not None and not _close(value, ratio)):
+            return None
+        ratio = value if ratio is None else ratio
+    return ratio
 
 
 def _is_name(value) -> bool:

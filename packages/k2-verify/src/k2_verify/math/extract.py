@@ -1,14 +1,23 @@
-"""Find the final answer in a model's response.
+"""Find the final answer in a model's response (or in a ground truth written as a full solution).
 
 Where to look: the text after the last `</think>` (a response that opens `<think>` and never closes it
-has no answer); inside it, the last `<answer>` block if any (closed or cut off by the `</answer>` stop
-string). What to take, first found wins:
+has no answer), cut at the first chat-template token that ends the turn (`<|im_end|>`, `<|eot_id|>`,
+`</s>`, a new `<|im_start|>user` turn: what follows is not the model's answer); inside it, the last
+`<answer>` block if any (closed or cut off by the `</answer>` stop string). What to take, first found
+wins:
 
-1. the last `\\boxed{...}` / `\\fbox{...}` (nested braces),
-2. the text after "final answer is" / "the answer is" / "Answer:",
-3. a short response (or `<answer>` block) of fewer than three words taken whole, with or without `$`,
-4. the trailing `$...$` or number of the last line,
-5. a short sentence taken whole (`no real solution`).
+1. a final-answer phrase stated after the last box (`\\boxed{255}` ... `The final answer is $10,455$`),
+2. the last `\\boxed{...}` / `\\fbox{...}` (nested braces),
+3. the text after a final-answer phrase: "final answer is", "the answer is", "Answer:", `Answer $9$`,
+   and the same in Chinese, Arabic, French, Spanish, Portuguese, German and Russian (`答案：`, `الجواب`,
+   `la réponse est`, `la respuesta es`, `ответ:`); display math after the phrase may span lines. When
+   the phrase opens a sentence (`The largest $n$ is 34.`) the value after its last "is" / `=` is taken,
+   else its last inline math, else its only number,
+4. a short response (or `<answer>` block) of fewer than three words taken whole, with or without `$`,
+   on several lines too when it is only math (a multi-line `pmatrix`),
+5. the trailing `$...$` or number (with `%`, a currency sign or a short unit: `1,000.99€`) of the last
+   line, then the last inline math of the last sentence (`Therefore $x \\geq 5$ is the solution.`),
+6. a short sentence taken whole (`no real solution`).
 
 `Extraction.others` keeps the other distinct boxed answers of the same region, so a hedged response
 (`\\boxed{1}` ... `\\boxed{2}`) can be told apart from one that repeats its answer.
@@ -23,13 +32,40 @@ from k2_core.replies import after_thinking, answer_tag, boxed_all
 
 MAX_SHORT = 200  # a response (or answer block) this short, on one line, is itself the answer
 
-_FINAL = re.compile(
-    r"(?:final answer|the answer|answer)\s*(?:is|:|=)\s*:?\s*([^\n]{1,300})",
-    re.IGNORECASE,
+# Tokens that end the assistant's turn in common chat templates; text after one is another turn.
+_END_OF_TURN = re.compile(
+    r"<\|im_end\|>|<\|im_start\|>|<\|eot_id\|>|<\|end_of_text\|>|<\|endoftext\|>|<\|end\|>"
+    r"|<\|user\|>|<\|start_header_id\|>|<end_of_turn>|<start_of_turn>|</s>"
 )
-_TRAILING_MATH = re.compile(r"(\$\$?|\\\(|\\\[)([^$]{1,300}?)(\$\$?|\\\)|\\\])[\s.!]*$")
+_ROLE_LINE = re.compile(r"^(?:<\|[a-z_]+\|>|<s>)+\s*(?:assistant|model)?\s*", re.IGNORECASE)
+
+# "final answer is", "Answer:", and their equivalents in other languages, then what links them to
+# the value (`is`, `:`, `=`, `est`, `是`, ...). `Answer $9$` links by the math delimiter alone.
+_CUE = (
+    r"(?:final answer|the answer|answer|最终答案|答案|答え|الإجابة النهائية|الإجابة|الجواب"
+    r"|la réponse finale|la réponse|réponse finale|réponse|la respuesta final|la respuesta"
+    r"|respuesta final|respuesta|a resposta final|a resposta|resposta|die antwort|antwort"
+    r"|окончательный ответ|ответ)"
+)
+_LINK = r"(?:\s*(?:is|are|est|es|é|ist|هو|是|为|為|は|:|：|=)\s*)+"
+_FINAL = re.compile(rf"(?<![^\W\d_]){_CUE}(?:{_LINK}|\s*(?=\$|\\\(|\\\[))", re.IGNORECASE)
+# Chinese "所以……是 X" / "因此 X" closing sentences.
+_THEREFORE_ZH = re.compile(r"(?:所以|因此|故)[^。\n]{0,40}?(?:是|为|為|=|：)\s*")
+_OPEN_MATH = re.compile(r"\$\$|\$|\\\(|\\\[")
+_CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
+_SENTENCE_END = re.compile(r"\.\s|。|\.$|\s(?:because|since|as|which|I hope)\s", re.IGNORECASE)
+_INLINE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
-_TRAILING_NUMBER = re.compile(r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s*[.!]?\s*$")
+_NUMBER = r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?"
+_TRAILING_MATH = re.compile(r"(\$\$?|\\\(|\\\[)([^$]{1,300}?)(\$\$?|\\\)|\\\])[\s.!]*$")
+# A trailing number may carry a percent sign, a currency sign or a short unit (`1,000.99m²`).
+_TRAILING_NUMBER = re.compile(
+    rf"(?<![\w.]){_NUMBER}\s*(?:\\?%|[€£¥°]|[a-zA-Z]{{1,3}}[²³]?)?\s*[.!]?\s*$"
+)
+_VALUE_AFTER_IS = re.compile(
+    rf"(?:\bis|\bare|\bequals|=|是|为)\s*(\$[^$]+\$|\\\(.+?\\\)|{_NUMBER}\s*\\?%?)", re.IGNORECASE
+)
+_BARE_NUMBER = re.compile(rf"(?<![\w.^_]){_NUMBER}(?![\w.])")
 
 
 @dataclass
@@ -49,43 +85,125 @@ def _strip_math(text: str) -> str:
     return text
 
 
-def _phrase(text: str) -> str | None:
-    matches = list(_FINAL.finditer(text))
-    if not matches:
+def _own_turn(text: str) -> str:
+    """The text of the model's own turn: leading template tokens dropped, cut at the turn's end."""
+    text = _ROLE_LINE.sub("", text.lstrip())
+    end = _END_OF_TURN.search(text)
+    return text[: end.start()] if end else text
+
+
+def _leading_math(text: str) -> str | None:
+    """The content of the math span (`$..$`, `$$..$$`, `\\(..\\)`, `\\[..\\]`) that opens `text`."""
+    opener = _OPEN_MATH.match(text)
+    if not opener:
         return None
-    answer = matches[-1].group(1).strip()
-    math = re.match(r"^(\$\$?|\\\(|\\\[)(.+?)(\$\$?|\\\)|\\\])", answer)
+    closer = text.find(_CLOSER[opener.group()], opener.end())
+    inner = text[opener.end() : closer].strip() if closer > 0 else ""
+    return inner or None
+
+
+def _in_sentence(sentence: str) -> str:
+    """The value a closing sentence states: after its last "is"/`=`, else its last math, else its
+    only number, else the sentence itself (`no real solution`)."""
+    if len(_WORD.findall(re.sub(r"\$[^$]*\$", " ", sentence))) < 3:
+        return sentence
+    after_is = list(_VALUE_AFTER_IS.finditer(sentence))
+    if after_is:
+        return _strip_math(after_is[-1].group(1))
+    maths = [m for m in _INLINE_MATH.finditer(sentence)]
+    if maths:
+        return next(g for g in maths[-1].groups() if g is not None).strip()
+    numbers = _BARE_NUMBER.findall(sentence)
+    return numbers[0] if len(numbers) == 1 else sentence
+
+
+def _phrase_at(text: str) -> str | None:
+    """The answer stated by the last final-answer phrase of `text` (see the module docstring)."""
+    starts = [m.end() for m in _FINAL.finditer(text)] + [
+        m.end() for m in _THEREFORE_ZH.finditer(text)
+    ]
+    if not starts:
+        return None
+    rest = text[max(starts) :].lstrip()
+    math = _leading_math(rest)
+    if math is not None:
+        return math
+    line = rest.split("\n", 1)[0][:300]
+    inner = _phrase_at(line) if _FINAL.search(line) else None  # `Final Answer: The final answer is`
+    if inner:
+        return inner
+    end = _SENTENCE_END.search(line)
+    sentence = (line[: end.start()] if end else line).strip().rstrip(".。 ")
+    return _in_sentence(sentence) or None
+
+
+def _has_value(text: str) -> bool:
+    return bool(re.search(r"\d|\$|\\[a-zA-Z]", text))
+
+
+def _trailing(last_line: str) -> str | None:
+    math = _TRAILING_MATH.search(last_line[-400:])
     if math:
         return math.group(2).strip()
-    answer = re.split(r"\.\s|\s(?:because|since|as|which)\s", answer)[0]
-    return answer.rstrip(". ") or None
+    number = _TRAILING_NUMBER.search(last_line[-400:])
+    if number:
+        return re.match(_NUMBER, number.group().strip()).group()
+    sentences = [s for s in re.split(r"(?<=[.!?。])\s+", last_line.strip()) if s]
+    maths = list(_INLINE_MATH.finditer(sentences[-1])) if sentences else []
+    if maths:  # `Therefore $x \geq 5$ is the solution.`
+        return next(g for g in maths[-1].groups() if g is not None).strip()
+    return None
 
 
 def extract_answer(response: str) -> Extraction:
     """The final answer in `response`, and the other boxed answers beside it."""
     if "<think>" in response and "</think>" not in response:
         return Extraction(None, "unfinished_thinking")
-    region = after_thinking(response)
+    region = _own_turn(after_thinking(response))
     tag = answer_tag(region)
     if tag is not None:
         region = tag
     boxes = boxed_all(region)
     if boxes:
+        after_box = region[region.rfind("\\boxed") :]
+        after_box = after_box[after_box.find("}") :] if "}" in after_box else after_box
+        later = _phrase_at(after_box)
+        if later and _has_value(later):
+            return Extraction(later, "phrase")
         answer = boxes[-1].strip()
         others = [b.strip() for b in boxes[:-1] if b.strip() != answer]
         return Extraction(answer, "boxed", others)
-    phrase = _phrase(region)
+    phrase = _phrase_at(region)
     if phrase:
         return Extraction(phrase, "phrase")
     stripped = region.strip()
     short = stripped and len(stripped) <= MAX_SHORT and "\n" not in stripped
-    if short and len(_WORD.findall(stripped)) < 3:  # `42`, `x^2 - 1`, `no solution`
+    only_math = stripped and len(stripped) <= 4 * MAX_SHORT and "\\begin" in stripped
+    if (short or only_math) and len(_WORD.findall(stripped)) < 3:  # `42`, `x^2 - 1`, a pmatrix
         return Extraction(_strip_math(stripped), "answer_tag" if tag is not None else "whole")
     last_line = stripped.rsplit("\n", 1)[-1] if stripped else ""
-    for pattern, group in ((_TRAILING_MATH, 2), (_TRAILING_NUMBER, 1)):
-        match = pattern.search(last_line[-400:])
-        if match:
-            return Extraction(match.group(group).strip(), "trailing")
+    trailing = _trailing(last_line)
+    if trailing:
+        return Extraction(trailing, "trailing")
     if short:  # a short sentence without a trailing value: `no real solution exists`
         return Extraction(_strip_math(stripped), "whole")
     return Extraction(None, "no_answer")
+
+
+def extract_truth(truth: str) -> str:
+    """The answer a ground truth states: itself, unless it is written as a solution (a box inside
+    text, several boxes, or a long text), in which case what `extract_answer` reads from it, with
+    several boxes joined as a list (`\\boxed{1}\\boxed{2}` is `1, 2`)."""
+    text = truth.strip()
+    boxes = boxed_all(text)
+    whole_box = len(boxes) == 1 and re.fullmatch(r"\$?\\(?:boxed|fbox)\{.*\}\$?", text, re.DOTALL)
+    if not boxes and len(text) <= MAX_SHORT and not _FINAL.search(text):
+        return truth
+    if whole_box:
+        return truth
+    extraction = extract_answer(text)
+    if not extraction.answer:
+        return truth
+    if extraction.how == "boxed" and extraction.others:
+        return ", ".join([*extraction.others, extraction.answer])
+    return extraction.answer

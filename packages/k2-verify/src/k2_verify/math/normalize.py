@@ -1,8 +1,10 @@
 """Normalise an answer string: strip LaTeX noise that never changes the value.
 
 `normalize(text)` returns an `Answer`: the cleaned text, plus whether a percent sign or a degree sign was
-removed (`50\\%` and `50` are both accepted for a ground truth of `50\\%`; `0.5` too). Everything here is
-plain string work, linear in the length of the text.
+removed (`50\\%` and `50` are both accepted for a ground truth of `50\\%`; `0.5` too) and the unit written
+after the value (`5\\text{ km}`: `km`), so that two answers with different known units are told apart.
+Python/sympy syntax becomes the LaTeX the parser reads (`x**2`, `sqrt(x)`, `tanh(u/2)`, `==`, `<=`,
+`!=`). Everything here is plain string work, linear in the length of the text.
 """
 
 from __future__ import annotations
@@ -40,7 +42,15 @@ _UNICODE = {
     "∪": r"\cup ",
     "∩": r"\cap ",
     "\u200b": "",
+    "²": "^2",
+    "³": "^3",
+    "€": "",
+    "£": "",
+    "¥": "",
 }
+# Python/sympy relations, in their LaTeX spelling; `!=` needs a space beside it (`5!=120` is 5! = 120).
+_PY_RELATIONS = re.compile(r"==|<=|>=|\s!=|!=\s")
+_PY_RELATION_LATEX = {"==": "=", "<=": r" \leq ", ">=": r" \geq "}
 _ALIASES = {
     r"\dfrac": r"\frac",
     r"\tfrac": r"\frac",
@@ -78,14 +88,41 @@ _MIXED = re.compile(r"(?<![\w.}^_{])(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d+)\}")
 _MIXED_PLAIN = re.compile(r"^(-?)(\d+)\s+(\d+)/(\d+)$")
 # A trailing unit in \text{} (`5\text{ cm}`), or bare (`5 cm`, `12 square units`), after a value.
 _TEXT_UNIT = re.compile(
-    r"(?<=[\w})\]])\s*\\(?:text|mbox|mathrm)\s*\{\s*[a-zA-Z][a-zA-Z ./^\d]*\}(?:\^\{?\d\}?)?$"
+    r"(?<=[\w})\]])\s*\\(?:text|textbf|textit|textrm|textnormal|textsf|mbox|mathrm)\s*"
+    r"\{\s*([a-zA-Z][a-zA-Z ./^\d]*)\}(\^\{?\d\}?)?$"
 )
-_BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+)\s+[a-zA-Z][a-zA-Z ]*$")
+_BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+)\s+([a-zA-Z][a-zA-Z ]*(?:\^\d)?)$")
+# Units in their common spellings, for telling `5 km` from `5 m`; unknown words are not compared.
+_UNITS = {
+    "mm": ("mm", "millimeter", "millimeters", "millimetre", "millimetres"),
+    "cm": ("cm", "centimeter", "centimeters", "centimetre", "centimetres"),
+    "m": ("m", "meter", "meters", "metre", "metres"),
+    "km": ("km", "kilometer", "kilometers", "kilometre", "kilometres"),
+    "in": ("in", "inch", "inches"),
+    "ft": ("ft", "foot", "feet"),
+    "mi": ("mi", "mile", "miles"),
+    "g": ("g", "gram", "grams"),
+    "kg": ("kg", "kilogram", "kilograms"),
+    "s": ("s", "sec", "second", "seconds"),
+    "min": ("min", "minute", "minutes"),
+    "h": ("h", "hr", "hour", "hours"),
+    "day": ("day", "days"),
+    "l": ("l", "liter", "liters", "litre", "litres"),
+    "ml": ("ml", "milliliter", "milliliters", "millilitre", "millilitres"),
+}
+_UNIT_NAMES = {spelling: unit for unit, spellings in _UNITS.items() for spelling in spellings}
+# Digit groups split by thin spaces (`12,\\!345`, `12\\,345`) or plain spaces (`12 345`, the whole answer).
+_GROUPED = re.compile(r"(?<=\d),?\\[,!]\s*(?=\d{3}(?!\d))")
+_SPACED_THOUSANDS = re.compile(r"^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$")
 _DOLLARS = re.compile(r"^\\?\$\s*(?=\d)")
 # Names written as plain text (`9*sqrt(23)/23`, `1 - 2/pi`) become the LaTeX commands they name.
 _PLAIN_NAMES = re.compile(
-    r"(?<![\\a-zA-Z])(sqrt|pi|sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|ln|log|exp)(?![a-zA-Z])"
+    r"(?<![\\a-zA-Z])(sqrt|pi|sinh|cosh|tanh|sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|ln|log|exp"
+    r"|alpha|beta|gamma|delta|epsilon|zeta|theta|kappa|lambda|sigma|tau|phi|omega|rho|psi)"
+    r"(?![a-zA-Z])"
 )
+_SYMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "Abs": "abs"}
+_ABS = re.compile(r"(?<![\\a-zA-Z])abs\s*(?=\()")  # `abs(x)`: the parser reads `|x|`
 _PLAIN_POWER = re.compile(r"\*\*\s*(\d+)?")  # `2**25` is `2^{25}`
 _WHOLE_BOX = re.compile(r"^\\(?:boxed|fbox)\s*(?=\{)")
 
@@ -97,6 +134,13 @@ class Answer:
     text: str
     percent: bool = False
     degrees: bool = False
+    unit: str = ""
+
+
+def same_units(a: Answer, b: Answer) -> bool:
+    """False only when both answers name a known unit and the units differ (`5 km`, `5 m`)."""
+    unit_a, unit_b = _UNIT_NAMES.get(a.unit), _UNIT_NAMES.get(b.unit)
+    return unit_a is None or unit_b is None or unit_a == unit_b
 
 
 def _replace_aliases(text: str) -> str:
@@ -133,9 +177,17 @@ def normalize(text: str) -> Answer:
     text = text.replace("$", "")
     text = re.sub(r"^\\[\[(]|\\[\])]$", "", text).strip()
     text = _unbox(text)
+    text = _PY_RELATIONS.sub(lambda m: _PY_RELATION_LATEX.get(m.group(), r" \neq "), text)
+    for name, latex in _SYMPY_NAMES.items():
+        text = re.sub(rf"(?<![\\a-zA-Z]){name}(?=\s*\()", latex, text)
     text = _PLAIN_NAMES.sub(r"\\\1 ", text)
     text = _PLAIN_POWER.sub(lambda m: f"^{{{m.group(1)}}}" if m.group(1) else "^", text)
-    text = _TEXT_UNIT.sub("", text)
+    unit = ""
+    text_unit = _TEXT_UNIT.search(text)
+    if text_unit:
+        unit = text_unit.group(1).strip().lower()
+        text = text[: text_unit.start()]
+    text = _GROUPED.sub(",", text)
     text = _NOISE.sub("", text)
     text = _SPACES.sub(" ", text)
     text = _replace_aliases(text)
@@ -149,7 +201,13 @@ def normalize(text: str) -> Answer:
     text = _FRAC_DIGITS.sub(r"\\frac{\1}{\2}", text)
     text = _MIXED.sub(r"(\1+\\frac{\2}{\3})", text)
     text = _MIXED_PLAIN.sub(r"\1(\2+\3/\4)", text)
-    text = _BARE_UNIT.sub(r"\1", text)
+    bare_unit = _BARE_UNIT.match(text)
+    if bare_unit:
+        unit = unit or bare_unit.group(2).strip().lower()
+        text = bare_unit.group(1)
+    text = _ABS.sub(r"\\abs", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = text.rstrip(".;: ").strip()
-    return Answer(text, percent=bool(percent), degrees=bool(degrees))
+    if _SPACED_THOUSANDS.match(text):
+        text = text.replace(" ", "")
+    return Answer(text, percent=bool(percent), degrees=bool(degrees), unit=unit)

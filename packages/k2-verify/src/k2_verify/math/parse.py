@@ -80,7 +80,7 @@ _RELATIONS = {
     r"\leq": "<=",
     r"\geq": ">=",
     r"\neq": "!=",
-    r"\approx": "=",
+    r"\approx": "~",  # a rounded value: an `\approx` tail is dropped when comparing
     r"\equiv": "=",
     r"\in": "in",
 }
@@ -100,6 +100,7 @@ _FUNCTIONS = {
     r"\ln": sympy.log,
     r"\log": sympy.log,
     r"\exp": sympy.exp,
+    r"\abs": sympy.Abs,  # not LaTeX: normalize spells sympy's `Abs(x)` / `abs(x)` so
 }
 _DOTS = {r"\ldots", r"\cdots", r"\dots"}
 _EXTREMA = {

@@ -20,11 +20,12 @@ from k2_core import Problem, Verdict
 
 from ..pool import WorkerError, WorkerPool, WorkerTimeout, in_worker
 from .equivalence import Match, equivalent
-from .extract import extract_answer
+from .extract import extract_answer, extract_truth
 from .normalize import normalize
 
 MAX_ANSWER_CHARS = 1000  # longer "answers" are not math answers; they are refused unparsed
 _RISKY = re.compile(r"\^|!|\\binom|\\(?:sin|cos|tan|cot|sec|csc|arc|log|ln|exp)")
+_LIST = re.compile(r",|(?<![a-zA-Z\\])(?:and|or)(?![a-zA-Z])")  # a ground truth with several parts
 _guard: WorkerPool | None = None
 _guard_lock = threading.Lock()
 
@@ -67,9 +68,13 @@ class MathVerifier:
         truths = [str(t) for t in truths if t is not None and str(t).strip()]
         if not truths:
             return Verdict(0.0, False, None, "no_ground_truth")
-        extraction = extract_answer(response or "")
+        response = response or ""
+        if any(response.strip() == truth.strip() for truth in truths):  # whatever the text holds
+            return Verdict(1.0, True, response.strip()[:100], "equivalent", {"how": "identical"})
+        extraction = extract_answer(response)
         answer = extraction.answer
         details = {"how": extraction.how}
+        truths = [extract_truth(truth) for truth in truths]
         if not answer:
             return Verdict(0.0, False, None, "no_answer", details)
         if len(answer) > MAX_ANSWER_CHARS:
@@ -82,7 +87,7 @@ class MathVerifier:
         return Verdict(float(match.equal), match.equal, answer, match.reason, details)
 
     def _compare(self, others: list[str], answer: str, truth: str, deadline: float) -> Match:
-        if others and "," in truth:  # several boxes may answer a question with several parts
+        if others and _LIST.search(truth):  # several boxes may answer a question with several parts
             joined = self._equivalent(", ".join([*others, answer]), truth, deadline)
             if joined.equal:
                 return joined
