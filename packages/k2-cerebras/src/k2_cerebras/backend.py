@@ -21,7 +21,6 @@ import time
 from typing import Any
 
 from k2_core.errors import BackendError
-from k2_core.plugins import hook
 from k2_core.types import Completion, GenerationRequest
 
 from .client import make_client, resolve_settings, translate_error
@@ -74,7 +73,6 @@ class CerebrasBackend:
         reasoning_format: str | None = None,
         reasoning_effort: str | None = None,
         warm_tcp_connection: bool | str = False,
-        **_options: Any,
     ) -> None:
         self.model = model or None
         self.settings = resolve_settings(api_key, base_url, timeout, max_retries)
@@ -101,12 +99,9 @@ class CerebrasBackend:
                 "no Cerebras model given",
                 "pass --model (see `k2-cerebras models` for the names)",
             )
-        completions = await gather_or_cancel(
+        return await gather_or_cancel(
             self._one(request, model, index) for index in range(request.params.n)
         )
-        for completion in completions:
-            hook().k2_on_completion(request=request, completion=completion)
-        return completions
 
     def body(self, request: GenerationRequest, model: str, index: int = 0) -> dict[str, Any]:
         """The chat-completions arguments for sample `index` of `request`."""

@@ -7,12 +7,12 @@ from k2_core import hookimpl
 
 @hookimpl
 def k2_register_backends(register):
-    from .backend import CerebrasBackend
-
     register(
         "cerebras",
-        CerebrasBackend,
+        "k2_cerebras.backend:CerebrasBackend",
         description="Cerebras Inference through cerebras-cloud-sdk (CEREBRAS_API_KEY)",
+        requires=("cerebras.cloud.sdk",),
+        install="k2-cerebras",
     )
 
 

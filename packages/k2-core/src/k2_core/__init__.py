@@ -1,6 +1,6 @@
 """k2-core: hook specs, plugin manager, shared types, recipes and the `k2` CLI.
 
-Plugins import only from here:
+Plugins and hosts import from here (`get_registry()`, `load_recipe(name)`, the types, the errors):
 
     from k2_core import hookimpl, Verdict
 
@@ -19,9 +19,12 @@ from .errors import (
     K2Error,
     PluginError,
     RecipeError,
+    UnavailableError,
     UnknownNameError,
     VerificationError,
 )
+from .recipes import load_recipe
+from .registry import get_registry
 from .types import (
     Candidate,
     Completion,
@@ -41,12 +44,15 @@ hookimpl = pluggy.HookimplMarker("k2")
 __all__ = [
     "__version__",
     "hookimpl",
+    "get_registry",
+    "load_recipe",
     "BackendError",
     "DuplicateNameError",
     "InputError",
     "K2Error",
     "PluginError",
     "RecipeError",
+    "UnavailableError",
     "UnknownNameError",
     "VerificationError",
     "Candidate",

@@ -28,6 +28,10 @@ class DuplicateNameError(PluginError):
     """Two plugins registered the same name for the same kind."""
 
 
+class UnavailableError(PluginError):
+    """A registered name needs a module that is not installed; the hint is the install line."""
+
+
 class RecipeError(K2Error):
     """A recipe is missing, malformed, or was given an unknown override."""
 

@@ -6,12 +6,14 @@ entry point loads in its own try/except, a failure is reported on stderr by name
 Environment variables (comma-separated entry point names):
 - `K2_DISABLE_PLUGINS`: never load these.
 - `K2_LOAD_PLUGINS`: load only these (built-in packages are plugins too, so list them if you want them).
+- `K2_TRACE_PLUGINS=1`: log every hook call, its arguments and its result to the `k2.plugins`
+  logger (pluggy's hook-call monitoring).
 """
 
 from __future__ import annotations
 
+import logging
 import os
-import sys
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 
@@ -21,6 +23,7 @@ from . import hookspecs
 from .errors import PluginError
 
 GROUP = "k2"
+log = logging.getLogger("k2.plugins")
 
 
 @dataclass
@@ -74,10 +77,14 @@ def _load_entry_points(pm: pluggy.PluginManager) -> None:
             _register_checked(pm, ep.load(), ep.name)
         except Exception as exc:  # a broken plugin must not take the others down
             failures.append(LoadFailure(ep.name, dist, f"{type(exc).__name__}: {exc}"))
-            print(
-                f"k2: plugin {ep.name!r} from {dist} failed to load ({type(exc).__name__}: {exc}); "
-                f"skipped. Reinstall it, or set K2_DISABLE_PLUGINS={ep.name}",
-                file=sys.stderr,
+            log.warning(
+                "plugin %r from %s failed to load (%s: %s); skipped. Reinstall it, or set "
+                "K2_DISABLE_PLUGINS=%s",
+                ep.name,
+                dist,
+                type(exc).__name__,
+                exc,
+                ep.name,
             )
             continue
         _dists[ep.name] = (dist, version)
@@ -103,9 +110,25 @@ def get_plugin_manager() -> pluggy.PluginManager:
     if _pm is None:
         pm = pluggy.PluginManager(GROUP)
         pm.add_hookspecs(hookspecs)
+        if os.environ.get("K2_TRACE_PLUGINS", "") not in {"", "0"}:
+            pm.add_hookcall_monitoring(_before_hook, _after_hook)
         _load_entry_points(pm)
         _pm = pm
     return _pm
+
+
+def _before_hook(hook_name: str, hook_impls: list, kwargs: dict) -> None:
+    plugins = ", ".join(impl.plugin_name for impl in hook_impls) or "no plugin"
+    log.info("hook %s(%s) -> %s", hook_name, ", ".join(sorted(kwargs)), plugins)
+
+
+def _after_hook(outcome, hook_name: str, hook_impls: list, kwargs: dict) -> None:
+    if outcome.exception is not None:
+        log.info(
+            "hook %s raised %s: %s", hook_name, type(outcome.exception).__name__, outcome.exception
+        )
+    else:
+        log.info("hook %s returned %r", hook_name, outcome.get_result())
 
 
 def register_plugin(plugin: object, name: str | None = None) -> str:

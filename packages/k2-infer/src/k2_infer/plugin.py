@@ -16,27 +16,28 @@ def k2_register_commands(cli):
     cli.add_command(group, name="infer")
 
 
-def _backend(module: str, cls: str):
-    """A factory that imports `k2_infer.backends.<module>` only when a backend is built."""
-
-    def factory(**options):
-        from importlib import import_module
-
-        return getattr(import_module(f"k2_infer.backends.{module}"), cls)(**options)
-
-    factory.__name__ = f"{cls}_factory"
-    return factory
-
-
 @hookimpl
 def k2_register_backends(register):
-    register("openai", _backend("openai", "OpenAIBackend"), description="OpenAI-compatible server")
+    # "module:Class" factories are imported only when a backend is built (torch, vllm are heavy)
+    register(
+        "openai",
+        "k2_infer.backends.openai:OpenAIBackend",
+        description="OpenAI-compatible server",
+    )
     register(
         "transformers",
-        _backend("transformers", "TransformersBackend"),
+        "k2_infer.backends.transformers:TransformersBackend",
         description="local transformers model (embedded SmolLM2 by default)",
+        requires=("torch", "transformers", "gguf", "accelerate"),
+        install="k2-infer[transformers]",
     )
-    register("vllm", _backend("vllm", "VLLMBackend"), description="in-process vLLM engine")
+    register(
+        "vllm",
+        "k2_infer.backends.vllm:VLLMBackend",
+        description="in-process vLLM engine",
+        requires=("vllm",),
+        install="k2-infer[vllm]",
+    )
 
 
 @hookimpl

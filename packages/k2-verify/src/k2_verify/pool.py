@@ -35,6 +35,9 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from k2_core import Verdict
+from k2_core.observed import announce_verdict
+
+from .api import problem_for, score
 
 _in_worker = False
 
@@ -65,8 +68,8 @@ def _serve(fd: int, memory_mb: int) -> None:
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    # The slow start-up (sympy, the plugins) happens before "ready", never inside an item's timeout.
-    import k2_verify.math.equivalence  # noqa: F401
+    # The slow start-up happens before "ready", never inside an item's timeout: building the
+    # registry loads every plugin and whatever its verifiers import (sympy for math).
     from k2_core.registry import get_registry
 
     get_registry()
@@ -199,10 +202,9 @@ class Job:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-def _verify_job(job: Job, timeout: float) -> Verdict:
-    from .api import verify
-
-    return verify(
+def _score_job(job: Job, timeout: float) -> Verdict:
+    """The verdict for `job`, not announced: `VerifyPool.run` announces it in the calling process."""
+    return score(
         job.response,
         job.ground_truth,
         job.domain,
@@ -219,7 +221,8 @@ class VerifyPool:
 
     An item that overruns gets `Verdict(0, False, reason="timeout")`; one whose worker dies, or whose
     verifier raises, gets `reason="error"` with the message in `details["error"]`. Verdicts never raise.
-    Observation hooks (`k2_on_verdict`) run in the workers, which load the same installed plugins.
+    Every verdict, those three included, is announced to `k2_on_verdict` once, in the calling process
+    (so a plugin registered at run time hears of verdicts computed in workers).
     """
 
     def __init__(self, workers: int | None = None, timeout: float = 5.0):
@@ -228,13 +231,19 @@ class VerifyPool:
         self.size = self.workers.size if self.workers else 1
 
     def run(self, job: Job) -> Verdict:
-        """The verdict for one job (thread-safe)."""
+        """The verdict for one job (thread-safe), announced to `k2_on_verdict`."""
+        verdict = self._score(job)
+        problem = problem_for(job.ground_truth, job.domain, job.data_source)
+        announce_verdict(problem, job.response, verdict)
+        return verdict
+
+    def _score(self, job: Job) -> Verdict:
         if self.workers is None:
-            return _verify_job(job, self.timeout)
-        # The worker's own verify() gets the same budget; the pool's hard limit adds a little slack so
+            return _score_job(job, self.timeout)
+        # The worker's own verifier gets the same budget; the pool's hard limit adds a little slack so
         # a verifier that honours its timeout reports its own reason before being killed.
         try:
-            return self.workers.call(_verify_job, job, self.timeout, timeout=self.timeout + 1.0)
+            return self.workers.call(_score_job, job, self.timeout, timeout=self.timeout + 1.0)
         except WorkerTimeout:
             return Verdict(0.0, False, None, "timeout", {"timeout": self.timeout})
         except WorkerError as exc:

@@ -1,27 +1,18 @@
-"""What every backend does with its completions: normalise finish reasons, tell observers.
+"""What every backend does with its completions: normalise finish reasons, count speculation.
 
-Also the counters behind speculative-decoding metrics, so each backend reports them the same way.
+The counters behind speculative-decoding metrics live here so each backend reports them the same
+way. (Observers hear of completions from the wrapper the registry puts around every backend,
+`k2_core.observed`, never from the backends themselves.)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from k2_core.plugins import hook
-from k2_core.types import Completion, GenerationRequest
-
 
 def finish_reason(raw: str | None) -> str:
     """Map a backend's finish reason onto k2's: `length` when cut by max_tokens, else `stop`."""
     return "length" if raw in {"length", "max_tokens", "max_length"} else "stop"
-
-
-def announce(request: GenerationRequest, completions: list[Completion]) -> list[Completion]:
-    """Call the `k2_on_completion` hook once per completion; returns `completions` for chaining."""
-    observers = hook()
-    for completion in completions:
-        observers.k2_on_completion(request=request, completion=completion)
-    return completions
 
 
 @dataclass

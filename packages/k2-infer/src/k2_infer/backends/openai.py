@@ -22,7 +22,7 @@ import httpx
 from k2_core.errors import BackendError, InputError
 from k2_core.types import Completion, GenerationRequest, Usage
 
-from .metrics import announce, finish_reason
+from .metrics import finish_reason
 from .retry import RetryableError, RetryPolicy, parse_retry_after, with_retries
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -73,7 +73,6 @@ class OpenAIBackend:
         timeout: float = 600.0,
         max_retries: int = 3,
         retry_policy: RetryPolicy | None = None,
-        **_options: Any,
     ) -> None:
         self.model = model
         self.base_url = normalise_base_url(
@@ -202,7 +201,7 @@ class OpenAIBackend:
             if not batch:
                 raise BackendError(f"{self.base_url} returned no choices for model {model!r}")
             completions.extend(batch)
-        return announce(request, completions[: request.params.n])
+        return completions[: request.params.n]
 
     def _completions(self, data: Any, model: str, start: float) -> list[Completion]:
         try:

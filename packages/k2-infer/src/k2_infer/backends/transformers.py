@@ -25,7 +25,7 @@ from typing import Any
 from k2_core.errors import BackendError, InputError
 from k2_core.types import Completion, GenerationRequest, Message, Usage
 
-from .metrics import SpeculationCounts, announce
+from .metrics import SpeculationCounts
 from .speculative import Speculation, parse_speculative
 
 INSTALL_HINT = "`pip install 'k2-infer[transformers]'`"
@@ -95,7 +95,6 @@ class TransformersBackend:
         model: str | None = None,
         dtype: str = "float32",
         speculative: str | Speculation | None = None,
-        **_options: Any,
     ) -> None:
         if dtype not in DTYPES:
             raise InputError(f"unknown dtype {dtype!r}", f"use one of: {', '.join(DTYPES)}")
@@ -110,8 +109,7 @@ class TransformersBackend:
         self._lock = threading.Lock()
 
     async def generate(self, request: GenerationRequest) -> list[Completion]:
-        completions = await asyncio.to_thread(self._generate, request)
-        return announce(request, completions)
+        return await asyncio.to_thread(self._generate, request)
 
     async def aclose(self) -> None:
         return None

@@ -23,7 +23,7 @@ from typing import Any
 from k2_core.errors import BackendError, InputError
 from k2_core.types import Completion, GenerationRequest, Usage
 
-from .metrics import SpeculationCounts, announce, finish_reason
+from .metrics import SpeculationCounts, finish_reason
 from .speculative import Speculation, parse_speculative
 from .transformers import EMBEDDED, resolve_model
 
@@ -81,7 +81,6 @@ class VLLMBackend:
         gpu_memory_utilization: float | None = None,
         enforce_eager: bool | None = None,
         seed: int = 0,
-        **_options: Any,
     ) -> None:
         if engine not in {"async", "offline"}:
             raise InputError(
@@ -116,10 +115,8 @@ class VLLMBackend:
 
     async def generate(self, request: GenerationRequest) -> list[Completion]:
         if self.engine == "offline":
-            completions = await asyncio.to_thread(self._generate_offline, request)
-        else:
-            completions = await self._generate_async(request)
-        return announce(request, completions)
+            return await asyncio.to_thread(self._generate_offline, request)
+        return await self._generate_async(request)
 
     async def aclose(self) -> None:
         if self._llm is not None:
