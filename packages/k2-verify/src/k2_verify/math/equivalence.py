@@ -35,6 +35,7 @@ _INTEGER_NAMES = {"n", "m", "k"}
 _INTEGER_PROBES = ("3", "4", "5", "6", "7", "8", "11", "14")
 _CHOICE = re.compile(r"^\(?([A-J])\)?$")
 _ANSWER_CHOICE = re.compile(r"^\(?([A-Ja-j])(?:\)|\.|:|$)")
+_LABELLED_CHOICE = re.compile(r"^\(([A-J])\)\s*(\S.*)$")
 _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
 _HEDGE = re.compile(r"\s(?:or|and/or)\s|\\text\{\s*or\s*\}|\\vee", re.IGNORECASE)
 # `1 and 2` lists its items; so does a ground truth `(11,7) or (7,11)` (it names every answer).
@@ -64,14 +65,17 @@ def equivalent(answer: str, truth: str) -> Match:
     a, t = normalize(answer), normalize(truth)
     if not a.text:
         return Match(False, "no_answer")
-    if _compact(a.text) == _compact(t.text):
-        return Match(True, "equivalent")
     if not same_units(a, t):  # `5 km` is not `5 m`
         return Match(False, "different")
+    if _compact(a.text) == _compact(t.text):
+        return Match(True, "equivalent")
     choice = _letter(t.text, _CHOICE)
     if choice:
         equal = _letter(a.text, _ANSWER_CHOICE) == choice
         return Match(equal, "equivalent" if equal else "different")
+    labelled = _LABELLED_CHOICE.match(a.text)
+    if labelled:  # `(B) 12` against the value 12: the value
+        a = Answer(labelled.group(2), a.percent, a.degrees, a.unit)
     if _HEDGE.search(f" {a.text} ") and not _HEDGE.search(f" {t.text} "):
         if "," in t.text:  # "1 or 2" answering the list "1, 2" is a list, not a hedge
             a = Answer(_HEDGE.sub(", ", a.text), a.percent, a.degrees)
@@ -349,7 +353,7 @@ def _inequality(relation: Relation) -> list | None:
         ops = tuple({">": "<", ">=": "<="}.get(op, "?") for op in ops[::-1])
         if "?" in ops:
             return None
-    variables = [i for i, p in enumerate(parts) if isinstance(p, sympy.Symbol)]
+    variables = [i for i, p in enumerate(parts) if _is_name(p)]  # `x`, `f(x)` (read as f*x)
     if len(parts) == 2 and variables == [0]:
         return [Seq("(", ")" if ops[0] == "<" else "]", (-sympy.oo, parts[1]))]
     if len(parts) == 2 and variables == [1]:

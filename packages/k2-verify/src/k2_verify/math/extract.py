@@ -97,8 +97,8 @@ def _leading_math(text: str) -> str | None:
     opener = _OPEN_MATH.match(text)
     if not opener:
         return None
-    closer = text.find(_CLOSER[opener.group()], opener.end())
-    inner = text[opener.end() : closer].strip() if closer > 0 else ""
+    closer = re.compile(r"(?<!\\)" + re.escape(_CLOSER[opener.group()])).search(text, opener.end())
+    inner = text[opener.end() : closer.start()].strip() if closer else ""
     return inner or None
 
 

@@ -21,7 +21,7 @@ _NOISE = re.compile(
     r"|(?<!\\)\\[,:;!]"
 )
 # Commands that separate words; replaced by a space.
-_SPACES = re.compile(r"\\(?:quad|qquad)(?![a-zA-Z])|(?<!\\)\\ |~")
+_SPACES = re.compile(r"\\q?quad|(?<!\\)\\ |~")  # no other command starts `quad`: `\\quadx_2` too
 # Font and text wrappers whose content is the value: `\mathbf{v}` -> `v`, `\text{yes}` -> `yes`.
 _WRAPPER = re.compile(
     r"\\(?:text|textbf|textit|textrm|texttt|textsf|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|"
