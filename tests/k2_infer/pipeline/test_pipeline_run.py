@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 import k2_infer
-from k2_core import Problem, hookimpl
+from k2_core import Problem, Verdict, hookimpl
 from k2_core.recipes import load_recipe
 from k2_core.testing import FakeBackend
 from k2_infer.cli import cli
@@ -124,6 +124,49 @@ def test_tournament_from_the_recipe_with_a_progress_log():
     assert sum(c.role == "judge" for c in fake.calls) == 14
     assert sum(line.startswith("candidate ") for line in lines) == 8
     assert lines[-1].startswith("selected candidate 4 by tournament")
+
+
+class Shouting:
+    """Reads the answer in capitals, needs no reference, and prefers the answer `FOUR`."""
+
+    name = "shouting"
+    needs_ground_truth = False
+    built = 0
+
+    def __init__(self):
+        Shouting.built += 1
+
+    def extract(self, response):
+        return response.rsplit("<answer>", 1)[-1].removesuffix("</answer>").upper()
+
+    def verify(self, response, problem):
+        good = self.extract(response) == "FOUR"
+        return Verdict(float(good), good, self.extract(response), "shouting")
+
+
+def test_the_verifier_is_built_once_per_problem_and_handed_to_sampler_and_selectors(k2_plugin):
+    class Plugin:
+        @hookimpl
+        def k2_register_verifiers(self, register):
+            register("shouting", Shouting, domains=["words"])
+
+    k2_plugin(Plugin(), name="shouting")
+    Shouting.built = 0
+    fake = backend(
+        solver=["<answer>five</answer>", "<answer>four</answer>", "<answer>six</answer>"]
+    )
+    problem = Problem(id="w", prompt="Two plus two, in words?", domain="words")
+    result = run_problem(fake, problem, n=3, selector="verifier", planner="none")
+    assert Shouting.built == 1, "one verifier per problem, shared by the sampler and the selector"
+    assert [c.answer for c in result.candidates] == ["FIVE", "FOUR", "SIX"], (
+        "the verifier read them"
+    )
+    assert result.answer == "FOUR" and result.selection.selector == "verifier"
+    assert result.candidates[1].verdicts["shouting"].correct
+
+
+def run_problem(fake, problem, **overrides):
+    return k2_infer.solve(problem, recipe="k2-think", backend=fake, **overrides)
 
 
 def test_pipeline_from_recipe_reads_embedded_settings():

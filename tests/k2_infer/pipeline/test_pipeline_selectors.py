@@ -8,6 +8,7 @@ import pytest
 from k2_core import Candidate, Completion, Problem, Verdict, hookimpl
 from k2_core.testing import FakeBackend
 from k2_core.testing.contracts import SelectorContract
+from k2_infer.pipeline import resolve_verifier
 from k2_infer.selectors import (
     MajoritySelector,
     PairwiseJudgeSelector,
@@ -27,7 +28,8 @@ def candidates(*answers):
 
 
 def select(selector, cands, backend=None, problem=PROBLEM):
-    return asyncio.run(selector.select(problem, cands, backend))
+    """Run a selector the way the pipeline does: with the verifier the registry routes `problem` to."""
+    return asyncio.run(selector.select(problem, cands, backend, resolve_verifier(problem)))
 
 
 def judge_preferring(answer):
@@ -188,3 +190,37 @@ def test_verifier_all_zero_or_missing_fails(verifiers):
         select(VerifierSelector(), [Candidate(0, Completion("x")), Candidate(1, Completion("y"))])
     with pytest.raises(SelectionError, match="no verifier"):
         select(VerifierSelector(), candidates("1", "2"), problem=Problem("q", "?", domain="poetry"))
+
+
+class NumberWords:
+    """Reads the answer tag and accepts a number written as a digit or as an English word."""
+
+    name = "number-words"
+    needs_ground_truth = True
+    WORDS = {"four": "4", "five": "5"}
+
+    def extract(self, response):
+        found = re.search(r"<answer>(.*?)</answer>", response)
+        return found.group(1).strip() if found else None
+
+    def verify(self, response, problem):
+        answer = self.extract(response) or ""
+        same = self.WORDS.get(answer, answer) == self.WORDS.get(
+            problem.ground_truth, problem.ground_truth
+        )
+        return Verdict(float(same), same, answer, "number-words")
+
+
+def test_majority_groups_by_the_verifier_it_is_handed():
+    cands = candidates("5", "four", "4", "five", "4")
+    by_text = asyncio.run(MajoritySelector().select(PROBLEM, cands, None, None))
+    assert by_text.index == 2 and "2 of 5" in by_text.reason
+    grouped = asyncio.run(MajoritySelector().select(PROBLEM, cands, None, NumberWords()))
+    assert grouped.index == 1, "four, 4 and 4 agree under the verifier's equivalence"
+    assert [c.votes for c in cands] == [2, 3, 3, 2, 3]
+
+
+def test_majority_groups_by_text_for_a_verifier_that_reads_no_answers(verifiers):
+    cands = candidates("22", "333", "22")
+    selection = select(MajoritySelector(), cands)  # `length` has no extract: text decides
+    assert selection.index == 0 and "2 of 3" in selection.reason

@@ -6,7 +6,7 @@ keyword options to build the component. These protocols say what the built objec
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol, runtime_checkable
 
 from .types import Candidate, Completion, GenerationRequest, Plan, Problem, Selection, Verdict
@@ -45,28 +45,43 @@ class Planner(Protocol):
 
     name: str
 
-    async def plan(self, problem: Problem, backend: Backend, **options: Any) -> Plan | None: ...
+    async def plan(self, problem: Problem, backend: Backend) -> Plan | None: ...
 
 
 @runtime_checkable
 class Sampler(Protocol):
-    """Draws candidates for a problem from the solver backend."""
+    """Draws candidates for a problem from the solver backend.
+
+    `verifier` is the problem's verifier, resolved once by the pipeline (None when no plugin serves
+    the problem): its `extract(response)`, when it has one, reads each candidate's answer.
+    `on_candidate` is called with each candidate as it finishes.
+    """
 
     name: str
 
     async def sample(
-        self, request: GenerationRequest, backend: Backend, **options: Any
+        self,
+        request: GenerationRequest,
+        backend: Backend,
+        *,
+        verifier: Verifier | None = None,
+        on_candidate: Callable[[Candidate], None] | None = None,
     ) -> list[Candidate]: ...
 
 
 @runtime_checkable
 class Selector(Protocol):
-    """Chooses one candidate. `backend` is the judge model for selectors that need one."""
+    """Chooses one candidate. `backend` is the judge model for selectors that need one; `verifier`
+    is the problem's verifier, resolved once by the pipeline (None when no plugin serves it)."""
 
     name: str
 
     async def select(
-        self, problem: Problem, candidates: list[Candidate], backend: Backend | None, **options: Any
+        self,
+        problem: Problem,
+        candidates: list[Candidate],
+        backend: Backend | None,
+        verifier: Verifier | None,
     ) -> Selection: ...
 
 

@@ -3,7 +3,9 @@
     pipeline = Pipeline.from_recipe(load_recipe("k2-think"), backend)
     result = await pipeline.run(Problem(id="q", prompt="What is 2 + 2?"))
 
-One plan per problem, shared by every candidate. A plan that fails is recorded in `Result.events` and
+One plan per problem, shared by every candidate. The problem's verifier is resolved once, through
+the registry, and handed to the sampler (which reads each candidate's answer with it) and to the
+selectors (which rank or group with it); a problem no verifier serves gets None. A plan that fails is recorded in `Result.events` and
 the problem is solved without it. A selector that fails hands over to the recipe's fallback, and if
 that fails too the first usable candidate is taken (also recorded). Sampling errors (every candidate
 failed, hard timeout) are raised: there is no answer to give. The result carries the token bill per
@@ -12,9 +14,11 @@ role, wall seconds per stage, and is announced through the `k2_on_result` hook.
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from k2_core import (
     Candidate,
@@ -26,14 +30,14 @@ from k2_core import (
     Result,
     SamplingParams,
     Selection,
+    UnknownNameError,
 )
 from k2_core.plugins import get_plugin_manager
-from k2_core.protocols import Backend, Planner, Sampler, Selector
+from k2_core.protocols import Backend, Planner, Sampler, Selector, Verifier
 from k2_core.recipes import Recipe
 from k2_core.registry import get_registry
 
 from .billing import Bill, MeteredBackend
-from .replies import answer_reader
 
 Progress = Callable[[str], None]
 
@@ -42,6 +46,30 @@ PLAN_INTRO = "Here are some helpful insights or ideas for solving this problem:"
 
 def silent(message: str) -> None:
     """Progress that goes nowhere (the default)."""
+
+
+def resolve_verifier(problem: Problem) -> Verifier | None:
+    """The verifier the registry routes `problem` to, built once; None when no plugin serves it."""
+    registry = get_registry()
+    try:
+        entry = registry.verifier_for(problem.domain, problem.data_source)
+    except UnknownNameError:
+        return None
+    return registry.create("verifier", entry.name)
+
+
+def _build(kind: str, name: str, **settings: Any) -> Any:
+    """Build a component from the registry with the pipeline settings its factory takes.
+
+    The settings are pipeline-wide (token budgets, N, timeouts), each offered to the components
+    that use it: the `none` planner takes no token budget, the `first` selector no judge budget.
+    """
+    registry = get_registry()
+    parameters = inspect.signature(registry.entry(kind, name).factory).parameters.values()
+    if not any(p.kind is p.VAR_KEYWORD for p in parameters):
+        names = {p.name for p in parameters}
+        settings = {key: value for key, value in settings.items() if key in names}
+    return registry.create(kind, name, **settings)
 
 
 @dataclass
@@ -74,17 +102,16 @@ class Pipeline:
         """
         sampling, settings = recipe.section("sampling"), recipe.section("pipeline")
         params = SamplingParams().replace(**sampling)
-        registry = get_registry()
         fallback = settings.get("selector_fallback")
         judge_tokens = settings.get("judge_max_tokens", params.max_tokens)
         return cls(
             backend=backend,
-            planner=registry.create(
+            planner=_build(
                 "planner",
                 settings.get("planner", "none"),
                 max_tokens=settings.get("planner_max_tokens", params.max_tokens),
             ),
-            sampler=registry.create(
+            sampler=_build(
                 "sampler",
                 settings.get("sampler", "best-of-n"),
                 n=settings.get("n", 1),
@@ -92,12 +119,8 @@ class Pipeline:
                 hard_timeout=settings.get("hard_timeout"),
                 split=settings.get("split", False),
             ),
-            selector=registry.create(
-                "selector", settings.get("selector", "first"), max_tokens=judge_tokens
-            ),
-            fallback=registry.create("selector", fallback, max_tokens=judge_tokens)
-            if fallback
-            else None,
+            selector=_build("selector", settings.get("selector", "first"), max_tokens=judge_tokens),
+            fallback=_build("selector", fallback, max_tokens=judge_tokens) if fallback else None,
             params=params,
             system_prompt=settings.get("system_prompt", ""),
             planner_backend=planner_backend,
@@ -112,8 +135,21 @@ class Pipeline:
         system = [Message("system", self.system_prompt)] if self.system_prompt else []
         return [*system, Message("user", prompt)]
 
-    async def run(self, problem: Problem) -> Result:
-        """Solve one problem; raises `SamplingError` when no candidate could be drawn."""
+    async def run(
+        self,
+        problem: Problem,
+        *,
+        verifier: Verifier | None = None,
+        params: SamplingParams | None = None,
+    ) -> Result:
+        """Solve one problem; raises `SamplingError` when no candidate could be drawn.
+
+        `verifier` is the problem's verifier when the caller holds it already (the eval harness);
+        without one it is resolved here, once. `params` replace the solver's sampling settings for
+        this problem (the harness's per-run seed).
+        """
+        if verifier is None:
+            verifier = resolve_verifier(problem)
         bill, events, timings = Bill(), [], {}
 
         def note(message: str) -> None:
@@ -129,15 +165,17 @@ class Pipeline:
         timings["plan"] = time.perf_counter() - started
 
         stage = time.perf_counter()
-        request = GenerationRequest(self.messages(problem, plan), self.params, role="solver")
+        request = GenerationRequest(
+            self.messages(problem, plan), params or self.params, role="solver"
+        )
         candidates = await self.sampler.sample(
-            request, solver, on_candidate=self._report, extract=answer_reader(problem)
+            request, solver, verifier=verifier, on_candidate=self._report
         )
         timings["sample"] = time.perf_counter() - stage
 
         stage = time.perf_counter()
         usable = [c for c in candidates if c.error is None]
-        selection = await self._select(problem, usable, solver, note)
+        selection = await self._select(problem, usable, solver, verifier, note)
         timings["select"] = time.perf_counter() - stage
         timings["total"] = time.perf_counter() - started
 
@@ -182,7 +220,12 @@ class Pipeline:
         )
 
     async def _select(
-        self, problem: Problem, usable: list[Candidate], judge: Backend, note: Progress
+        self,
+        problem: Problem,
+        usable: list[Candidate],
+        judge: Backend,
+        verifier: Verifier | None,
+        note: Progress,
     ) -> Selection:
         if len(usable) == 1:
             selection = Selection(usable[0].index, "first", "the only usable candidate")
@@ -192,7 +235,7 @@ class Pipeline:
                 if selector is None:
                     continue
                 try:
-                    selection = await selector.select(problem, usable, judge)
+                    selection = await selector.select(problem, usable, judge, verifier)
                     break
                 except K2Error as exc:
                     note(f"selector {selector.name!r} failed ({exc})")

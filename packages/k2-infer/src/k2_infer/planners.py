@@ -77,7 +77,7 @@ class K2Planner:
 
     name = "k2"
 
-    def __init__(self, max_tokens: int = 1024, temperature: float = 0.6, **_options: Any) -> None:
+    def __init__(self, max_tokens: int = 1024, temperature: float = 0.6) -> None:
         self.params = SamplingParams(max_tokens=max_tokens, temperature=temperature)
 
     async def _ask(self, backend: Backend, prompt: str, **request: Any) -> tuple[str, Usage]:
@@ -88,7 +88,7 @@ class K2Planner:
         )[0]
         return strip_thinking(completion.text), completion.usage
 
-    async def plan(self, problem: Problem, backend: Backend, **_options: Any) -> Plan | None:
+    async def plan(self, problem: Problem, backend: Backend) -> Plan | None:
         reply, usage = await self._ask(
             backend,
             TOPICS_PROMPT.format(problem=problem.prompt),
@@ -122,8 +122,5 @@ class NoPlanner:
 
     name = "none"
 
-    def __init__(self, **_options: Any) -> None:
-        pass
-
-    async def plan(self, problem: Problem, backend: Backend, **_options: Any) -> Plan | None:
+    async def plan(self, problem: Problem, backend: Backend) -> Plan | None:
         return None

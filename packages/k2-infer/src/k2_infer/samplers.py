@@ -16,12 +16,11 @@ import asyncio
 import dataclasses
 import math
 from collections.abc import Callable
-from typing import Any
 
 from k2_core import Candidate, Completion, GenerationRequest, InputError, K2Error
-from k2_core.protocols import Backend
+from k2_core.protocols import Backend, Verifier
 
-from k2_core.replies import final_answer as extract_answer
+from .replies import answer_reader
 
 OnCandidate = Callable[[Candidate], None]
 Extract = Callable[[str], str | None]
@@ -54,7 +53,6 @@ class BestOfNSampler:
         soft_timeout: float | None = None,
         hard_timeout: float | None = None,
         split: bool = False,
-        **_options: Any,
     ) -> None:
         if n < 1:
             raise InputError(f"n must be at least 1, not {n}", "pass --n 1 or more")
@@ -77,12 +75,12 @@ class BestOfNSampler:
         self,
         request: GenerationRequest,
         backend: Backend,
+        *,
+        verifier: Verifier | None = None,
         on_candidate: OnCandidate | None = None,
-        extract: Extract = extract_answer,
-        **_options: Any,
     ) -> list[Candidate]:
-        """Draw the candidates; `extract` reads each one's final answer (the problem's verifier's
-        reader when the pipeline has one, else the plain `<answer>`/`\\boxed{}` reader)."""
+        """Draw the candidates; each one's answer is read by `answer_reader(verifier)`."""
+        extract = answer_reader(verifier)
         jobs = self._jobs(request)
         tasks = {asyncio.create_task(backend.generate(job)): indices for indices, job in jobs}
         found: dict[int, Candidate] = {}
@@ -152,6 +150,6 @@ class SingleSampler(BestOfNSampler):
     name = "single"
 
     def __init__(
-        self, soft_timeout: float | None = None, hard_timeout: float | None = None, **_options: Any
+        self, soft_timeout: float | None = None, hard_timeout: float | None = None
     ) -> None:
         super().__init__(n=1, soft_timeout=soft_timeout, hard_timeout=hard_timeout)

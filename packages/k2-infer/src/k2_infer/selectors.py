@@ -4,8 +4,11 @@
 - `verifier`: the problem's verifier scores every candidate, the best score wins. Only verifiers that
   need no ground truth are used, or the problem's own tests when it carries them in `meta["tests"]`
   (a code problem's public tests); the reference answer is never looked at.
-- `majority`: the largest group of equal answers wins; for math, answers are grouped by the math
-  verifier's equivalence when k2-verify is installed (`1/2` and `0.5` agree), else by their text.
+- `majority`: the largest group of equal answers wins; answers are grouped by the problem's
+  verifier's equivalence when it reads answers (k2-verify's math: `1/2` and `0.5` agree), else by text.
+
+Every selector gets the problem's verifier from the pipeline, which resolves it once per problem
+(None when no plugin serves the problem); none looks a verifier up itself.
 - `pairwise-judge`: K2 Think's linear scan (keep the best so far, challenge it with the next), but each
   pair is judged in both orders at once to cancel the judge's position bias.
 - `tournament`: a knockout whose pairs are judged concurrently, so N candidates take log2 N rounds.
@@ -18,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
-from typing import Any
 
 from k2_core import (
     Candidate,
@@ -28,10 +30,8 @@ from k2_core import (
     Problem,
     SamplingParams,
     Selection,
-    UnknownNameError,
 )
-from k2_core.protocols import Backend
-from k2_core.registry import get_registry
+from k2_core.protocols import Backend, Verifier
 from k2_core.replies import after_thinking as strip_thinking
 from k2_core.replies import find_json_object
 
@@ -47,15 +47,12 @@ class FirstSelector:
 
     name = "first"
 
-    def __init__(self, **_options: Any) -> None:
-        pass
-
     async def select(
         self,
         problem: Problem,
         candidates: list[Candidate],
         backend: Backend | None,
-        **_options: Any,
+        verifier: Verifier | None,
     ) -> Selection:
         return Selection(candidates[0].index, self.name, "first candidate")
 
@@ -65,37 +62,33 @@ class VerifierSelector:
 
     name = "verifier"
 
-    def __init__(self, **_options: Any) -> None:
-        pass
-
     async def select(
         self,
         problem: Problem,
         candidates: list[Candidate],
         backend: Backend | None,
-        **_options: Any,
+        verifier: Verifier | None,
     ) -> Selection:
-        try:
-            entry = get_registry().verifier_for(problem.domain, problem.data_source)
-        except UnknownNameError as exc:
-            raise SelectionError(f"no verifier to rank candidates ({exc.message})") from None
-        verifier = entry.factory()
+        if verifier is None:
+            raise SelectionError(
+                f"no verifier to rank candidates: none serves domain {problem.domain!r}"
+            )
         if verifier.needs_ground_truth:
             if "tests" not in problem.meta:
                 raise SelectionError(
-                    f"verifier {entry.name!r} needs a reference answer, which selection never uses"
+                    f"verifier {verifier.name!r} needs a reference answer, which selection never uses"
                 )
             problem = dataclasses.replace(problem, ground_truth=problem.meta["tests"])
         verdicts = await asyncio.gather(
             *(asyncio.to_thread(verifier.verify, c.completion.text, problem) for c in candidates)
         )
         for candidate, verdict in zip(candidates, verdicts, strict=True):
-            candidate.verdicts[entry.name] = verdict
+            candidate.verdicts[verifier.name] = verdict
         scores = [v.score for v in verdicts]
         best = max(range(len(scores)), key=lambda i: (scores[i], -i))
         if scores[best] <= 0:
-            raise SelectionError(f"verifier {entry.name!r} scored every candidate 0")
-        return Selection(candidates[best].index, self.name, f"{entry.name} score", scores)
+            raise SelectionError(f"verifier {verifier.name!r} scored every candidate 0")
+        return Selection(candidates[best].index, self.name, f"{verifier.name} score", scores)
 
 
 def _normalise(answer: str) -> str:
@@ -103,27 +96,25 @@ def _normalise(answer: str) -> str:
 
 
 class MajoritySelector:
-    """The most common answer (ties go to the group seen first); `votes` = its group size."""
+    """The most common answer (ties go to the group seen first); `votes` = its group size.
+
+    When the problem's verifier reads answers (`extract`) and compares them with a reference, two
+    answers agree when it accepts one against the other as reference (k2-verify's math verifier:
+    `1/2` and `0.5`); otherwise answers agree when their text does (case and spaces aside).
+    """
 
     name = "majority"
 
-    def __init__(self, **_options: Any) -> None:
-        pass
-
-    def _same(self, problem: Problem):
+    @staticmethod
+    def _same(problem: Problem, verifier: Verifier | None):
         """A function `(candidate, reference answer) -> bool` deciding that two answers agree."""
-        if problem.domain == "math":
-            try:
-                math = get_registry().create("verifier", "math")
-            except UnknownNameError:
-                math = None
-            if math is not None:
+        if verifier is not None and verifier.needs_ground_truth and hasattr(verifier, "extract"):
 
-                def equivalent(candidate: Candidate, answer: str) -> bool:
-                    reference = dataclasses.replace(problem, ground_truth=answer)
-                    return math.verify(candidate.completion.text, reference).correct
+            def equivalent(candidate: Candidate, answer: str) -> bool:
+                reference = dataclasses.replace(problem, ground_truth=answer)
+                return verifier.verify(candidate.completion.text, reference).correct
 
-                return equivalent
+            return equivalent
         return lambda candidate, answer: _normalise(candidate.answer or "") == _normalise(answer)
 
     async def select(
@@ -131,12 +122,12 @@ class MajoritySelector:
         problem: Problem,
         candidates: list[Candidate],
         backend: Backend | None,
-        **_options: Any,
+        verifier: Verifier | None,
     ) -> Selection:
         answered = [c for c in candidates if c.answer]
         if not answered:
             raise SelectionError("no candidate gave an answer to vote on")
-        same = self._same(problem)
+        same = self._same(problem, verifier)
 
         def group() -> list[list[Candidate]]:
             groups: list[list[Candidate]] = []
@@ -197,7 +188,7 @@ class _JudgeSelector:
 
     name = ""
 
-    def __init__(self, max_tokens: int = 512, temperature: float = 0.0, **_options: Any) -> None:
+    def __init__(self, max_tokens: int = 512, temperature: float = 0.0) -> None:
         self.params = SamplingParams(max_tokens=max_tokens, temperature=temperature)
 
     async def _prefer(self, backend: Backend, problem: Problem, a: str, b: str) -> str | None:
@@ -247,7 +238,7 @@ class PairwiseJudgeSelector(_JudgeSelector):
         problem: Problem,
         candidates: list[Candidate],
         backend: Backend | None,
-        **_options: Any,
+        verifier: Verifier | None,
     ) -> Selection:
         backend = self._require(backend)
         best, parsed = candidates[0], 0
@@ -267,7 +258,7 @@ class TournamentSelector(_JudgeSelector):
         problem: Problem,
         candidates: list[Candidate],
         backend: Backend | None,
-        **_options: Any,
+        verifier: Verifier | None,
     ) -> Selection:
         backend = self._require(backend)
         alive, parsed, asked = list(candidates), 0, 0

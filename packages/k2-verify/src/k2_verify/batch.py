@@ -3,13 +3,15 @@
 Each input line is `{"id", "response", "ground_truth", "domain"?, "data_source"?}`. Each output line
 is the input plus `"verdict": {"correct", "score", "extracted", "reason", "details"?}`, appended as soon as it is
 scored (so output order is completion order). A rerun skips the ids already in the output, so an
-interrupted batch resumes where it stopped. A bad line (not JSON, a missing field, an unknown domain)
+interrupted batch resumes where it stopped (the output is a `k2_core.results_log`: append only, a
+torn last line cut off, one batch per output at a time). A bad line (not JSON, a missing field, an unknown domain)
 becomes an output line with reason `bad_input` and the batch goes on.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections import Counter
@@ -21,10 +23,12 @@ import click
 
 from k2_core import InputError, K2Error, Verdict
 from k2_core.registry import get_registry
+from k2_core.results_log import ResultsLog
 
 from .pool import Job, VerifyPool
 
 REQUIRED = ("id", "response", "ground_truth")
+log = logging.getLogger("k2.verify.batch")
 
 
 @dataclass
@@ -43,23 +47,6 @@ class Summary:
             f"scored {self.scored} ({self.correct} correct; {reasons or 'nothing new'}) in "
             f"{self.seconds:.1f}s; skipped {self.skipped} already in the output"
         )
-
-
-def _done_ids(output: Path) -> set[str]:
-    """Ids already in `output`; a last line cut off mid-write is removed so appending stays valid."""
-    if not output.exists():
-        return set()
-    text = output.read_text(encoding="utf-8")
-    if text and not text.endswith("\n"):
-        text = text[: text.rfind("\n") + 1]
-        output.write_text(text, encoding="utf-8")
-    ids = set()
-    for line in text.splitlines():
-        try:
-            ids.add(str(json.loads(line)["id"]))
-        except (json.JSONDecodeError, KeyError, TypeError):
-            continue
-    return ids
 
 
 def _read(line: str, number: int, domain: str) -> tuple[dict[str, Any], Job | str]:
@@ -92,7 +79,7 @@ def _read(line: str, number: int, domain: str) -> tuple[dict[str, Any], Job | st
     return record, job
 
 
-def _write(out, record: dict[str, Any], verdict: Verdict, summary: Summary) -> None:
+def _write(out: ResultsLog, record: dict[str, Any], verdict: Verdict, summary: Summary) -> None:
     record["verdict"] = {
         "correct": verdict.correct,
         "score": verdict.score,
@@ -100,8 +87,7 @@ def _write(out, record: dict[str, Any], verdict: Verdict, summary: Summary) -> N
         "reason": verdict.reason,
         **({"details": verdict.details} if verdict.details else {}),
     }
-    out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    out.flush()
+    out.append(record)
     summary.scored += 1
     summary.correct += verdict.correct
     summary.reasons[verdict.reason] += 1
@@ -122,7 +108,23 @@ def run_batch(
         )
     start = time.monotonic()
     summary = Summary()
-    done = _done_ids(output_path)
+    with ResultsLog(output_path) as out:
+        done = {str(record["id"]) for record in out.existing if "id" in record}
+        _score(input_path, out, done, domain, workers, timeout, summary)
+    summary.seconds = time.monotonic() - start
+    return summary
+
+
+def _score(
+    input_path: Path,
+    out: ResultsLog,
+    done: set[str],
+    domain: str,
+    workers: int | None,
+    timeout: float,
+    summary: Summary,
+) -> None:
+    """Score every line of `input_path` whose id is not in `done`, appending to `out`."""
     records, jobs, bad = [], [], []
     with input_path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
@@ -136,17 +138,14 @@ def run_batch(
                 jobs.append(job)
             else:
                 bad.append((record, job))
-    with output_path.open("a", encoding="utf-8") as out:
-        for record, problem in bad:
-            _write(out, record, Verdict(0.0, False, None, "bad_input", {"error": problem}), summary)
-            print(f"k2-verify: {problem}", file=sys.stderr)
-        if jobs:
-            with (
-                VerifyPool(workers, timeout=timeout) as pool,
-                click.progressbar(length=len(jobs), label="verifying", file=sys.stderr) as bar,
-            ):
-                for index, verdict in pool.imap_unordered(jobs):
-                    _write(out, records[index], verdict, summary)
-                    bar.update(1)
-    summary.seconds = time.monotonic() - start
-    return summary
+    for record, problem in bad:
+        _write(out, record, Verdict(0.0, False, None, "bad_input", {"error": problem}), summary)
+        log.warning("%s", problem)
+    if jobs:
+        with (
+            VerifyPool(workers, timeout=timeout) as pool,
+            click.progressbar(length=len(jobs), label="verifying", file=sys.stderr) as bar,
+        ):
+            for index, verdict in pool.imap_unordered(jobs):
+                _write(out, records[index], verdict, summary)
+                bar.update(1)

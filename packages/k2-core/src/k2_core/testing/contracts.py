@@ -129,12 +129,19 @@ class BackendContract:
 
 
 class SelectorContract:
-    """Subclass and set `selector_name`, `options`, and `judge_backend()` if the selector needs one."""
+    """Subclass and set `selector_name`, `options`, and `judge_backend()` if the selector needs one.
+
+    The selector is handed `verifier()` as the problem's verifier: None by default (a problem no
+    verifier serves); override it for a selector that needs one.
+    """
 
     selector_name: ClassVar[str]
     options: ClassVar[dict[str, Any]] = {}
 
     def judge_backend(self) -> Backend | None:
+        return None
+
+    def verifier(self) -> Verifier | None:
         return None
 
     def candidates(self) -> list[Candidate]:
@@ -150,6 +157,8 @@ class SelectorContract:
         selector = get_registry().create("selector", self.selector_name, **self.options)
         problem = Problem(id="p", prompt="What is 2 + 2?", ground_truth=None)
         candidates = self.candidates()
-        selection = asyncio.run(selector.select(problem, candidates, self.judge_backend()))
+        selection = asyncio.run(
+            selector.select(problem, candidates, self.judge_backend(), self.verifier())
+        )
         assert 0 <= selection.index < len(candidates)
         assert selection.selector == self.selector_name

@@ -62,7 +62,7 @@ class Benchmark:
     description: str = ""
     reported: float | None = None
 
-    def factory(self, **_options: Any) -> Benchmark:
+    def factory(self) -> Benchmark:
         """What the registry calls to build this benchmark (it takes no options)."""
         return self
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from k2_core import InputError, K2Error, SamplingParams
-from k2_core.recipes import load_recipe
+from k2_core import InputError, K2Error
 
 from .compare import compare, format_table
 from .harness import EvalSettings, run_eval
@@ -29,37 +28,6 @@ def parse_data(values: tuple[str, ...], benchmarks: list[str]) -> dict[str, str]
                 "write --data BENCH=PATH when evaluating several benchmarks",
             )
     return data
-
-
-def settings_from_options(benchmarks: str, options: dict) -> EvalSettings:
-    """EvalSettings from a recipe with the command-line flags layered on top."""
-    recipe = load_recipe(options["recipe"])
-    names = [name.strip() for name in benchmarks.split(",") if name.strip()]
-    sampling = SamplingParams(**recipe.section("sampling")).replace(
-        max_tokens=options["max_tokens"], seed=options["seed"]
-    )
-    model_section = recipe.section("model")
-    eval_section = recipe.section("eval")
-    backend_options = {"base_url": options["base_url"], "api_key": options["api_key"]}
-    judge = {"backend": options["judge_backend"], "model": options["judge_model"]}
-    return EvalSettings(
-        benchmarks=names,
-        output=Path(options["output"]),
-        n=options["n"] or eval_section.get("n", 16),
-        backend=options["backend"] or model_section.get("backend", "transformers"),
-        model=options["model"] or model_section.get("model") or None,
-        backend_options={k: v for k, v in backend_options.items() if v},
-        pipeline=options["pipeline"] or eval_section.get("pipeline", "plain"),
-        recipe=recipe.name,
-        sampling=sampling,
-        system_prompt=recipe.section("pipeline").get("system_prompt", ""),
-        concurrency=options["concurrency"],
-        limit=options["limit"],
-        data=parse_data(options["data"], names),
-        retries=options["retries"],
-        allow_partial=options["allow_partial"],
-        verifier_options={"judge": {k: v for k, v in judge.items() if v}},
-    )
 
 
 @click.command("eval")
@@ -93,7 +61,11 @@ def eval_command(benchmarks: str, **options) -> None:
     Writes OUTPUT/samples.jsonl as samples are verified (re-run the same command to resume),
     then OUTPUT/summary.json, OUTPUT/report.md and plots.
     """
-    settings = settings_from_options(benchmarks, options)
+    names = [name.strip() for name in benchmarks.split(",") if name.strip()]
+    data = parse_data(options.pop("data"), names)
+    settings = EvalSettings.from_recipe(
+        options.pop("recipe"), benchmarks=names, data=data, **options
+    )
     summary = run_eval(settings)
     for name, scores in summary["benchmarks"].items():
         if "avg@n" in scores:

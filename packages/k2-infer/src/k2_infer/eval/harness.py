@@ -29,9 +29,10 @@ from typing import Any
 from k2_core import GenerationRequest, InputError, Message, Problem, SamplingParams
 from k2_core.plugins import plugin_infos
 from k2_core.protocols import Backend
-from k2_core.recipes import load_recipe
+from k2_core.recipes import Recipe, load_recipe
 from k2_core.registry import get_registry
 
+from ..pipeline import Pipeline
 from .metrics import summarize
 from .progress import Progress
 from .report import write_report
@@ -43,6 +44,23 @@ LIBRARIES = ("torch", "transformers", "vllm", "httpx", "datasets", "sympy")
 # Verdict reasons that mean the verifier could not grade (its judge model was unreachable, it
 # crashed): such samples are errored and tried again, not scored 0.
 VERIFIER_FAILURES = {"error", "judge_error", "judge_unavailable"}
+# What `EvalSettings.from_recipe` takes: the `k2-infer eval` flags, by name.
+_PLAIN = ("concurrency", "limit", "data", "retries", "retry_delay", "allow_partial")
+SETTINGS = (
+    "benchmarks",
+    "output",
+    "n",
+    "backend",
+    "model",
+    "base_url",
+    "api_key",
+    "pipeline",
+    "max_tokens",
+    "seed",
+    "judge_backend",
+    "judge_model",
+    *_PLAIN,
+)
 
 
 @dataclass
@@ -73,6 +91,51 @@ class EvalSettings:
     retry_delay: float = 1.0
     allow_partial: bool = False
     verifier_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def from_recipe(cls, recipe: str | Recipe, **overrides: Any) -> EvalSettings:
+        """Settings from a recipe (name, path or `Recipe`) with `overrides` on top.
+
+        The recipe gives the backend and model (`[model]`), sampling (`[sampling]`), the system
+        prompt (`[pipeline]`), `n` and `pipeline` (`[eval]`). Overrides are the `k2-infer eval`
+        flags by name (`SETTINGS`); `benchmarks` (a list) and `output` are required, and an
+        override of None keeps the recipe's value or the default. An unknown key is refused.
+        """
+        unknown = sorted(set(overrides) - set(SETTINGS))
+        if unknown:
+            raise InputError(
+                f"unknown eval setting {', '.join(map(repr, unknown))}",
+                f"valid settings: {', '.join(SETTINGS)}",
+            )
+        given = {key: value for key, value in overrides.items() if value is not None}
+        if "benchmarks" not in given or "output" not in given:
+            raise InputError(
+                "an evaluation needs benchmarks and an output folder",
+                "pass benchmarks=[NAME, ...] and output=FOLDER",
+            )
+        if not isinstance(recipe, Recipe):
+            recipe = load_recipe(recipe)
+        model, evaluation = recipe.section("model"), recipe.section("eval")
+        sampling = SamplingParams(**recipe.section("sampling")).replace(
+            max_tokens=given.get("max_tokens"), seed=given.get("seed")
+        )
+        backend_options = {k: given[k] for k in ("base_url", "api_key") if k in given}
+        judge = {k: given[f"judge_{k}"] for k in ("backend", "model") if f"judge_{k}" in given}
+        plain = {k: given[k] for k in _PLAIN if k in given}
+        return cls(
+            benchmarks=list(given["benchmarks"]),
+            output=Path(given["output"]),
+            n=given.get("n", evaluation.get("n", 16)),
+            backend=given.get("backend", model.get("backend", "transformers")),
+            model=given.get("model", model.get("model") or None),
+            backend_options=backend_options,
+            pipeline=given.get("pipeline", evaluation.get("pipeline", "plain")),
+            recipe=recipe.name,
+            sampling=sampling,
+            system_prompt=recipe.section("pipeline").get("system_prompt", ""),
+            verifier_options={"judge": judge},
+            **plain,
+        )
 
     def identity(self) -> dict[str, Any]:
         return {
@@ -147,6 +210,7 @@ class Evaluation:
                     f"benchmark {name!r} has problem id {duplicate!r} more than once",
                     "problem ids key the samples file: make them unique in the data",
                 )
+        self.pipeline: Pipeline | None = None  # the K2 pipeline, built once the backend is open
         self.verifiers: dict[str, InlineWhenCheap] = {}  # by verifier name
         self.routes: dict[tuple[str, str | None], InlineWhenCheap] = {}  # by (domain, data_source)
         for problems in self.problems.values():
@@ -156,10 +220,12 @@ class Evaluation:
     def _verifier(self, problem: Problem) -> InlineWhenCheap:
         route = (problem.domain, problem.data_source)
         if route not in self.routes:
-            entry = get_registry().verifier_for(*route)
+            registry = get_registry()
+            entry = registry.verifier_for(*route)
             if entry.name not in self.verifiers:
                 options = self.settings.verifier_options.get(entry.name, {})
-                self.verifiers[entry.name] = InlineWhenCheap(entry.factory(**options))
+                verifier = registry.create("verifier", entry.name, **options)
+                self.verifiers[entry.name] = InlineWhenCheap(verifier)
             self.routes[route] = self.verifiers[entry.name]
         return self.routes[route]
 
@@ -177,6 +243,7 @@ class Evaluation:
         backend = self.backend or get_registry().create(
             "backend", settings.backend, model=settings.model, **settings.backend_options
         )
+        self.pipeline = self._pipeline(backend) if settings.pipeline == "k2" else None
         progress = Progress(len(todo))
         pending = iter(todo)
 
@@ -248,8 +315,8 @@ class Evaluation:
         settings = self.settings
         seed = run if settings.sampling.seed is None else settings.sampling.seed + run
         params = dataclasses.replace(settings.sampling, n=1, seed=seed)
-        if settings.pipeline == "k2":
-            return await self._solve_k2(backend, problem, params)
+        if self.pipeline is not None:
+            return await self._solve_k2(problem, params)
         messages = [Message("user", problem.prompt)]
         if settings.system_prompt:
             messages.insert(0, Message("system", settings.system_prompt))
@@ -266,18 +333,19 @@ class Evaluation:
             "latency": round(time.perf_counter() - start, 4),
         }
 
-    async def _solve_k2(
-        self, backend: Backend, problem: Problem, params: SamplingParams
-    ) -> dict[str, Any]:
-        """The whole K2 pipeline (plan, best-of-N, selection) as one sample; its sampling is ours."""
-        from ..api import asolve
-
-        sampling = {k: v for k, v in params.to_dict().items() if k != "n"}
+    def _pipeline(self, backend: Backend) -> Pipeline:
+        """The run's one K2 pipeline: the recipe's parts, our sampling (each sample sets its seed)."""
+        sampling = {k: v for k, v in self.settings.sampling.to_dict().items() if k != "n"}
         recipe = dataclasses.replace(
             self.recipe, sections={**self.recipe.sections, "sampling": sampling}
         )
+        return Pipeline.from_recipe(recipe, backend)
+
+    async def _solve_k2(self, problem: Problem, params: SamplingParams) -> dict[str, Any]:
+        """The whole K2 pipeline (plan, best-of-N, selection) as one sample, with our verifier."""
         start = time.perf_counter()
-        result = await asolve(problem, recipe=recipe, backend=backend)
+        verifier = self._verifier(problem).verifier
+        result = await self.pipeline.run(problem, verifier=verifier, params=params)
         chosen = result.candidates[result.selection.index].completion if result.selection else None
         return {
             "response": result.text,

@@ -2,15 +2,16 @@
 
 The file is the run's memory. Re-running the same evaluation reads it and skips every
 (`benchmark`, `problem_id`, `run`) that already has an `ok` line; errored samples are tried again and
-the newer line wins. A process killed mid-write (even `kill -9`) can leave a torn last line: it is cut
-off when the file is opened again, so the next append starts on a clean line.
+the newer line wins. Writing goes through `k2_core.results_log` (append only, torn-line repair, one
+writer per file), so two evaluations into one folder at once are refused.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
+
+from k2_core.results_log import ResultsLog, read_records
 
 Key = tuple[str, str, int]
 
@@ -24,26 +25,8 @@ class SampleLog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.samples: dict[Key, dict[str, Any]] = {}
-        if path.exists():
-            self._read()
-        self._file = path.open("a", encoding="utf-8")
-
-    def _read(self) -> None:
-        data = self.path.read_bytes()
-        end = data.rfind(b"\n") + 1
-        if end < len(data):  # a torn last line from a killed run: drop it
-            with self.path.open("r+b") as handle:
-                handle.truncate(end)
-        for line in data[:end].decode("utf-8").splitlines():
-            if line.strip():
-                self._remember(json.loads(line))
-
-    def _remember(self, sample: dict[str, Any]) -> None:
-        key = sample_key(sample)
-        previous = self.samples.get(key)
-        if previous is None or previous["status"] != "ok":
-            self.samples[key] = sample
+        self._log = ResultsLog(path)
+        self.samples = current(self._log.existing)
 
     def done(self, key: Key) -> bool:
         """Whether this sample was verified already (errored samples are not done)."""
@@ -52,20 +35,33 @@ class SampleLog:
 
     def append(self, sample: dict[str, Any]) -> None:
         """Write one sample as a single line and hand it to the OS at once (survives a kill)."""
-        self._file.write(json.dumps(sample, ensure_ascii=False) + "\n")
-        self._file.flush()
-        self._remember(sample)
+        self._log.append(sample)
+        keep(self.samples, sample)
 
     def for_benchmark(self, benchmark: str) -> list[dict[str, Any]]:
         """The current sample of every (problem, run) of one benchmark: ok if any, else the last error."""
         return [s for key, s in self.samples.items() if key[0] == benchmark]
 
     def close(self) -> None:
-        self._file.close()
+        self._log.close()
+
+
+def keep(found: dict[Key, dict[str, Any]], sample: dict[str, Any]) -> None:
+    """Let `sample` count for its key unless an `ok` sample already does (the first ok one wins)."""
+    key = sample_key(sample)
+    previous = found.get(key)
+    if previous is None or previous["status"] != "ok":
+        found[key] = sample
+
+
+def current(samples: list[dict[str, Any]]) -> dict[Key, dict[str, Any]]:
+    """The sample that counts for each key: the first `ok` one, else the last error."""
+    found: dict[Key, dict[str, Any]] = {}
+    for sample in samples:
+        keep(found, sample)
+    return found
 
 
 def read_samples(path: Path) -> list[dict[str, Any]]:
-    """All current samples of a finished or interrupted run folder's `samples.jsonl`."""
-    log = SampleLog(path)
-    log.close()
-    return list(log.samples.values())
+    """All current samples of a run folder's `samples.jsonl` (read only: a run may be writing it)."""
+    return list(current(read_records(path)).values())
