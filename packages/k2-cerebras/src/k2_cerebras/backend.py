@@ -120,6 +120,8 @@ class CerebrasBackend:
             body["seed"] = params.seed + index
         if request.response_format:
             body["response_format"] = request.response_format
+        elif request.structured is not None:
+            body["response_format"] = request.structured.response_format()
         return body
 
     async def _one(self, request: GenerationRequest, model: str, index: int) -> Completion:
@@ -146,6 +148,8 @@ class CerebrasBackend:
         completion = reading.completion(
             latency=time.perf_counter() - start, model=model, backend=self.name
         )
+        if request.structured is not None:  # a choice arrives wrapped in a JSON object
+            completion.text = request.structured.read_choice(completion.text)
         if waited:
             completion.metrics["rate_limit_wait"] = waited
         return completion

@@ -35,6 +35,7 @@ from .types import (
     Result,
     SamplingParams,
     Selection,
+    Structured,
     Usage,
     Verdict,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "Result",
     "SamplingParams",
     "Selection",
+    "Structured",
     "Usage",
     "Verdict",
 ]

@@ -8,8 +8,11 @@ reads them back where a type is stored on disk (problems, completions, verdicts)
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from .errors import InputError
 
 
 def _from_dict(cls, data: dict[str, Any]):
@@ -48,19 +51,95 @@ class SamplingParams(_Serializable):
 
 
 @dataclass
+class Structured(_Serializable):
+    """A constraint on a reply's text: exactly one of
+
+    - `json_schema`: JSON matching this schema;
+    - `choice`: exactly one of these strings;
+    - `regex`: text that fully matches this regular expression.
+
+    `name` labels the schema where an API wants one (OpenAI's `json_schema.name`). Local backends
+    enforce the constraint token by token; OpenAI-style APIs get `response_format()` (which cannot
+    say "regex", so asking one for a regex is an error).
+    """
+
+    json_schema: dict[str, Any] | None = None
+    choice: list[str] | None = None
+    regex: str | None = None
+    name: str = "reply"
+
+    def __post_init__(self) -> None:
+        given = [
+            key for key in ("json_schema", "choice", "regex") if getattr(self, key) is not None
+        ]
+        if len(given) != 1:
+            raise InputError(
+                f"a structured-output constraint needs exactly one kind, got {given or 'none'}",
+                "pass one of json_schema=, choice= or regex=",
+            )
+        if self.choice is not None and not self.choice:
+            raise InputError("a choice constraint needs at least one option", "pass choice=[...]")
+
+    @classmethod
+    def from_response_format(cls, response_format: dict[str, Any] | None) -> Structured | None:
+        """The constraint an OpenAI-style `response_format` asks for (None for plain text)."""
+        kind = (response_format or {}).get("type")
+        if kind == "json_schema":
+            spec = response_format["json_schema"]  # type: ignore[index]
+            return cls(json_schema=spec.get("schema") or {}, name=spec.get("name", "reply"))
+        if kind == "json_object":
+            return cls(json_schema={"type": "object"})
+        return None
+
+    def response_format(self) -> dict[str, Any]:
+        """This constraint as an OpenAI-style `response_format` (a choice becomes an object whose
+        one key, `choice`, is an enum; `read_choice` takes the option back out of the reply)."""
+        if self.regex is not None:
+            raise InputError(
+                "OpenAI-style APIs cannot constrain a reply to a regex",
+                "use a JSON schema or a choice list, or a local backend (transformers, vllm)",
+            )
+        schema = self.json_schema
+        if self.choice is not None:
+            schema = {
+                "type": "object",
+                "properties": {"choice": {"type": "string", "enum": list(self.choice)}},
+                "required": ["choice"],
+                "additionalProperties": False,
+            }
+        return {"type": "json_schema", "json_schema": {"name": self.name, "schema": schema}}
+
+    def read_choice(self, text: str) -> str:
+        """The option inside a reply to `response_format()` of a choice; other text unchanged."""
+        if self.choice is None:
+            return text
+        try:
+            option = json.loads(text).get("choice")
+        except (ValueError, AttributeError):
+            return text
+        return option if option in self.choice else text
+
+
+@dataclass
 class GenerationRequest(_Serializable):
     """What a backend is asked to do.
 
-    `response_format` is an OpenAI-style `{"type": "json_schema", "json_schema": {...}}` for backends
-    that support structured output; others ignore it and callers parse leniently. `role` names who asks
-    (`solver`, `planner`, `judge`) for token accounting.
+    `structured` constrains the reply (a JSON schema, a choice or a regex; see `Structured`).
+    `response_format` is the OpenAI-style spelling (`{"type": "json_schema", "json_schema": {...}}`)
+    for callers that speak it: OpenAI-compatible backends send it as it is, others read it through
+    `constraint()`. `role` names who asks (`solver`, `planner`, `judge`) for token accounting.
     """
 
     messages: list[Message]
     params: SamplingParams = field(default_factory=SamplingParams)
     model: str | None = None
+    structured: Structured | None = None
     response_format: dict[str, Any] | None = None
     role: str = "solver"
+
+    def constraint(self) -> Structured | None:
+        """The structured-output constraint: `structured`, else what `response_format` asks for."""
+        return self.structured or Structured.from_response_format(self.response_format)
 
 
 @dataclass

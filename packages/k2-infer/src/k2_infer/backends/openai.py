@@ -6,7 +6,8 @@
 The key comes from `api_key` or `OPENAI_API_KEY` and is only ever sent in the Authorization header.
 Without `model`, the first model the server lists is used (a vLLM server serves one). 429, 5xx and
 dropped connections are retried with backoff, honouring `Retry-After`; at most `max_concurrency`
-requests are in flight at once. Structured output is passed through as `response_format`.
+requests are in flight at once. Structured output is sent as `response_format` (a JSON schema; a
+choice list as an enum, unwrapped from the reply; a regex cannot be asked for).
 """
 
 from __future__ import annotations
@@ -187,6 +188,8 @@ class OpenAIBackend:
             body["seed"] = params.seed
         if request.response_format is not None:
             body["response_format"] = request.response_format
+        elif request.structured is not None:
+            body["response_format"] = request.structured.response_format()
         return body
 
     async def generate(self, request: GenerationRequest) -> list[Completion]:
@@ -201,6 +204,9 @@ class OpenAIBackend:
             if not batch:
                 raise BackendError(f"{self.base_url} returned no choices for model {model!r}")
             completions.extend(batch)
+        if request.structured is not None:  # a choice arrives wrapped in a JSON object
+            for completion in completions:
+                completion.text = request.structured.read_choice(completion.text)
         return completions[: request.params.n]
 
     def _completions(self, data: Any, model: str, start: float) -> list[Completion]:

@@ -236,11 +236,12 @@ def _sampling_params(request: GenerationRequest, n: int, max_tokens: int) -> Any
     from vllm.sampling_params import RequestOutputKind, StructuredOutputsParams
 
     params = request.params
+    constraint = request.constraint()
     structured = None
-    response_format = request.response_format or {}
-    if response_format.get("type") == "json_schema":
-        schema = response_format.get("json_schema", {}).get("schema", {})
-        structured = StructuredOutputsParams(json=schema)
+    if constraint is not None:
+        structured = StructuredOutputsParams(
+            json=constraint.json_schema, choice=constraint.choice, regex=constraint.regex
+        )
     return SamplingParams(
         n=n,
         temperature=params.temperature,
