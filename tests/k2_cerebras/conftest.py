@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from k2_cerebras.backend import CerebrasBackend
 from k2_cerebras.testing import FakeCerebrasServer
+from k2_core.registry import get_registry
 
 
 @pytest.fixture(autouse=True)
@@ -28,13 +28,14 @@ def server():
 
 @pytest.fixture
 def generate(server):
-    """`generate(request, **options)`: run one request on a fresh backend pointed at `server`."""
+    """`generate(request, **options)`: run one request on a fresh backend pointed at `server`,
+    built through the registry as every host builds it (so observation hooks fire)."""
 
     def run(request, **options):
         async def main():
             options.setdefault("model", "fake-model")
             options.setdefault("api_key", server.api_key)
-            backend = CerebrasBackend(base_url=server.url, **options)
+            backend = get_registry().create("backend", "cerebras", base_url=server.url, **options)
             try:
                 return await backend.generate(request)
             finally:

@@ -26,7 +26,7 @@ def test_registered_and_implements_the_protocol(server):
     backend = get_registry().create(
         "backend", "cerebras", model="m", base_url=server.url, api_key="k"
     )
-    assert isinstance(backend, CerebrasBackend)
+    assert isinstance(backend.inner, CerebrasBackend)
     assert isinstance(backend, Backend)
 
 

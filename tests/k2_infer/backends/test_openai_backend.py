@@ -92,6 +92,16 @@ def test_completion_hook_sees_every_completion(server, k2_plugin):
 
     k2_plugin(Observer())
     generate(request(n=2), base_url=server.base_url, model="tiny")
+    assert seen == []  # the backend itself never fires the hook: the host's wrapper does
+
+    async def main():
+        backend = get_registry().create("backend", "openai", base_url=server.base_url, model="tiny")
+        try:
+            return await backend.generate(request(n=2))
+        finally:
+            await backend.aclose()
+
+    asyncio.run(main())
     assert seen == [("solver", "one two three")] * 2
 
 
@@ -178,8 +188,12 @@ def test_base_url_forms():
         normalise_base_url("127.0.0.1:8000")
 
 
-def test_registered_backend_ignores_unknown_options(server):
-    backend = get_registry().create(
-        "backend", "openai", base_url=server.base_url, model="tiny", speculative="ngram", foo=1
-    )
-    assert isinstance(backend, OpenAIBackend)
+def test_registered_backend_refuses_unknown_options(server):
+    with pytest.raises(
+        InputError, match="backend 'openai' has no option 'speculative'; its options"
+    ):
+        get_registry().create(
+            "backend", "openai", base_url=server.base_url, model="tiny", speculative="ngram"
+        )
+    backend = get_registry().create("backend", "openai", base_url=server.base_url, model="tiny")
+    assert isinstance(backend.inner, OpenAIBackend)
