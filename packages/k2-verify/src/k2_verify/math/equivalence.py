@@ -288,10 +288,26 @@ def _same_relation(f: sympy.Basic, op_f: str, g: sympy.Basic, op_g: str) -> bool
     `y = -x/2 + 3/4`; `-x > -2` is `x < 2`), and nothing else does (`x^2 = 4` is not `x = 2`)."""
     ratio = _constant_ratio(f, g)
     if ratio is None:
-        return False
+        return op_f == op_g == "=" and _monomial_ratio(f, g)
     if op_f in {"=", "!="}:
         return op_g == op_f
     return op_g == (op_f if ratio > 0 else _FLIPPED[op_f])
+
+
+def _monomial_ratio(f: sympy.Basic, g: sympy.Basic) -> bool:
+    """Whether `f / g` is a constant times a product of the variables' powers: an equation solved
+    for one of its letters (`F = m a` is `a = F / m`, assuming the letters divided by are nonzero)."""
+    try:
+        ratio = sympy.cancel(sympy.together(f / g))
+    except (TypeError, ValueError, ZeroDivisionError, sympy.PolynomialError):
+        return False
+    if ratio == 0 or ratio.has(sympy.zoo, sympy.nan):
+        return False
+    factors = ratio.as_powers_dict()
+    return all(
+        (base.is_number and base != 0) or (isinstance(base, sympy.Symbol) and exp.is_Integer)
+        for base, exp in factors.items()
+    )
 
 
 def _constant_ratio(f: sympy.Basic, g: sympy.Basic):

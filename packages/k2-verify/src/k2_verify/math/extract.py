@@ -51,6 +51,8 @@ _LINK = r"(?:\s*(?:is|are|est|es|é|ist|هو|是|为|為|は|:|：|=)\s*)+"
 _FINAL = re.compile(rf"(?<![^\W\d_]){_CUE}(?:{_LINK}|\s*(?=\$|\\\(|\\\[))", re.IGNORECASE)
 # Chinese "所以……是 X" / "因此 X" closing sentences.
 _THEREFORE_ZH = re.compile(r"(?:所以|因此|故)[^。\n]{0,40}?(?:是|为|為|=|：)\s*")
+# Math spans joined by words (`$1$ or $2$`, `$1$ and $2$`): the answer is all of them.
+_JOINED_MATH = re.compile(r"^\$[^$]+\$(?:\s*(?:,|or|and)\s*\$[^$]+\$)+", re.IGNORECASE)
 _OPEN_MATH = re.compile(r"\$\$|\$|\\\(|\\\[")
 _CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 _SENTENCE_END = re.compile(r"\.\s|。|\.$|\s(?:because|since|as|which|I hope)\s", re.IGNORECASE)
@@ -126,12 +128,15 @@ def _phrase_at(text: str) -> str | None:
         return None
     rest = text[max(starts) :].lstrip()
     math = _leading_math(rest)
-    if math is not None:
+    if math is not None and not _JOINED_MATH.match(rest):
         return math
     line = rest.split("\n", 1)[0][:300]
     inner = _phrase_at(line) if _FINAL.search(line) else None  # `Final Answer: The final answer is`
     if inner:
         return inner
+    joined = _JOINED_MATH.match(line)
+    if joined:
+        return joined.group().replace("$", "")
     end = _SENTENCE_END.search(line)
     sentence = (line[: end.start()] if end else line).strip().rstrip(".。 ")
     return _in_sentence(sentence) or None
