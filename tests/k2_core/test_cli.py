@@ -1,6 +1,7 @@
 """The `k2` CLI: version, plugins listing, recipes, one-line errors, plugin subcommands."""
 
 import json
+import logging
 
 import click
 import pytest
@@ -61,3 +62,18 @@ def test_plugins_add_subcommands_through_the_hook(k2_plugin, monkeypatch, capsys
         main()
     assert exit.value.code == 0
     assert capsys.readouterr().out == "hello from a plugin\n"
+
+
+def test_cli_shows_k2_log_records_as_one_line_each():
+    @click.command("speak")
+    def speak():
+        logging.getLogger("k2.test.cli").info("hello from a module")
+        logging.getLogger("k2.test.cli").debug("only with -v")
+
+    commands = dict(cli.commands, speak=speak)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli, "commands", commands)
+        quiet = CliRunner().invoke(cli, ["speak"])
+        verbose = CliRunner().invoke(cli, ["-v", "speak"])
+    assert quiet.exit_code == 0 and quiet.stderr == "k2: hello from a module\n"
+    assert verbose.stderr == "k2: hello from a module\nk2: only with -v\n"

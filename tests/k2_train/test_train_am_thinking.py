@@ -110,14 +110,15 @@ def test_a_malformed_row_stops_the_load_naming_its_line(tmp_path, bad, why):
     assert "--skip-invalid" in str(error.value)
 
 
-def test_skip_invalid_skips_and_reports_bad_rows(tmp_path, capsys):
+def test_skip_invalid_skips_and_reports_bad_rows(tmp_path, caplog):
     path = tmp_path / "d.jsonl"
     path.write_text(
         json.dumps(CONVERSATIONS_ROW) + "\n{not json\n" + json.dumps(THINK_ONLY_ROW) + "\n"
     )
     rows = list(AmThinkingDataset().load(str(path), skip_invalid=True))
     assert len(rows) == 2
-    assert "line 2: not valid JSON" in capsys.readouterr().err
+    [record] = [r for r in caplog.records if r.name == "k2.train.records"]
+    assert record.levelname == "WARNING" and "line 2: not valid JSON" in record.getMessage()
 
 
 def test_limit_counts_good_rows(tmp_path):

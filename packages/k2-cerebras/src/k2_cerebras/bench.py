@@ -8,14 +8,16 @@ aggregate is all completion tokens over the wall time of the whole run.
 from __future__ import annotations
 
 import asyncio
+import logging
 import statistics
-import sys
 import time
 from dataclasses import dataclass, field
 
 from k2_core.types import Completion, GenerationRequest, Message, SamplingParams
 
 from .backend import gather_or_cancel
+
+log = logging.getLogger("k2.cerebras.bench")
 
 DEFAULT_PROMPT = "Explain, step by step, why the sum of the first n odd numbers is n squared."
 
@@ -85,7 +87,7 @@ async def run_bench(
                 GenerationRequest([Message("user", prompt)], params, role="bench")
             )
         done += 1
-        print(f"k2-cerebras bench: {done}/{requests} requests done", file=sys.stderr)
+        log.info("bench: %d/%d requests done", done, requests)
         return completion
 
     start = time.perf_counter()

@@ -15,13 +15,15 @@ slows down before the server refuses it. A wait longer than `max_wait` is an err
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
-import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from k2_core.errors import BackendError
+
+log = logging.getLogger("k2.cerebras.ratelimit")
 
 PREFIX_REMAINING = "x-ratelimit-remaining-"
 PREFIX_RESET = "x-ratelimit-reset-"
@@ -107,9 +109,8 @@ class RateLimiter:
                     f"Cerebras quota {name} is used up; it resets in {wait:.0f} s",
                     f"wait, or raise max_wait (now {self.max_wait:g} s) to let requests queue",
                 )
-            print(
-                f"k2-cerebras: quota {name} nearly used up, waiting {wait:.1f} s for its reset",
-                file=sys.stderr,
+            log.warning(
+                "Cerebras quota %s nearly used up, waiting %.1f s for its reset", name, wait
             )
             await self._sleep(wait)
             waited += wait

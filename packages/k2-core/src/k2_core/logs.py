@@ -28,7 +28,6 @@ def setup(verbosity: int = 0) -> None:
     logger = logging.getLogger("k2")
     if not any(isinstance(handler, StderrHandler) for handler in logger.handlers):
         logger.addHandler(StderrHandler())
-    logger.propagate = False
     if verbosity < 0:
         logger.setLevel(logging.WARNING)
     else:

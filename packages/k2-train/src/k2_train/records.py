@@ -2,7 +2,7 @@
 
 Every row comes with where it was found (`line 3` in a JSONL file, `row 3` in Parquet or on the hub), so
 a row that cannot be used is reported at its place: the run stops with a one-line `InputError`, or, when
-asked (`skip_invalid`), the row is skipped and reported on stderr.
+asked (`skip_invalid`), the row is skipped and logged (a warning).
 
     for row in normalised(read_local("data.jsonl"), normalise_row, source="data.jsonl"):
         ...
@@ -11,12 +11,14 @@ asked (`skip_invalid`), the row is skipped and reported on stderr.
 from __future__ import annotations
 
 import json
-import sys
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from k2_core import InputError
+
+log = logging.getLogger("k2.train.records")
 
 BUNDLED_DIR = Path(__file__).parent / "data_files"
 SKIP_HINT = "fix the row, or pass --skip-invalid to skip malformed rows"
@@ -106,7 +108,7 @@ def normalised(
     """Each record passed through `normalise`, stopping after `limit` good rows.
 
     A malformed row raises `InputError` naming `source` and its place, unless `skip_invalid`, in which
-    case it is reported on stderr and skipped.
+    case it is logged as a warning and skipped.
     """
     produced = 0
     for where, record in records:
@@ -119,7 +121,7 @@ def normalised(
         except MalformedRow as exc:
             if not skip_invalid:
                 raise InputError(f"{source} {where}: {exc}", SKIP_HINT) from None
-            print(f"skipped {source} {where}: {exc}", file=sys.stderr)
+            log.warning("skipped %s %s: %s", source, where, exc)
             continue
         produced += 1
         yield row

@@ -8,7 +8,7 @@ written; CLI flags override them.
 from __future__ import annotations
 
 import dataclasses
-import sys
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,8 @@ from typing import Any
 from k2_core import InputError, RecipeError
 from k2_core.recipes import Recipe
 from k2_core.registry import get_registry
+
+log = logging.getLogger("k2.train.training")
 
 CHAT_TEMPLATE = Path(__file__).parent / "chatml_training.jinja"
 
@@ -67,7 +69,7 @@ def load_rows(recipe: Recipe, default_format: str) -> list[dict[str, Any]]:
     format_name = recipe.section("data").get("format") or default_format
     if not rows:
         raise InputError(f"dataset {format_name!r} gave no rows", "check --dataset")
-    print(f"k2-train: {len(rows)} rows of {format_name}", file=sys.stderr)
+    log.info("%d rows of %s", len(rows), format_name)
     return rows
 
 
@@ -107,7 +109,7 @@ def train_and_save(trainer, output_dir: str | Path) -> Path:
     """
     resume = last_checkpoint(output_dir)
     if resume:
-        print(f"k2-train: resuming from {resume}", file=sys.stderr)
+        log.info("resuming from %s", resume)
     trainer.train(resume_from_checkpoint=resume)
     tokenizer = trainer.processing_class
     trainer.model.generation_config.eos_token_id = tokenizer.eos_token_id

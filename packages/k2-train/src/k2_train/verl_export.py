@@ -17,7 +17,7 @@ Every key written is checked against `VERL_KEYS`: dotted paths of verl 0.9.1's f
 from __future__ import annotations
 
 import json
-import sys
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ from k2_core import InputError
 from k2_core.recipes import Recipe
 
 from .training import load_rows
+
+log = logging.getLogger("k2.train.verl_export")
 
 # verl 0.9.1, verl/trainer/config/_generated_ppo_trainer.yaml: the keys this exporter sets.
 VERL_KEYS = frozenset(
@@ -156,5 +158,5 @@ def export_verl(recipe: Recipe, output_dir: str | Path) -> tuple[Path, Path]:
     check_keys(config)
     config_file = output_dir / "k2_grpo.yaml"
     config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    print(f"k2-train: wrote {len(rows)} rows to {train_file}", file=sys.stderr)
+    log.info("wrote %d rows to %s", len(rows), train_file)
     return train_file, config_file

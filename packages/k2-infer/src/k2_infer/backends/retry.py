@@ -8,13 +8,15 @@ an HTTP date) or else 0.5 s, 1 s, 2 s, ... (capped), and re-raises the last erro
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
+
+log = logging.getLogger("k2.infer.backends.retry")
 
 T = TypeVar("T")
 
@@ -60,7 +62,7 @@ def parse_retry_after(value: str | None) -> float | None:
 async def with_retries(
     call: Callable[[], Awaitable[T]], policy: RetryPolicy, describe: str = "request"
 ) -> T:
-    """Await `call()`, retrying on `RetryableError` as `policy` allows; says so on stderr."""
+    """Await `call()`, retrying on `RetryableError` as `policy` allows; logs each retry."""
     for attempt in range(policy.max_retries + 1):
         try:
             return await call()
@@ -68,6 +70,6 @@ async def with_retries(
             if attempt == policy.max_retries:
                 raise
             wait = policy.delay(attempt, error.retry_after)
-            print(f"k2: {describe}: {error}; retrying in {wait:.1f} s", file=sys.stderr)
+            log.warning("%s: %s; retrying in %.1f s", describe, error, wait)
             await asyncio.sleep(wait)
     raise AssertionError("unreachable")
