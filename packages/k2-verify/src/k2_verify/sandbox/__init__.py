@@ -8,10 +8,10 @@ See `supervisor.py` (one run), `bootstrap.py` (how a run isolates itself), `isol
 mechanism this machine allows) and `pool.py` (many runs in parallel).
 """
 
-from .isolation import MECHANISMS, NoIsolationError, choose_mechanism
+from .isolation import MECHANISMS, NoIsolationError, choose_mechanism, run
 from .limits import Limits
 from .pool import SandboxPool
-from .supervisor import STATUSES, RunResult, SandboxError, run
+from .supervisor import STATUSES, RunResult, SandboxError
 
 __all__ = [
     "MECHANISMS",

@@ -2,55 +2,97 @@
 
 The supervisor starts this file once per process as a small server, `python -I bootstrap.py
 --serve LISTENER LIFELINE`, with a scratch environment, a listening Unix socket and a lifeline pipe
-(descriptor numbers) whose other end it keeps open. Each run is a request on that socket: a JSON config plus four file
-descriptors (stdin opened on the test input, capped stdout/stderr pipes, a report pipe). The server
-forks a launcher for it and hands back a pidfd of the launcher. Forking from a warm server means a
-run costs no Python start-up at all. The file is standard library only and imports nothing from k2.
+(descriptor numbers) whose other end it keeps open. Each run is a request on that socket: a JSON
+config plus four file descriptors (stdin opened on the test input, capped stdout/stderr pipes, a
+report pipe). The server forks a launcher for it and hands back a pidfd of the launcher. Forking
+from a warm server means a run costs no Python start-up. Standard library only (plus `pyseccomp`
+when it is installed); it imports nothing from k2.
 
-Four processes, each with one job:
+Five processes, each with one job:
 
-    server     forks launchers; exits when the supervisor's process is gone (lifeline EOF).
-    launcher   reads main.py (then deletes it), enters new namespaces (network, PID, mount, IPC,
-               UTS; plus a user namespace when not root), forks the init, enforces the wall clock,
-               and reports the init's CPU time and peak memory.
-    init       PID 1 of the new PID namespace: mounts a read-only view of the host with private
-               tmpfs scratch space and a fresh /proc, forks the program, reaps orphans, and reports
-               the program's exit status. When it exits the kernel kills everything left in the
-               namespace, double-forked daemons included. It dies with the launcher (PDEATHSIG).
-    program    drops privileges (to `nobody` when root; all capabilities inside a user namespace),
-               sets the rlimits, and executes the source as `__main__` in this same interpreter.
+    server     forks launchers; refuses callers from another PID namespace (a sandboxed program);
+               exits when the supervisor's process is gone (lifeline EOF).
+    launcher   stays on the host: reads main.py (then deletes it), opens the runtime folders,
+               makes the run's cgroup (root), forks the keeper and writes its uid/gid maps, keeps
+               the wall clock, and reports CPU time, peak memory and OOM kills.
+    keeper     enters new user, mount, PID, network, IPC, UTS and cgroup namespaces; becomes the
+               run's own uid (root: host uid UID_BASE + launcher pid, one per live run; not root:
+               the caller's uid, the only one it may map); forbids nested namespaces; forks the
+               init and waits for it.
+    init       PID 1 of the new PID namespace: builds a minimal root (the interpreter's folders and
+               /usr read-only, a few /dev nodes, private tmpfs /tmp and /dev/shm, a fresh /proc)
+               and pivots into it, so nothing else of the host exists for the program; forks the
+               program, reaps orphans, reports its exit status. It is not dumpable and holds no
+               stdin/stdout, so the program cannot read or write through it. When it exits the
+               kernel kills everything left in the namespace.
+    program    drops every capability (securebits locked, no_new_privs), sets the rlimits, loads
+               the seccomp filter, and executes the source as `__main__` in this same interpreter.
 
-With `mechanism == "none"` (the caller opted out of isolation) the launcher skips the namespaces and
-mounts, and kills the program's process group at the end instead.
+With `mechanism == "none"` (the caller opted out of isolation) the launcher forks the init directly,
+without namespaces, filesystem, cgroup or seccomp, and kills the program's process group at the end.
 """
 
 import atexit
 import ctypes
+import errno
 import json
 import os
 import resource
 import select
 import signal
 import socket
+import struct
 import sys
 import traceback
 import types
 
+try:  # a ctypes binding to libseccomp; without it the namespace limits below still hold
+    import pyseccomp
+except Exception:  # not installed, or libseccomp itself is missing  # noqa: BLE001
+    pyseccomp = None
+
 CLONE_NEWNS = 0x00020000
+CLONE_NEWCGROUP = 0x02000000
 CLONE_NEWUTS = 0x04000000
 CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
+NAMESPACES = (
+    CLONE_NEWUSER
+    | CLONE_NEWNS
+    | CLONE_NEWPID
+    | CLONE_NEWNET
+    | CLONE_NEWIPC
+    | CLONE_NEWUTS
+    | CLONE_NEWCGROUP
+)
+NEW_NAMESPACE_FLAGS = (
+    CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS,
+    CLONE_NEWCGROUP,
+)  # fmt: skip
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
-PR_SET_PDEATHSIG, PR_CAPBSET_DROP = 1, 24
+MNT_DETACH = 2
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP = 1, 4, 24
 PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 28, 38
 SECUREBITS_LOCKED_NOROOT = 0xEF  # noroot, no-setuid-fixup, no ambient raise; keep-caps off; locked
 SYS_MOUNT_SETATTR = 442  # the same number on every architecture
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "ppc64le": 203, "s390x": 217}
 AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = -100, 0x8000, 1
-SCRATCH_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+UID_BASE = 1_000_000_000  # root's runs get host uid UID_BASE + launcher pid (pids are < 2**22)
+ROOT = "/tmp"  # where the minimal root is assembled (covered in the run's mount namespace only)
+DEVICES = ("null", "zero", "full", "random", "urandom")
 WORKDIR = "/tmp/sandbox"
+AF_UNIX, AF_NETLINK, AF_PACKET, SOCK_RAW = 1, 16, 17, 3
+SO_PEERCRED = 17
+DENIED_SYSCALLS = (  # what online judges deny; each fails with EPERM
+    "unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "ptrace",
+    "process_vm_readv", "process_vm_writev", "keyctl", "add_key", "request_key", "bpf",
+    "perf_event_open", "userfaultfd", "kexec_load", "init_module", "finit_module",
+    "delete_module", "open_by_handle_at", "name_to_handle_at", "fsopen", "fsmount",
+    "move_mount", "open_tree", "mount_setattr", "quotactl", "swapon", "swapoff", "acct",
+)  # fmt: skip
 
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -82,58 +124,206 @@ def make_readonly(path):
     check(call, f"mount_setattr {path}")
 
 
-def enter_namespaces(mechanism):
-    flags = CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS
-    if mechanism == "user-namespaces":
-        uid, gid = os.getuid(), os.getgid()
-        check(libc.unshare(flags | CLONE_NEWUSER), "unshare")
-        for name, text in (
-            ("setgroups", "deny"),
-            ("uid_map", f"0 {uid} 1"),
-            ("gid_map", f"0 {gid} 1"),
+def write(path, text):
+    with open(path, "w") as file:
+        file.write(text)
+
+
+# --- the launcher's host-side jobs: uid maps and the cgroup ------------------------------------
+
+
+def write_maps(keeper, uid, gid):
+    """Map uid 0 of the keeper's new user namespace to one host uid (and gid)."""
+    if os.geteuid() != 0:  # an unprivileged caller may map only itself, with setgroups denied
+        write(f"/proc/{keeper}/setgroups", "deny")
+    write(f"/proc/{keeper}/uid_map", f"0 {uid} 1")
+    write(f"/proc/{keeper}/gid_map", f"0 {gid} 1")
+
+
+def make_cgroup(config):
+    """A memory and pids cgroup (v1) for this run, or None where there is none to make.
+
+    Everything the run's processes use counts against it: children, tmpfs files, memfds."""
+    folders = [config["cgroups"].get(c) for c in ("memory", "pids")]
+    if not all(folders):
+        return None
+    name = f"k2-sandbox-{os.getpid()}"
+    limits = config["limits"]
+    memory = (limits["memory_mb"] + 32) * 1024 * 1024  # + the keeper's and init's own pages
+    made = []
+    try:
+        for folder, settings in zip(
+            folders,
+            (
+                {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory},
+                {"pids.max": limits["processes"] + 2},
+            ),
+            strict=True,
         ):
-            with open(f"/proc/self/{name}", "w") as file:
-                file.write(text)
-    else:
-        check(libc.unshare(flags), "unshare")
+            path = os.path.join(folder, name)
+            os.mkdir(path)
+            made.append(path)
+            for key, value in settings.items():
+                if os.path.exists(os.path.join(path, key)):
+                    write(os.path.join(path, key), str(value))
+    except OSError:
+        remove_cgroup(made)
+        return None
+    return made
 
 
-def hide(hidden):
-    """Cover each hidden folder (the caller's home, ...) with an empty tmpfs, then bind back the
-    paths inside it that the program needs (the interpreter, import paths)."""
-    for folder, paths in hidden.items():
-        handles = {path: os.open(path, os.O_PATH) for path in paths}
-        mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=1m")
-        for path, handle in handles.items():
-            os.makedirs(path, exist_ok=True)
-            mount(f"/proc/self/fd/{handle}", path, None, MS_BIND | MS_REC)
-            os.close(handle)
+def remove_cgroup(paths):
+    for path in paths or ():
+        try:
+            os.rmdir(path)
+        except OSError:
+            pass
 
 
-def build_filesystem(config):
-    """A read-only view of the host, private tmpfs scratch dirs, the work dir, and a fresh /proc."""
+def oom_kills(paths):
+    """How many processes the kernel killed for memory in the run's cgroup."""
+    for path in paths or ():
+        try:
+            with open(os.path.join(path, "memory.oom_control")) as file:
+                for line in file:
+                    if line.startswith("oom_kill "):
+                        return int(line.split()[1])
+        except OSError:
+            continue
+    return 0
+
+
+# --- the keeper: new namespaces, the run's own uid ---------------------------------------------
+
+
+def be_keeper(config, source, report, ready, go):
+    """Enter the namespaces, wait for the uid maps, become uid 0 of the namespace, fork the init.
+
+    The runtime folders are opened here, in the new mount namespace (a bind mount's source must be
+    in it) but still with the caller's file access, so folders the run's own uid could not enter
+    (a pyenv under /root) are still bound in by handle."""
+    check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
+    try:
+        check(libc.unshare(NAMESPACES), "unshare")
+        handles = {path: os.open(path, os.O_PATH) for path in config["runtime"]}
+        os.write(ready, b"1")
+        if os.read(go, 1) != b"1":
+            os._exit(1)
+        if os.getuid() != 0:  # root's keeper: its host uid 0 is unmapped here; take the mapped one
+            os.setgroups([])
+            os.setresgid(0, 0, 0)
+            os.setresuid(0, 0, 0)
+        forbid_nested_namespaces()
+    except OSError as error:
+        fail(report, error)
+    os.close(ready)
+    os.close(go)
+    lifeline, keepalive = os.pipe()
+    init = os.fork()
+    if init == 0:
+        os.close(keepalive)
+        return be_init(config, source, report, lifeline, handles)
+    os.close(lifeline)
+    os.close(report)
+    for fd in handles.values():
+        os.close(fd)
+    null = os.open("/dev/null", os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.waitpid(init, 0)
+    os._exit(0)
+
+
+def forbid_nested_namespaces():
+    """No namespace of any kind may be created below this one (the per-namespace limits in
+    /proc/sys/user, which hold even where seccomp is unavailable)."""
+    for name in os.listdir("/proc/sys/user"):
+        if name.startswith("max_") and name.endswith("_namespaces"):
+            write(f"/proc/sys/user/{name}", "0")
+
+
+# --- the init: the minimal root ------------------------------------------------------------------
+
+
+def build_filesystem(config, handles):
+    """Assemble the minimal root in a tmpfs and pivot into it; the old root is detached."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    hide(config["hidden"])
-    make_readonly("/")
-    size = f"size={config['limits']['file_mb']}m,mode=1777"
-    for path in SCRATCH_DIRS:
-        if os.path.isdir(path):
-            mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, size)
+    mount("tmpfs", ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=1m")
+    for path, handle in sorted(handles.items()):
+        os.makedirs(ROOT + path, exist_ok=True)
+        mount(f"/proc/self/fd/{handle}", ROOT + path, None, MS_BIND | MS_REC)
+    for link, target in config["links"].items():
+        os.symlink(target, ROOT + link)
+    for name in ("dev", "proc", "tmp", "var"):
+        os.makedirs(f"{ROOT}/{name}", exist_ok=True)
+    mount("tmpfs", f"{ROOT}/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k")
+    for name in DEVICES:
+        open(f"{ROOT}/dev/{name}", "w").close()
+        mount(f"/dev/{name}", f"{ROOT}/dev/{name}", None, MS_BIND)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0")):
+        os.symlink(target, f"{ROOT}/dev/{name}")
+    os.symlink("/proc/self/fd/1", f"{ROOT}/dev/stdout")
+    os.symlink("/proc/self/fd/2", f"{ROOT}/dev/stderr")
+    os.mkdir(f"{ROOT}/dev/shm")
+    os.symlink("/tmp", f"{ROOT}/var/tmp")
+    mount("proc", f"{ROOT}/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    make_readonly(ROOT)
+    scratch = f"size={config['limits']['file_mb']}m,mode=1777"
+    for path in ("/tmp", "/dev/shm"):
+        mount("tmpfs", ROOT + path, "tmpfs", MS_NOSUID | MS_NODEV, scratch)
+    os.chdir(ROOT)
+    call = SYS_PIVOT_ROOT.get(os.uname().machine)
+    if call is None:
+        raise OSError(errno.ENOSYS, f"pivot_root: unknown architecture {os.uname().machine}")
+    check(libc.syscall(call, b".", b"."), "pivot_root")
+    check(libc.umount2(b".", MNT_DETACH), "umount old root")
+    os.chdir("/")
     os.mkdir(WORKDIR)
-    if config["uid"] is not None:
-        os.chown(WORKDIR, config["uid"], config["gid"])
-    mount("proc", "/proc", "proc", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
     os.chdir(WORKDIR)
 
 
+def be_init(config, source, report, lifeline, handles):
+    """PID 1 of the namespace: build the filesystem, fork the program, reap, report its status."""
+    check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
+    if select.select([lifeline], [], [], 0)[0]:  # the keeper died before PDEATHSIG was armed
+        os._exit(1)
+    os.setsid()
+    if config["mechanism"] != "none":
+        try:
+            build_filesystem(config, handles)
+        except OSError as error:
+            fail(report, error)
+        for fd in handles.values():
+            os.close(fd)
+        check(libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "dumpable")  # /proc/1/* is closed
+    program = os.fork()
+    if program == 0:
+        os.close(report)
+        os.close(lifeline)
+        return run_program(config, source)
+    null = os.open("/dev/null", os.O_RDWR)
+    for fd in (0, 1, 2):  # the program's streams are not reachable through the init
+        os.dup2(null, fd)
+    os.close(null)
+    while True:
+        pid, status = os.waitpid(-1, 0)
+        if pid == program:
+            break
+    os.write(report, json.dumps({"wait_status": status}).encode() + b"\n")
+    os._exit(0)
+
+
+# --- the program ---------------------------------------------------------------------------------
+
+
 def drop_privileges(config):
-    """No way back to more power: `nobody` when started as root, no capabilities in a user
-    namespace, and `no_new_privs` (setuid binaries do not elevate) in both."""
-    if config["uid"] is not None:  # setuid to a non-root user drops every capability
+    """No way back to more power: every capability dropped and locked away, `no_new_privs`;
+    `nobody` for root's unisolated (`none`) runs."""
+    if config["uid"] is not None:
         os.setgroups([])
         os.setresgid(config["gid"], config["gid"], config["gid"])
         os.setresuid(config["uid"], config["uid"], config["uid"])
-    elif config["mechanism"] == "user-namespaces":  # root of the namespace: drop and lock its caps
+    else:
         check(libc.prctl(PR_SET_SECUREBITS, SECUREBITS_LOCKED_NOROOT, 0, 0, 0), "securebits")
         for cap in range(64):
             if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1:
@@ -154,12 +344,40 @@ def set_limits(limits):
     cap(resource.RLIMIT_FSIZE, limits["file_mb"] * 1024 * 1024)
     cap(resource.RLIMIT_NOFILE, limits["open_files"])
     cap(resource.RLIMIT_CORE, 0)
+    cap(resource.RLIMIT_MEMLOCK, 0)
+    cap(resource.RLIMIT_MSGQUEUE, 0)
+
+
+def load_seccomp():
+    """Deny what judges deny: new namespaces, mounts, ptrace, keyrings, bpf, unix/raw/packet
+    sockets. Returns False where no seccomp library is installed (see `SECCOMP` below)."""
+    if pyseccomp is None:
+        return False
+    deny = pyseccomp.ERRNO(errno.EPERM)
+    rules = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+    for name in DENIED_SYSCALLS:
+        try:
+            rules.add_rule(deny, name)
+        except (OSError, ValueError):  # a call this libseccomp does not know: nor does the kernel
+            pass
+    arg = pyseccomp.Arg
+    for flag in NEW_NAMESPACE_FLAGS:  # clone with any CLONE_NEW* flag
+        rules.add_rule(deny, "clone", arg(0, pyseccomp.MASKED_EQ, flag, flag))
+    # clone3's flags sit in memory, out of seccomp's sight: ENOSYS makes libc fall back to clone
+    rules.add_rule(pyseccomp.ERRNO(errno.ENOSYS), "clone3")
+    for family in (AF_UNIX, AF_NETLINK, AF_PACKET):
+        rules.add_rule(deny, "socket", arg(0, pyseccomp.EQ, family))
+    rules.add_rule(deny, "socket", arg(1, pyseccomp.MASKED_EQ, 0xF, SOCK_RAW))
+    rules.load()
+    return True
 
 
 def run_program(config, source):
     """Become the program: this process executes `source` as `__main__` and exits like `python`."""
     drop_privileges(config)
     set_limits(config["limits"])
+    if config["mechanism"] != "none":
+        load_seccomp()
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     main = types.ModuleType("__main__")
     main.__file__ = os.path.join(os.getcwd(), "main.py")
@@ -195,72 +413,73 @@ def exit_fast(code):
     os._exit(code & 0xFF)
 
 
-def be_init(config, source, report, lifeline):
-    """PID 1 of the namespace: build the filesystem, fork the program, reap, report its status."""
-    check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
-    if select.select([lifeline], [], [], 0)[0]:  # the launcher died before PDEATHSIG was armed
-        os._exit(1)
-    os.setsid()
-    if config["mechanism"] != "none":
-        try:
-            build_filesystem(config)
-        except OSError as error:
-            fail(report, error)
-    program = os.fork()
-    if program == 0:
-        os.close(report)
-        os.close(lifeline)
-        return run_program(config, source)
-    while True:
-        pid, status = os.waitpid(-1, 0)
-        if pid == program:
-            break
-    os.write(report, json.dumps({"wait_status": status}).encode() + b"\n")
-    os._exit(0)
-
-
 def fail(report, error):
     """Tell the supervisor that the sandbox itself could not be set up, and stop."""
     os.write(report, json.dumps({"error": str(error)}).encode() + b"\n")
     os._exit(2)
 
 
+# --- the launcher ----------------------------------------------------------------------------
+
+
 def launch(config):
-    """The launcher: read the program, enter the namespaces, fork the init, keep the wall clock."""
+    """The launcher: read the program, start the keeper (or the bare init), keep the wall clock."""
     report = config["report_fd"]
     with open("main.py", encoding="utf-8", errors="replace") as file:
         source = file.read()
     os.unlink("main.py")
+    isolated = config["mechanism"] != "none"
+    cgroup = make_cgroup(config) if isolated and os.geteuid() == 0 else None
+    ready_read, ready = os.pipe()
+    go, go_write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(ready_read)
+        os.close(go_write)
+        if isolated:
+            return be_keeper(config, source, report, ready, go)
+        return be_init(config, source, report, go, {})
+    os.close(ready)
+    os.close(go)
     try:
-        if config["mechanism"] != "none":
-            enter_namespaces(config["mechanism"])
+        if isolated:
+            if cgroup:
+                for path in cgroup:
+                    write(os.path.join(path, "cgroup.procs"), str(child))
+            if os.read(ready_read, 1) == b"1":
+                uid = gid = UID_BASE + os.getpid()
+                if os.geteuid() != 0:
+                    uid, gid = os.getuid(), os.getgid()
+                write_maps(child, uid, gid)
+                os.write(go_write, b"1")
     except OSError as error:
+        os.kill(child, signal.SIGKILL)
         fail(report, error)
-    lifeline, keepalive = os.pipe()
-    init = os.fork()
-    if init == 0:
-        os.close(keepalive)
-        return be_init(config, source, report, lifeline)
-    os.close(lifeline)
+    finally:
+        os.close(ready_read)
     timed_out = []
 
     def stop(signum=None, frame=None):
-        """Kill the init (and with it the namespace) and its process group (what isolation lacks)."""
+        """Kill the keeper (the namespace dies with its init) and its process group (`none`)."""
         timed_out.append(signum is not None)
         for kill in (os.killpg, os.kill):
             try:
-                kill(init, signal.SIGKILL)
+                kill(child, signal.SIGKILL)
             except ProcessLookupError:
                 pass
 
     signal.signal(signal.SIGALRM, stop)  # the wall clock, or the supervisor asking to stop
     signal.setitimer(signal.ITIMER_REAL, config["limits"]["wall_time"])
-    os.waitid(os.P_PID, init, os.WEXITED | os.WNOWAIT)  # not reaped yet: its pid stays ours
+    os.waitid(os.P_PID, child, os.WEXITED | os.WNOWAIT)  # not reaped yet: its pid stays ours
     signal.signal(signal.SIGALRM, signal.SIG_IGN)
     stop()
-    _, _, usage = os.wait4(init, 0)
+    os.close(go_write)
+    _, _, usage = os.wait4(child, 0)
     cpu = usage.ru_utime + usage.ru_stime
     line = {"timed_out": any(timed_out), "cpu_time": cpu, "peak_kb": usage.ru_maxrss}
+    if cgroup:
+        line["oom_kills"] = oom_kills(cgroup)
+        remove_cgroup(cgroup)
     os.write(report, json.dumps(line).encode() + b"\n")
     os._exit(0)
 
@@ -276,6 +495,8 @@ def serve(listener, lifeline):
             os._exit(0)
         connection, _ = listener.accept()
         with connection:
+            if not same_namespaces(connection):  # a sandboxed program found the socket
+                continue
             try:
                 message, fds, _, _ = socket.recv_fds(connection, 1 << 16, 4)
             except OSError:  # the client went away; serve the next one
@@ -287,6 +508,18 @@ def serve(listener, lifeline):
                 answer(connection, launcher)
             for fd in fds:
                 os.close(fd)
+
+
+def same_namespaces(connection):
+    """True when the peer lives in the server's own user, PID and mount namespaces."""
+    pid, _, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, SO_PEERCRED, 12))
+    try:
+        return pid > 0 and all(
+            os.readlink(f"/proc/{pid}/ns/{kind}") == os.readlink(f"/proc/self/ns/{kind}")
+            for kind in ("user", "pid", "mnt")
+        )
+    except OSError:
+        return False
 
 
 def answer(connection, launcher):

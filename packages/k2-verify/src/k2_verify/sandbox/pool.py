@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from .limits import Limits
-from .supervisor import RunResult, run
+from .isolation import run
+from .supervisor import RunResult
 
 
 class SandboxPool:

@@ -29,7 +29,6 @@ from pathlib import Path
 from k2_core.errors import VerificationError
 
 from . import server
-from .isolation import choose_mechanism
 from .limits import Limits
 
 GRACE = 2.0  # seconds past the wall limit before the supervisor stops a run itself
@@ -74,32 +73,37 @@ def scratch_environment() -> dict[str, str]:
     }
 
 
-def hidden_folders(as_nobody: bool) -> dict[str, list[str]]:
-    """Folders the program must not see, each with the paths inside it that it still needs.
+def runtime() -> tuple[list[str], dict[str, str]]:
+    """What of the host the program sees, read-only: `(folders, symlinks)`.
 
-    Hidden: the caller's home (where API keys and credentials live) and, when the program runs as
-    `nobody`, any folder `nobody` could not enter anyway. The program sees each as an empty
-    folder, except for the interpreter and import paths inside it (e.g. a pyenv Python under
-    `/root`), which are bind-mounted back so that it can still import the standard library and
-    installed packages.
+    The folders are /usr and the interpreter's own prefixes (a pyenv or a virtual environment may
+    sit anywhere, e.g. under /root); the links are the top-level ones such as /lib -> usr/lib.
+    Nothing else exists inside: no /etc, /home, /root, /work, /var, /sys, no data or checkout.
     """
-    needed = {os.path.abspath(p) for p in (sys.prefix, sys.base_prefix, *sys.path) if p}
-    needed = {p for p in needed if os.path.isdir(p)}
-    folders = set()
-    home = os.path.expanduser("~")
-    if home != "/" and os.path.isdir(home):
-        folders.add(os.path.abspath(home))
-    if as_nobody:
-        for path in needed:
-            closed = [a for a in reversed(Path(path).parents) if not os.stat(a).st_mode & 0o001]
-            folders.update(str(a) for a in closed[:1])
-    folders = {f for f in folders if not any(_inside(f, other) for other in folders)}
-    return {
-        folder: sorted(
-            p for p in needed if _inside(p, folder) and not any(_inside(p, q) for q in needed)
-        )
-        for folder in sorted(folders)
-    }
+    folders = {"/usr"}
+    links = {}
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = f"/{name}"
+        if os.path.islink(path):
+            links[path] = os.readlink(path)
+        elif os.path.isdir(path):
+            folders.add(path)
+    for prefix in (sys.base_prefix, sys.prefix):
+        folders.add(os.path.realpath(prefix))
+    inside = {f for f in folders if any(_inside(f, other) for other in folders)}
+    return sorted(folders - inside), links
+
+
+def cgroups() -> dict[str, str]:
+    """The cgroup v1 memory and pids hierarchies where this process may make a run's cgroup."""
+    if os.geteuid() != 0:
+        return {}
+    found = {}
+    for controller in ("memory", "pids"):
+        folder = f"/sys/fs/cgroup/{controller}"
+        if os.path.exists(os.path.join(folder, "cgroup.procs")) and os.access(folder, os.W_OK):
+            found[controller] = folder
+    return found if len(found) == 2 else {}
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -107,22 +111,9 @@ def _inside(path: str, folder: str) -> bool:
     return path.startswith(folder.rstrip("/") + "/")
 
 
-def run(
-    source: str, stdin: str = "", limits: Limits | None = None, isolation: str | None = None
-) -> RunResult:
-    """Run Python `source` with `stdin` under `limits`, isolated by the strongest mechanism here.
-
-    `isolation` picks a mechanism by name (`namespaces`, `user-namespaces`); `"none"` runs without
-    network or filesystem isolation and must be asked for explicitly. Raises `SandboxError` only when
-    the sandbox itself cannot start.
-    """
-    limits = limits or Limits()
-    mechanism = choose_mechanism(isolation)
-    return run_with(mechanism, source, stdin, limits)
-
-
 def run_with(mechanism: str, source: str, stdin: str, limits: Limits) -> RunResult:
-    """`run` with the mechanism already chosen (the probe in `isolation.py` calls this)."""
+    """Run Python `source` with `stdin` under `limits`, isolated by `mechanism` (already chosen:
+    see `isolation.run`). Raises `SandboxError` only when the sandbox itself cannot start."""
     inputs = Path(tempfile.mkdtemp(prefix="k2-sandbox-"))
     try:
         config = _prepare(inputs, mechanism, source, stdin, limits)
@@ -156,17 +147,20 @@ def _prepare(inputs: Path, mechanism: str, source: str, stdin: str, limits: Limi
     """Write the program and its input into `inputs`; return the run's config for the launcher."""
     (inputs / "main.py").write_text(source, encoding="utf-8", errors="replace")
     (inputs / "stdin.txt").write_text(stdin, encoding="utf-8", errors="replace")
-    uid = gid = None
-    if os.geteuid() == 0 and mechanism != "user-namespaces":
+    if mechanism == "none" and os.geteuid() == 0:  # the program runs on the host, as `nobody`
         nobody = pwd.getpwnam("nobody")
         uid, gid = nobody.pw_uid, nobody.pw_gid
-        if mechanism == "none":  # the inputs folder is then the program's working directory
-            os.chown(inputs, uid, gid)
+        os.chown(inputs, uid, gid)
+    else:
+        uid = gid = None
+    folders, links = runtime()
     return {
         "mechanism": mechanism,
         "uid": uid,
         "gid": gid,
-        "hidden": hidden_folders(uid is not None) if mechanism != "none" else {},
+        "runtime": folders,
+        "links": links,
+        "cgroups": cgroups(),
         "inputs": str(inputs),
         "limits": {**limits.to_dict(), "cpu_seconds": limits.cpu_seconds},
     }
@@ -216,6 +210,8 @@ def _collect(stdout: int, stderr: int, limits: Limits, deadline: float):
     """Read stdout and stderr up to their caps until both close or the deadline passes.
 
     Returns `(stdout, stderr, stopped)` where `stopped` is None, `"output_limit"` or `"timeout"`.
+    stdout past its cap stops the run (the answer is in it); stderr past its cap is dropped and the
+    run goes on (a chatty correct program is still correct).
     """
     buffers = {stdout: bytearray(), stderr: bytearray()}
     caps = {stdout: limits.stdout_bytes, stderr: limits.stderr_bytes}
@@ -235,8 +231,8 @@ def _collect(stdout: int, stderr: int, limits: Limits, deadline: float):
                     continue
                 buffer = buffers[key.fd]
                 room = caps[key.fd] - len(buffer)
-                buffer += chunk[:room]
-                if len(chunk) > room:
+                buffer += chunk[: max(room, 0)]
+                if len(chunk) > room and key.fd == stdout:
                     stopped = "output_limit"
     return bytes(buffers[stdout]), bytes(buffers[stderr]), stopped
 
@@ -267,6 +263,8 @@ def _status(stopped, report: dict, returncode: int | None, stderr: str, limits: 
         return "output_limit"
     if stopped or report.get("timed_out"):
         return "timeout"
+    if report.get("oom_kills"):
+        return "memory_limit"
     if returncode is None:
         return "killed"
     if returncode == -signal.SIGXCPU:
