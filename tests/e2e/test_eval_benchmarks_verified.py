@@ -41,7 +41,9 @@ def test_math_verifier_scores_aime_samples(tmp_path):
         data={"aime24": str(AIME24)},
         sampling=SamplingParams(max_tokens=64, stop=["</answer>"]),
     )
-    scores = asyncio.run(Evaluation(settings, FakeBackend(reply)).run())["benchmarks"]["aime24"]
+    scores = asyncio.run(Evaluation(settings, FakeBackend(reply)).run()).to_dict()["benchmarks"][
+        "aime24"
+    ]
     assert scores["status"] == "complete"
     assert scores["avg@n"] == pytest.approx(75.0)  # (2 + 2 + 1 + 1) / 8
     assert scores["pass@k"]["2"] == pytest.approx(100.0)
@@ -70,7 +72,7 @@ def test_multiple_choice_verifier_scores_shuffled_gpqa(tmp_path):
     settings = EvalSettings(
         ["gpqa-diamond"], tmp_path / "run", n=1, backend="fake", data={"gpqa-diamond": str(data)}
     )
-    scores = asyncio.run(Evaluation(settings, FakeBackend(reply)).run())["benchmarks"]
+    scores = asyncio.run(Evaluation(settings, FakeBackend(reply)).run()).to_dict()["benchmarks"]
     assert scores["gpqa-diamond"]["avg@n"] == 100.0
 
 
@@ -86,7 +88,7 @@ def test_two_aime24_problems_on_the_embedded_model(tmp_path):
         sampling=SamplingParams(max_tokens=16, temperature=1.0, top_p=0.95, stop=["</answer>"]),
         concurrency=4,
     )
-    summary = run_eval(settings)
+    summary = run_eval(settings).to_dict()
     scores = summary["benchmarks"]["aime24"]
     assert scores["status"] == "complete" and scores["samples"] == 4 and scores["errored"] == 0
     assert 0 < scores["tokens_mean"] <= 16
@@ -118,7 +120,7 @@ def test_hle_is_scored_by_the_judge_verifier_on_any_backend(tmp_path):
         verifier_options={"judge": judge_options},
     )
     summary = asyncio.run(Evaluation(settings, FakeBackend("<answer>argon</answer>")).run())
-    scores = summary["benchmarks"]["hle"]
+    scores = summary.to_dict()["benchmarks"]["hle"]
     assert scores["status"] == "complete" and scores["avg@n"] == 50.0  # right on h1 only
 
 
@@ -169,7 +171,9 @@ def test_livecodebench_stdin_and_functional_through_the_code_verifier(tmp_path):
     settings = EvalSettings(
         ["lcb-v5"], tmp_path / "run", n=2, backend="fake", data={"lcb-v5": str(subset)}
     )
-    scores = asyncio.run(Evaluation(settings, FakeBackend(reply)).run())["benchmarks"]["lcb-v5"]
+    scores = asyncio.run(Evaluation(settings, FakeBackend(reply)).run()).to_dict()["benchmarks"][
+        "lcb-v5"
+    ]
     assert scores["status"] == "complete"
     assert scores["per_run"] == [100.0, 0.0]
     assert scores["avg@n"] == 50.0 and scores["pass@k"]["2"] == 100.0

@@ -36,8 +36,9 @@ def test_other_domains_group_by_text():
 
 def test_candidate_answers_are_read_by_the_math_verifier():
     """With k2-verify installed, "the answer is 42" counts as an answer and majority can vote on it."""
+    from k2_infer.pipeline import resolve_verifier
     from k2_infer.replies import answer_reader
 
-    read = answer_reader(Problem(id="p", prompt="7 * 6?", domain="math"))
+    read = answer_reader(resolve_verifier(Problem(id="p", prompt="7 * 6?", domain="math")))
     assert read("Multiplying, we get 42. So, the answer is 42.") == "42"
     assert read("<think>hmm</think> <answer>\\boxed{\\frac12}") == "\\frac12"

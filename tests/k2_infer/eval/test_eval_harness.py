@@ -31,7 +31,8 @@ def settings(tmp_path, toy_data, **changes):
 
 
 def run(settings, backend):
-    return asyncio.run(Evaluation(settings, backend).run())
+    """The run's summary as `summary.json` holds it."""
+    return asyncio.run(Evaluation(settings, backend).run()).to_dict()
 
 
 def lines(tmp_path):

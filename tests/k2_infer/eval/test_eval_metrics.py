@@ -40,7 +40,7 @@ def evaluate(tmp_path, toy_data, **changes):
         retry_delay=0.0,
         **changes,
     )
-    return asyncio.run(Evaluation(settings, FakeBackend(reply)).run())
+    return asyncio.run(Evaluation(settings, FakeBackend(reply)).run()).to_dict()
 
 
 def test_scripted_run_gives_hand_computed_scores(tmp_path, toy, toy_data):
@@ -120,10 +120,10 @@ def sample(pid, run, correct=True, status="ok"):
 def test_missing_samples_are_refused_unless_partial_is_allowed():
     samples = [sample("a", 0), sample("a", 1), sample("b", 0, correct=False)]
     samples.append(sample("b", 1, correct=False, status="error"))
-    refused = summarize("x", ["a", "b"], samples, n=2)
+    refused = summarize("x", ["a", "b"], samples, n=2).to_dict()
     assert refused["status"] == "incomplete" and "avg@n" not in refused
     assert refused["missing"] == 1 and refused["errored"] == 1
-    partial = summarize("x", ["a", "b"], samples, n=2, allow_partial=True)
+    partial = summarize("x", ["a", "b"], samples, n=2, allow_partial=True).to_dict()
     assert partial["status"] == "partial"
     assert partial["avg@n"] == pytest.approx(50.0)  # a: 2/2, b: 0/1
     assert partial["pass@k"] == pytest.approx({"1": 50.0, "2": 100.0})  # only a has 2 samples
@@ -131,5 +131,5 @@ def test_missing_samples_are_refused_unless_partial_is_allowed():
 
 def test_runs_beyond_n_and_unknown_problems_are_ignored():
     samples = [sample("a", 0), sample("a", 1, correct=False), sample("z", 0)]
-    scores = summarize("x", ["a"], samples, n=1)
+    scores = summarize("x", ["a"], samples, n=1).to_dict()
     assert scores["avg@n"] == 100.0 and scores["samples"] == 1 and scores["std_err"] is None

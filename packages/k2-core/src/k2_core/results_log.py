@@ -82,10 +82,14 @@ class ResultsLog:
             ) from None
         self._file.seek(0)
         data = self._file.read()
+        try:
+            self.existing = _parse(self.path, data)
+        except InputError:
+            self._file.close()
+            raise
         end = data.rfind(b"\n") + 1
         if end < len(data):  # a torn last line from a killed run: cut it off in place
             self._file.truncate(end)
-        self.existing = _parse(self.path, data[:end])
         self._waiting = threading.Event()
         self._closed = False
         self._sync_error: OSError | None = None

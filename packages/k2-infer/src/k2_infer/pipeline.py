@@ -32,6 +32,7 @@ from k2_core import (
     Selection,
     UnknownNameError,
 )
+from k2_core.observed import observe
 from k2_core.plugins import get_plugin_manager
 from k2_core.protocols import Backend, Planner, Sampler, Selector, Verifier
 from k2_core.recipes import Recipe
@@ -49,13 +50,12 @@ def silent(message: str) -> None:
 
 
 def resolve_verifier(problem: Problem) -> Verifier | None:
-    """The verifier the registry routes `problem` to, built once; None when no plugin serves it."""
-    registry = get_registry()
+    """The verifier the registry routes `problem` to (observed, so its verdicts fire
+    `k2_on_verdict`); None when no plugin serves the problem."""
     try:
-        entry = registry.verifier_for(problem.domain, problem.data_source)
+        return get_registry().verifier(problem.domain, problem.data_source)
     except UnknownNameError:
         return None
-    return registry.create("verifier", entry.name)
 
 
 def _build(kind: str, name: str, **settings: Any) -> Any:
@@ -148,19 +148,20 @@ class Pipeline:
         without one it is resolved here, once. `params` replace the solver's sampling settings for
         this problem (the harness's per-run seed).
         """
-        if verifier is None:
-            verifier = resolve_verifier(problem)
+        verifier = resolve_verifier(problem) if verifier is None else observe("verifier", verifier)
         bill, events, timings = Bill(), [], {}
 
         def note(message: str) -> None:
             events.append(message)
             self.progress(message)
 
-        solver = MeteredBackend(self.backend, bill)
+        solver = MeteredBackend(observe("backend", self.backend), bill)
         started = time.perf_counter()
 
         plan = await self._plan(
-            problem, MeteredBackend(self.planner_backend or self.backend, bill), note
+            problem,
+            MeteredBackend(observe("backend", self.planner_backend or solver.backend), bill),
+            note,
         )
         timings["plan"] = time.perf_counter() - started
 

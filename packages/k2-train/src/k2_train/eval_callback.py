@@ -17,12 +17,14 @@ k2-infer is imported only here, when a callback is made: k2-train does not need 
 
 from __future__ import annotations
 
-import sys
+import logging
 from pathlib import Path
 
 from transformers import TrainerCallback
 
 from k2_core import InputError, K2Error
+
+log = logging.getLogger("k2.train.eval")
 
 
 def require_k2_infer() -> None:
@@ -70,54 +72,47 @@ class CheckpointEval(TrainerCallback):
 
     def settings(self, checkpoint: Path, output: Path):
         """The `EvalSettings` of `k2-infer eval BENCHMARK --model CHECKPOINT` with our flags."""
-        from k2_infer.eval.cli import settings_from_options
+        from k2_infer.eval import EvalSettings
 
-        options = {
-            "output": output,
-            "recipe": "k2-think",
-            "pipeline": "plain",
-            "backend": "transformers",
-            "model": str(checkpoint),
-            "base_url": None,
-            "api_key": None,
-            "n": self.n,
-            "limit": self.limit,
-            "max_tokens": self.max_tokens,
-            "seed": None,
-            "concurrency": 1,  # one local model answers one request at a time anyway
-            "data": (self.data,) if self.data else (),
-            "retries": 0,
-            "allow_partial": True,  # a failed sample lowers the score instead of stopping training
-            "judge_backend": None,
-            "judge_model": None,
-        }
-        return settings_from_options(self.benchmark, options)
+        return EvalSettings.from_recipe(
+            "k2-think",
+            benchmarks=[self.benchmark],
+            output=output,
+            pipeline="plain",
+            backend="transformers",
+            model=str(checkpoint),
+            n=self.n,
+            limit=self.limit,
+            max_tokens=self.max_tokens,
+            concurrency=1,  # one local model answers one request at a time anyway
+            data={self.benchmark: self.data} if self.data else None,
+            retries=0,
+            allow_partial=True,  # a failed sample lowers the score instead of stopping training
+        )
 
     def on_save(self, args, state, control, **kwargs):
+        from k2_core.registry import get_registry
         from k2_infer.eval import run_eval
 
         if not state.is_world_process_zero:
             return
         name = f"checkpoint-{state.global_step}"
         checkpoint = Path(args.output_dir) / name
-        print(f"k2-train: evaluating {name} on {self.benchmark}", file=sys.stderr)
-        summary = run_eval(self.settings(checkpoint, Path(args.output_dir) / "eval" / name))
-        self.forget_weights()
-        scores = summary["benchmarks"][self.benchmark]
-        if "avg@n" not in scores:  # every sample errored
-            print(f"k2-train: {name}: no sample of {self.benchmark} scored", file=sys.stderr)
+        log.info("evaluating %s on %s", name, self.benchmark)
+        settings = self.settings(checkpoint, Path(args.output_dir) / "eval" / name)
+        backend = get_registry().create("backend", settings.backend, model=settings.model)
+        try:
+            summary = run_eval(settings, backend)
+        finally:
+            backend.release()  # the checkpoint's weights: training goes on without them
+        scores = summary.benchmarks[self.benchmark]
+        if scores.avg_at_n is None:  # every sample errored
+            log.warning("%s: no sample of %s scored", name, self.benchmark)
             return
         key = f"eval/{self.benchmark}/avg@n"
-        print(f"k2-train: {name}: {key} = {scores['avg@n']:.2f}", file=sys.stderr)
+        log.info("%s: %s = %.2f", name, key, scores.avg_at_n)
         # What `Trainer.log` records; a callback has no trainer to call it on.
         state.log_history.append(
-            {key: scores["avg@n"], "epoch": state.epoch, "step": state.global_step}
+            {key: scores.avg_at_n, "epoch": state.epoch, "step": state.global_step}
         )
         state.save_to_json(str(checkpoint / "trainer_state.json"))  # saved before we ran
-
-    @staticmethod
-    def forget_weights() -> None:
-        """Drop the evaluated checkpoint's weights, which the transformers backend caches by folder."""
-        from k2_infer.backends.transformers import load
-
-        load.cache_clear()

@@ -114,6 +114,13 @@ class TransformersBackend:
     async def aclose(self) -> None:
         return None
 
+    def release(self) -> None:
+        """Free the cached weights (shared by every transformers backend; they reload when next used).
+
+        For a process that moves on to another model, such as training after evaluating a checkpoint.
+        """
+        load.cache_clear()
+
     # -- generation (worker thread) ------------------------------------------------------------
 
     def _generate(self, request: GenerationRequest) -> list[Completion]:

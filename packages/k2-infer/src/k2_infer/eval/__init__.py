@@ -3,9 +3,11 @@
 - `benchmarks`: the registered evaluation sets and their loaders (hub or local files).
 - `harness`: runs samples with bounded concurrency, appends them to `samples.jsonl`, resumes.
 - `metrics`: avg@n, std-err, unbiased pass@k, maj@n, length statistics, truncation rate.
+- `records`: `BenchmarkScore` and `EvalSummary`, the typed `summary.json`.
 - `report` and `compare`: `report.md` with plots, and deltas between two runs.
 """
 
 from .harness import EvalSettings, run_eval
+from .records import BenchmarkScore, EvalSummary
 
-__all__ = ["EvalSettings", "run_eval"]
+__all__ = ["BenchmarkScore", "EvalSettings", "EvalSummary", "run_eval"]

@@ -67,17 +67,17 @@ def eval_command(benchmarks: str, **options) -> None:
         options.pop("recipe"), benchmarks=names, data=data, **options
     )
     summary = run_eval(settings)
-    for name, scores in summary["benchmarks"].items():
-        if "avg@n" in scores:
-            error = f" ± {scores['std_err']:.2f}" if scores["std_err"] is not None else ""
+    for name, scores in summary.benchmarks.items():
+        if scores.scored:
+            error = f" ± {scores.std_err:.2f}" if scores.std_err is not None else ""
             click.echo(
-                f"{name}: avg@{settings.n} {scores['avg@n']:.2f}{error}"
-                f" (K2 Think: {scores['k2_think_reported'] or '-'}) · {scores['status']}"
+                f"{name}: avg@{settings.n} {scores.avg_at_n:.2f}{error}"
+                f" (K2 Think: {scores.k2_think_reported or '-'}) · {scores.status}"
             )
     click.echo(f"report: {os.path.join(settings.output, 'report.md')}")
-    incomplete = [n for n, s in summary["benchmarks"].items() if s["status"] == "incomplete"]
+    incomplete = [n for n, s in summary.benchmarks.items() if s.status == "incomplete"]
     if incomplete:
-        missing = sum(summary["benchmarks"][n]["missing"] for n in incomplete)
+        missing = sum(summary.benchmarks[n].missing for n in incomplete)
         raise K2Error(
             f"{', '.join(incomplete)} not scored: {missing} samples missing or errored",
             "re-run the same command to resume, or pass --allow-partial",

@@ -6,11 +6,12 @@ benchmarks with `--pipeline plain` into A and `--pipeline k2` into B, then compa
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from k2_core import InputError
+
+from .records import EvalSummary
 
 
 @dataclass
@@ -34,29 +35,18 @@ class Delta:
         return 100 * (self.tokens_b - self.tokens_a) / self.tokens_a if self.tokens_a else 0.0
 
 
-def read_summary(folder: Path) -> dict:
-    path = Path(folder) / "summary.json"
-    if not path.exists():
-        raise InputError(
-            f"no summary.json in {folder}", "run `k2-infer eval ... --output` there first"
-        )
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def compare(folder_a: Path, folder_b: Path) -> list[Delta]:
     """Deltas for every benchmark scored (complete or partial) in both folders, in A's order."""
-    a = read_summary(folder_a)["benchmarks"]
-    b = read_summary(folder_b)["benchmarks"]
-    shared = [name for name in a if name in b and "avg@n" in a[name] and "avg@n" in b[name]]
+    a = EvalSummary.read(folder_a).benchmarks
+    b = EvalSummary.read(folder_b).benchmarks
+    shared = [name for name in a if name in b and a[name].scored and b[name].scored]
     if not shared:
         raise InputError(
             f"{folder_a} and {folder_b} have no scored benchmark in common",
             "evaluate the same benchmarks in both folders",
         )
     return [
-        Delta(
-            name, a[name]["avg@n"], b[name]["avg@n"], a[name]["tokens_mean"], b[name]["tokens_mean"]
-        )
+        Delta(name, a[name].avg_at_n, b[name].avg_at_n, a[name].tokens_mean, b[name].tokens_mean)
         for name in shared
     ]
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from k2_core import GenerationRequest, InputError, Message, Problem, SamplingParams
+from k2_core.observed import observe
 from k2_core.plugins import plugin_infos
 from k2_core.protocols import Backend
 from k2_core.recipes import Recipe, load_recipe
@@ -35,6 +36,7 @@ from k2_core.registry import get_registry
 from ..pipeline import Pipeline
 from .metrics import summarize
 from .progress import Progress
+from .records import EvalSummary
 from .report import write_report
 from .samples import SampleLog, read_samples
 from .verifying import InlineWhenCheap
@@ -178,7 +180,7 @@ def _check_run_folder(settings: EvalSettings) -> None:
 
 
 class Evaluation:
-    """One run of the harness over loaded problems; `await run()` returns the summary dict."""
+    """One run of the harness over loaded problems; `await run()` returns the summary."""
 
     def __init__(self, settings: EvalSettings, backend: Backend | None = None) -> None:
         if settings.pipeline not in PIPELINES:
@@ -229,7 +231,7 @@ class Evaluation:
             self.routes[route] = self.verifiers[entry.name]
         return self.routes[route]
 
-    async def run(self) -> dict[str, Any]:
+    async def run(self) -> EvalSummary:
         settings = self.settings
         _check_run_folder(settings)
         log = SampleLog(settings.output / "samples.jsonl")
@@ -240,9 +242,12 @@ class Evaluation:
             for problem in problems
             if not log.done((name, problem.id, run))
         ]
-        backend = self.backend or get_registry().create(
-            "backend", settings.backend, model=settings.model, **settings.backend_options
-        )
+        if self.backend is not None:  # a ready backend: observed like the registry's
+            backend = observe("backend", self.backend)
+        else:
+            backend = get_registry().create(
+                "backend", settings.backend, model=settings.model, **settings.backend_options
+            )
         self.pipeline = self._pipeline(backend) if settings.pipeline == "k2" else None
         progress = Progress(len(todo))
         pending = iter(todo)
@@ -358,7 +363,7 @@ class Evaluation:
             "usage": {role: usage.to_dict() for role, usage in result.usage.items()},
         }
 
-    def summary(self, log: SampleLog) -> dict[str, Any]:
+    def summary(self, log: SampleLog) -> EvalSummary:
         settings = self.settings
         benchmarks = {}
         for name, problems in self.problems.items():
@@ -370,14 +375,12 @@ class Evaluation:
                 settings.allow_partial,
             )
             benchmark = self.benchmarks[name]
-            benchmarks[name] = {
-                **scores,
-                "description": benchmark.description,
-                "k2_think_reported": benchmark.reported,
-            }
-        return {
-            "benchmarks": benchmarks,
-            "settings": {
+            benchmarks[name] = dataclasses.replace(
+                scores, description=benchmark.description, k2_think_reported=benchmark.reported
+            )
+        return EvalSummary(
+            benchmarks=benchmarks,
+            settings={
                 **settings.identity(),
                 "n": settings.n,
                 "limit": settings.limit,
@@ -385,23 +388,14 @@ class Evaluation:
                 "concurrency": settings.concurrency,
                 "allow_partial": settings.allow_partial,
             },
-            "versions": versions(),
-            "written": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
+            versions=versions(),
+            written=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
 
 
-def write_summary(folder: Path, summary: dict[str, Any]) -> Path:
-    """Write `summary.json` atomically (a reader never sees half a file)."""
-    path = folder / "summary.json"
-    staging = path.with_suffix(".json.tmp")
-    staging.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    staging.replace(path)
-    return path
-
-
-def run_eval(settings: EvalSettings, backend: Backend | None = None) -> dict[str, Any]:
+def run_eval(settings: EvalSettings, backend: Backend | None = None) -> EvalSummary:
     """Run (or resume) an evaluation and write `summary.json`, `report.md` and plots in its folder."""
     summary = asyncio.run(Evaluation(settings, backend).run())
-    write_summary(settings.output, summary)
+    summary.write(settings.output)
     write_report(settings.output, summary, read_samples(settings.output / "samples.jsonl"))
     return summary

@@ -15,10 +15,13 @@ errored ones are reported as a number, never scored as wrong. Accuracies are per
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import statistics
 from collections import Counter
 from typing import Any
+
+from .records import BenchmarkScore
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -55,8 +58,8 @@ def summarize(
     samples: list[dict[str, Any]],
     n: int,
     allow_partial=False,
-) -> dict[str, Any]:
-    """The summary of one benchmark over `problem_ids` with `n` runs each.
+) -> BenchmarkScore:
+    """The scores of one benchmark over `problem_ids` with `n` runs each.
 
     With a problem short of n verified samples the result has `status: "incomplete"` and no scores,
     unless `allow_partial`, which scores what there is and says `status: "partial"`.
@@ -73,20 +76,18 @@ def summarize(
     for runs in by_problem.values():
         runs.sort(key=lambda s: s["run"])
     missing = sum(n - len(runs) for runs in by_problem.values())
-    summary: dict[str, Any] = {
-        "benchmark": benchmark,
-        "problems": len(problem_ids),
-        "n": n,
-        "samples": sum(len(runs) for runs in by_problem.values()),
-        "missing": missing,
-        "errored": errored,
-        "status": "complete" if missing == 0 else ("partial" if allow_partial else "incomplete"),
-    }
-    if summary["status"] == "incomplete":
-        return summary
+    counted = BenchmarkScore(
+        benchmark=benchmark,
+        problems=len(problem_ids),
+        n=n,
+        samples=sum(len(runs) for runs in by_problem.values()),
+        missing=missing,
+        errored=errored,
+        status="complete" if missing == 0 else ("partial" if allow_partial else "incomplete"),
+    )
     scored = {pid: runs for pid, runs in by_problem.items() if runs}
-    if not scored:
-        return {**summary, "status": "incomplete"}
+    if counted.status == "incomplete" or not scored:
+        return dataclasses.replace(counted, status="incomplete")
     ok = [s for runs in scored.values() for s in runs]
     counts = [(len(runs), sum(s["correct"] for s in runs)) for runs in scored.values()]  # (n, c)
     per_problem = [c / runs for runs, c in counts]
@@ -100,16 +101,16 @@ def summarize(
         if values:
             pass_k[str(k)] = 100 * statistics.fmean(values)
     tokens = [s["completion_tokens"] for s in ok]
-    return {
-        **summary,
-        "avg@n": 100 * statistics.fmean(per_problem),
-        "std_err": 100 * statistics.stdev(per_run) / math.sqrt(len(per_run))
+    return dataclasses.replace(
+        counted,
+        avg_at_n=100 * statistics.fmean(per_problem),
+        std_err=100 * statistics.stdev(per_run) / math.sqrt(len(per_run))
         if len(per_run) > 1
         else None,
-        "per_run": [100 * a for a in per_run],
-        "pass@k": pass_k,
-        "maj@n": 100 * statistics.fmean(majority_correct(runs) for runs in scored.values()),
-        "tokens_mean": statistics.fmean(tokens),
-        "tokens_median": statistics.median(tokens),
-        "truncation_rate": sum(s["finish_reason"] == "length" for s in ok) / len(ok),
-    }
+        per_run=[100 * a for a in per_run],
+        pass_at_k=pass_k,
+        maj_at_n=100 * statistics.fmean(majority_correct(runs) for runs in scored.values()),
+        tokens_mean=statistics.fmean(tokens),
+        tokens_median=statistics.median(tokens),
+        truncation_rate=sum(s["finish_reason"] == "length" for s in ok) / len(ok),
+    )

@@ -10,35 +10,37 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .records import BenchmarkScore, EvalSummary
+
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def score_row(name: str, scores: dict[str, Any]) -> str:
+def score_row(name: str, scores: BenchmarkScore) -> str:
     """One table row of the report for one benchmark."""
-    if scores["status"] == "incomplete":
+    if not scores.scored:
         return (
-            f"| {name} | {scores['problems']} | incomplete: {scores['missing']} samples missing, "
-            f"{scores['errored']} errored | {_pct(scores['k2_think_reported'])} | | | | | |"
+            f"| {name} | {scores.problems} | incomplete: {scores.missing} samples missing, "
+            f"{scores.errored} errored | {_pct(scores.k2_think_reported)} | | | | | |"
         )
-    largest_k = max(scores["pass@k"], key=int)
-    accuracy = f"{scores['avg@n']:.2f}"
-    if scores["std_err"] is not None:
-        accuracy += f" ± {scores['std_err']:.2f}"
-    if scores["status"] == "partial":
+    largest_k = max(scores.pass_at_k, key=int)
+    accuracy = f"{scores.avg_at_n:.2f}"
+    if scores.std_err is not None:
+        accuracy += f" ± {scores.std_err:.2f}"
+    if scores.status == "partial":
         accuracy += " (partial)"
     return (
-        f"| {name} | {scores['problems']} | {accuracy} | {_pct(scores['k2_think_reported'])} "
-        f"| {scores['maj@n']:.2f} | {scores['pass@k'][largest_k]:.2f} (k={largest_k}) "
-        f"| {scores['tokens_mean']:.0f} / {scores['tokens_median']:.0f} "
-        f"| {100 * scores['truncation_rate']:.1f}% | {scores['errored']} |"
+        f"| {name} | {scores.problems} | {accuracy} | {_pct(scores.k2_think_reported)} "
+        f"| {scores.maj_at_n:.2f} | {scores.pass_at_k[largest_k]:.2f} (k={largest_k}) "
+        f"| {scores.tokens_mean:.0f} / {scores.tokens_median:.0f} "
+        f"| {100 * scores.truncation_rate:.1f}% | {scores.errored} |"
     )
 
 
-def render(summary: dict[str, Any], plots: list[str], plot_note: str = "") -> str:
+def render(summary: EvalSummary, plots: list[str], plot_note: str = "") -> str:
     """The markdown text of the report."""
-    settings = summary["settings"]
+    settings = summary.settings
     sampling = settings["sampling"]
     n = settings["n"]
     lines = [
@@ -53,51 +55,51 @@ def render(summary: dict[str, Any], plots: list[str], plot_note: str = "") -> st
         "| pass@k (%) | tokens mean / median | truncated | errored |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    benchmarks = summary["benchmarks"]
+    benchmarks = summary.benchmarks
     lines += [score_row(name, scores) for name, scores in benchmarks.items()]
     notes = [
-        f"- **{name}**: {scores['status']}; {scores['missing']} samples missing. Re-run the same "
+        f"- **{name}**: {scores.status}; {scores.missing} samples missing. Re-run the same "
         "command to resume, or pass --allow-partial to score what is there."
         for name, scores in benchmarks.items()
-        if scores["status"] != "complete"
+        if scores.status != "complete"
     ]
     if notes:
         lines += ["", "Not complete:", *notes]
     lines += ["", "## pass@k", ""]
     for name, scores in benchmarks.items():
-        if "pass@k" in scores:
-            values = ", ".join(f"pass@{k} {v:.2f}" for k, v in scores["pass@k"].items())
+        if scores.scored:
+            values = ", ".join(f"pass@{k} {v:.2f}" for k, v in scores.pass_at_k.items())
             lines.append(f"- {name}: {values}")
     lines += ["", "## Benchmarks", ""]
-    lines += [f"- {name}: {scores['description']}" for name, scores in benchmarks.items()]
+    lines += [f"- {name}: {scores.description}" for name, scores in benchmarks.items()]
     lines += ["", "## Plots", ""]
     lines += [f"![{Path(plot).stem}]({plot})" for plot in plots] or [plot_note]
     lines += ["", "## Versions", ""]
-    lines += [f"- {name} {version}" for name, version in summary["versions"].items()]
-    lines += ["", f"Written {summary['written']}.", ""]
+    lines += [f"- {name} {version}" for name, version in summary.versions.items()]
+    lines += ["", f"Written {summary.written}.", ""]
     return "\n".join(lines)
 
 
-def plot(folder: Path, summary: dict[str, Any], samples: list[dict[str, Any]]) -> list[str]:
+def plot(folder: Path, summary: EvalSummary, samples: list[dict[str, Any]]) -> list[str]:
     """Draw `accuracy.png` and `lengths.png` into `folder`; returns their file names."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    scored = {k: v for k, v in summary["benchmarks"].items() if "avg@n" in v}
+    scored = {k: v for k, v in summary.benchmarks.items() if v.scored}
     if not scored:
         return []
     names = list(scored)
     x = range(len(names))
     figure, axes = plt.subplots(figsize=(max(5, 1.4 * len(names)), 4))
-    ours = [scored[name]["avg@n"] for name in names]
-    errors = [scored[name]["std_err"] or 0.0 for name in names]
-    reported = [scored[name]["k2_think_reported"] or 0.0 for name in names]
+    ours = [scored[name].avg_at_n for name in names]
+    errors = [scored[name].std_err or 0.0 for name in names]
+    reported = [scored[name].k2_think_reported or 0.0 for name in names]
     axes.bar([i - 0.2 for i in x], ours, 0.4, yerr=errors, capsize=3, label="this run")
     axes.bar([i + 0.2 for i in x], reported, 0.4, label="K2 Think (reported)")
     axes.set_xticks(list(x), names)
-    axes.set_ylabel(f"avg@{summary['settings']['n']} (%)")
+    axes.set_ylabel(f"avg@{summary.settings['n']} (%)")
     axes.set_ylim(0, 100)
     axes.legend()
     figure.tight_layout()
@@ -121,7 +123,7 @@ def plot(folder: Path, summary: dict[str, Any], samples: list[dict[str, Any]]) -
     return ["accuracy.png", "lengths.png"]
 
 
-def write_report(folder: Path, summary: dict[str, Any], samples: list[dict[str, Any]]) -> Path:
+def write_report(folder: Path, summary: EvalSummary, samples: list[dict[str, Any]]) -> Path:
     """Write `report.md` (and plots when matplotlib is installed) into `folder`."""
     try:
         plots, note = plot(folder, summary, samples), "No benchmark has scores to plot yet."
