@@ -66,8 +66,26 @@ def test_outputs_compare_by_lines_and_tokens_with_float_tolerance():
     assert not outputs_match("Yes\n", "yes\n")
 
 
-def test_values_compare_as_json_with_tolerance():
-    assert values_match((1, [2.0000000001]), [1, [2]])
+def test_integer_tokens_compare_exactly():
+    assert not outputs_match("1000001\n", "1000000\n")
+    assert not outputs_match("999999807\n", "1000000007\n")  # off by 200 at 1e9+7
+    assert outputs_match("3.0\n", "3\n")
+    assert outputs_match("1000000.0000001\n", "1000000.0\n")  # a float: within 1e-6
+
+
+def test_extraction_is_linear_on_runs_of_backticks():
+    started = time.monotonic()
+    assert extract_program("`" * 210_000) is None
+    assert extract_program("```\n" + "`" * 210_000) is None
+    assert extract_program(("``` x\n" * 50_000) + "```python\nprint(1)\n```") is not None
+    assert time.monotonic() - started < 1.0
+
+
+def test_values_compare_as_json_with_tolerance_only_for_floats():
+    assert values_match((1, [2.0000000001]), [1, [2.0]])
+    assert not values_match((1, [2.0000000001]), [1, [2]])  # an expected int is exact
+    assert not values_match(1_000_001, 1_000_000)
+    assert values_match(3.0, 3)
     assert not values_match([1, 2], [2, 1])
     assert not values_match(True, 1)
 

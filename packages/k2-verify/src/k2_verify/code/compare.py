@@ -1,16 +1,22 @@
 """Decide whether a program's output matches the expected output.
 
 stdout is compared line by line and token by token (whitespace-insensitive, trailing blank lines
-ignored); two tokens that both read as numbers match within an absolute or relative tolerance of
-1e-6. Return values of functional tests are compared as JSON values with the same tolerance.
+ignored). Where the expected token is an integer the answer must be that integer exactly (an
+off-by-one at 10^9 fails); where it is a decimal number the answer may differ by an absolute or
+relative 1e-6 (Guru's tolerance for floats); any other token must be equal. Return values of
+functional tests follow the same rule: an expected `int` is matched exactly, an expected `float`
+within the tolerance, `true` is not `1`, tuples compare as lists.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 TOLERANCE = 1e-6
+INTEGER = re.compile(r"[+-]?\d+")
 
 
 def numbers_match(a: float, b: float) -> bool:
@@ -21,8 +27,10 @@ def tokens_match(actual: str, expected: str) -> bool:
     if actual == expected:
         return True
     try:
+        if INTEGER.fullmatch(expected):  # exact, though `3.0` still reads as `3`
+            return Decimal(actual) == Decimal(expected)
         return numbers_match(float(actual), float(expected))
-    except ValueError:
+    except (ValueError, InvalidOperation):
         return False
 
 
@@ -42,10 +50,12 @@ def outputs_match(actual: str, expected: str) -> bool:
 
 
 def values_match(actual: Any, expected: Any) -> bool:
-    """True when two JSON values are equal, floats within tolerance, tuples as lists."""
+    """True when two decoded values are equal: ints exactly, floats within tolerance."""
     if isinstance(actual, bool) or isinstance(expected, bool):  # JSON true is not 1
         return type(actual) is type(expected) and actual == expected
-    if isinstance(actual, (int, float)) and isinstance(expected, (int, float)):
+    if isinstance(expected, int) and isinstance(actual, (int, float)):
+        return actual == expected
+    if isinstance(expected, float) and isinstance(actual, (int, float)):
         return numbers_match(actual, expected)
     if isinstance(actual, (list, tuple)) and isinstance(expected, (list, tuple)):
         return len(actual) == len(expected) and all(map(values_match, actual, expected))
@@ -53,4 +63,4 @@ def values_match(actual: Any, expected: Any) -> bool:
         return actual.keys() == expected.keys() and all(
             values_match(actual[key], expected[key]) for key in actual
         )
-    return actual == expected
+    return type(actual) is type(expected) and actual == expected

@@ -5,27 +5,29 @@ each test's status: `passed`, `wrong_answer`, a sandbox status (`timeout`, `runt
 `memory_limit`, `output_limit`, `killed`), or `skipped` after the first failure (the default stops
 there, for speed; `stop_at_first_failure=False` runs them all).
 
-Safe from many threads and processes at once; bounded by `timeout` seconds per response
-(30 by default, as in Guru), `test_timeout` per test.
+Budgets are per test: `timeout` seconds for each test (30 by default: Guru's budget for a program,
+given to every test, so a correct program with 40 tests is never cut short). Call- and
+assert-based tests run in one sandbox run whose clock is `timeout` per test.
+
+Safe from many threads and processes at once.
 """
 
 from __future__ import annotations
 
-import time
-
 from k2_core import Problem, Verdict
+from k2_core.errors import InputError
 
 from ..base import RuleVerifier, verdict
 from ..sandbox import Limits, RunResult, run
 from .compare import outputs_match, values_match
 from .extract import extract_program
-from .harness import assert_program, assertions_passed, call_program, call_results, new_token
+from .harness import decode, encode, harness_source, results, tests_input
 from .tests import BadTests, Suite, read_suite
 
 
 class CodeVerifier(RuleVerifier):
-    """Options: `timeout` (s per response), `test_timeout` (s per test), `memory_mb`,
-    `stop_at_first_failure`, `isolation` (a sandbox mechanism name, `"none"` to opt out)."""
+    """Options: `timeout` (seconds per test), `memory_mb`, `stop_at_first_failure`, `isolation`
+    (a sandbox mechanism name, `"none"` to opt out)."""
 
     name = "code"
     needs_ground_truth = True
@@ -33,14 +35,18 @@ class CodeVerifier(RuleVerifier):
     def __init__(
         self,
         timeout: float = 30.0,
-        test_timeout: float = 6.0,
         memory_mb: int = 1024,
         stop_at_first_failure: bool = True,
         isolation: str | None = None,
         **_options,
     ) -> None:
+        for option, value in (("timeout", timeout), ("memory_mb", memory_mb)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise InputError(
+                    f"code verifier {option}={value!r} must be a positive number",
+                    "leave it out for the default (30 s per test, 1024 MB)",
+                )
         self.timeout = timeout
-        self.test_timeout = test_timeout
         self.memory_mb = memory_mb
         self.stop_at_first_failure = stop_at_first_failure
         self.isolation = isolation
@@ -53,11 +59,10 @@ class CodeVerifier(RuleVerifier):
             suite = read_suite(problem.ground_truth, problem.meta)
         except BadTests as error:
             return verdict(0.0, program, "no_tests", error=str(error))
-        deadline = time.monotonic() + self.timeout
         if suite.kind == "stdin":
-            statuses = self._run_stdin(program, suite, deadline)
+            statuses = self._run_stdin(program, suite)
         else:
-            statuses = self._run_harness(program, suite, deadline)
+            statuses = self._run_harness(program, suite)
         passed = statuses.count("passed")
         failure = next((s for s in statuses if s != "passed"), None)
         return verdict(
@@ -70,23 +75,19 @@ class CodeVerifier(RuleVerifier):
             tests=statuses,
         )
 
-    def _limits(self, deadline: float, tests: int = 1) -> Limits:
-        budget = min(self.test_timeout * tests, deadline - time.monotonic())
-        return Limits(wall_time=max(budget, 0.1), memory_mb=self.memory_mb)
+    def _limits(self, tests: int = 1) -> Limits:
+        return Limits(wall_time=self.timeout * tests, memory_mb=self.memory_mb)
 
     def _run(self, source: str, stdin: str, limits: Limits) -> RunResult:
         return run(source, stdin, limits, self.isolation)
 
-    def _run_stdin(self, program: str, suite: Suite, deadline: float) -> list[str]:
+    def _run_stdin(self, program: str, suite: Suite) -> list[str]:
         statuses: list[str] = []
         for stdin, expected in suite.cases:
             if statuses and statuses[-1] != "passed" and self.stop_at_first_failure:
                 statuses.append("skipped")
                 continue
-            if time.monotonic() >= deadline:
-                statuses.append("timeout")
-                continue
-            result = self._run(program, stdin, self._limits(deadline))
+            result = self._run(program, stdin, self._limits())
             if result.status != "ok":
                 statuses.append(result.status)
             else:
@@ -95,26 +96,32 @@ class CodeVerifier(RuleVerifier):
                 )
         return statuses
 
-    def _run_harness(self, program: str, suite: Suite, deadline: float) -> list[str]:
-        token = new_token()
+    def _run_harness(self, program: str, suite: Suite) -> list[str]:
+        """Call- and assert-based tests: the harness's test process reports each outcome."""
+        spec = {"kind": suite.kind, "budget": self.timeout}
         if suite.kind == "assert":
-            result = self._run(
-                assert_program(program, suite.code, token), "", self._limits(deadline)
-            )
-            if assertions_passed(result.stdout, token):
-                return ["passed"]
-            return [result.status if result.status != "ok" else "wrong_answer"]
-        arguments = [args for args, _ in suite.cases]
-        source = call_program(program, suite.fn_name, arguments, token)
-        result = self._run(source, "", self._limits(deadline, len(suite.cases)))
-        results = call_results(result.stdout, token)
+            spec["code"] = suite.code
+            tests = 1
+        else:
+            spec.update(fn_name=suite.fn_name, cases=[encode(args) for args, _ in suite.cases])
+            tests = len(suite.cases)
+        result = self._run(harness_source(program), tests_input(spec), self._limits(tests))
+        outcomes = results(result.stdout)
+        failed = result.status if result.status != "ok" else "wrong_answer"
+        if suite.kind == "assert":
+            passed = any(line.get("passed") is True for line in outcomes)
+            return ["passed" if passed else failed]
+        values = {line["index"]: line for line in outcomes if isinstance(line.get("index"), int)}
         statuses: list[str] = []
         for index, (_, expected) in enumerate(suite.cases):
+            line = values.get(index)
             if statuses and statuses[-1] != "passed" and self.stop_at_first_failure:
                 statuses.append("skipped")
-            elif index not in results:
-                statuses.append(result.status if result.status != "ok" else "wrong_answer")
-            elif values_match(results[index], expected):
+            elif line is None:
+                statuses.append(failed)
+            elif "error" in line:
+                statuses.append("timeout" if line["error"] == "timeout" else "runtime_error")
+            elif values_match(decode(line.get("value")), expected):
                 statuses.append("passed")
             else:
                 statuses.append("wrong_answer")

@@ -13,8 +13,8 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-from .limits import Limits
 from .isolation import run
+from .limits import Limits
 from .supervisor import RunResult
 
 
