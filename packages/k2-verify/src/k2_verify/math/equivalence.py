@@ -33,6 +33,7 @@ _PROBES = ("0.5773", "1.3117", "-0.8421", "2.2361", "7.3891", "12.817", "-4.6692
 # are compared at integers instead, covering every residue mod 2, 3 and 4.
 _INTEGER_NAMES = {"n", "m", "k"}
 _INTEGER_PROBES = ("3", "4", "5", "6", "7", "8", "11", "14")
+MAX_RATIO_OPS = 60  # equations larger than this are not tested for a variable ratio
 _CHOICE = re.compile(r"^\(?([A-J])\)?$")
 _ANSWER_CHOICE = re.compile(r"^\(?([A-Ja-j])(?:\)|\.|:|$)")
 _LABELLED_CHOICE = re.compile(r"^\(([A-J])\)\s*(\S.*)$")
@@ -297,6 +298,8 @@ def _same_relation(f: sympy.Basic, op_f: str, g: sympy.Basic, op_g: str) -> bool
 def _monomial_ratio(f: sympy.Basic, g: sympy.Basic) -> bool:
     """Whether `f / g` is a constant times a product of the variables' powers: an equation solved
     for one of its letters (`F = m a` is `a = F / m`, assuming the letters divided by are nonzero)."""
+    if sympy.count_ops(f) + sympy.count_ops(g) > MAX_RATIO_OPS:
+        return False  # keeps `cancel` cheap where it runs in place, outside the timed worker
     try:
         ratio = sympy.cancel(sympy.together(f / g))
     except (TypeError, ValueError, ZeroDivisionError, sympy.PolynomialError):
@@ -364,6 +367,8 @@ def _inequality(relation: Relation) -> list | None:
         isinstance(p, sympy.Basic) for p in parts
     ):
         return None
+    if len(parts) == 2 and not any(_is_name(p) for p in parts):
+        parts, ops = _solved_linear(parts[0] - parts[1], ops[0])
     if any(op in {">", ">="} for op in ops):  # read right to left: `3 > x` is `x < 3`
         parts = parts[::-1]
         ops = tuple({">": "<", ">=": "<="}.get(op, "?") for op in ops[::-1])
@@ -379,6 +384,20 @@ def _inequality(relation: Relation) -> list | None:
         right = ")" if ops[1] == "<" else "]"
         return [Seq(left, right, (parts[0], parts[2]))]
     return None
+
+
+def _solved_linear(f: sympy.Basic, op: str) -> tuple[tuple, tuple]:
+    """`f op 0`, with `f` linear in one variable, solved for it (`2x + 4 > 0` is `x > -2`);
+    anything else is returned as it was."""
+    unchanged = (f, sympy.Integer(0)), (op,)
+    if len(f.free_symbols) != 1:
+        return unchanged
+    (x,) = f.free_symbols
+    slope = sympy.diff(f, x)
+    rest = sympy.expand(f - slope * x)
+    if not slope.is_number or slope == 0 or rest.free_symbols or not slope.is_real:
+        return unchanged
+    return (x, -rest / slope), ((op if slope > 0 else _FLIPPED[op]),)
 
 
 def _sequences(a: Seq, b: Seq) -> bool:
