@@ -32,6 +32,13 @@ def k2_register_backends(register):
         install="k2-infer[transformers]",
     )
     register(
+        "llamacpp",
+        "k2_infer.backends.llamacpp:LlamaCppBackend",
+        description="GGUF files run natively by llama.cpp (embedded SmolLM2 by default)",
+        requires=("llama_cpp",),
+        install="k2-infer[llamacpp]",
+    )
+    register(
         "vllm",
         "k2_infer.backends.vllm:VLLMBackend",
         description="in-process vLLM engine",

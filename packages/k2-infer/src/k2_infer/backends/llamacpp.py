@@ -1,0 +1,256 @@
+"""The `llamacpp` backend: GGUF files run natively by llama.cpp (llama-cpp-python), in this process.
+
+    backend = LlamaCppBackend()                         # the embedded SmolLM2 GGUF, as shipped
+    backend = LlamaCppBackend(model="model.gguf", speculative="ngram:10", parallel=2)
+
+Quantized weights stay quantized (nothing is converted), so the embedded model decodes several times
+faster than through transformers. The chat template comes from the GGUF file.
+
+- Structured output becomes a llama.cpp grammar: a JSON schema through llama.cpp's own converter,
+  a choice as alternatives. A regex is refused (llama.cpp grammars are not regexes).
+- `speculative="ngram[:K]"` is prompt lookup (llama-cpp-python's `LlamaPromptLookupDecoding`); the
+  drafted and verified tokens are counted into the completion metrics. Draft models are not offered.
+- `parallel` contexts (one `Llama` each, all reading the same memory-mapped file) serve candidates
+  and concurrent requests side by side, the `threads` split among them: the binding generates one
+  sequence per context, so this is how N candidates and concurrent callers share the CPU.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import queue
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from k2_core.errors import BackendError, InputError
+from k2_core.types import Completion, GenerationRequest, Structured, Usage
+
+from .metrics import SpeculationCounts, finish_reason
+from .speculative import Speculation, parse_speculative
+
+INSTALL_HINT = "`pip install 'k2-infer[llamacpp]'` (it compiles llama.cpp once: a few minutes)"
+EMBEDDED = "embedded"
+
+
+def resolve_gguf(model: str | None) -> Path:
+    """The GGUF file for a model option: None or `embedded` mean the embedded model's own file."""
+    if model in (None, "", EMBEDDED):
+        from k2_core.models import embedded_gguf
+
+        return embedded_gguf()
+    path = Path(model)
+    if path.suffix != ".gguf" or not path.is_file():
+        raise BackendError(
+            f"the llamacpp backend needs a local .gguf file, got {model!r}",
+            "pass the path of a GGUF file, or omit --model for the embedded model",
+        )
+    return path
+
+
+def grammar_text(constraint: Structured) -> str:
+    """A llama.cpp (GBNF) grammar for a structured-output constraint."""
+    if constraint.regex is not None:
+        raise InputError(
+            "the llamacpp backend cannot constrain a reply to a regex",
+            "use a JSON schema or a choice list, or the transformers or vllm backend",
+        )
+    if constraint.choice is not None:
+        options = " | ".join(json.dumps(option, ensure_ascii=False) for option in constraint.choice)
+        return f"root ::= {options}\n"
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    return json_schema_to_gbnf(json.dumps(constraint.json_schema))
+
+
+@contextmanager
+def _no_weight_repacking():
+    """Load models without llama.cpp's CPU weight repacking ("extra buffer types").
+
+    With it, llama-cpp-python 0.3.36 built here crashes (segfault) on any batch of more than one
+    token with the embedded Q4_1 file on an AVX-512 CPU; without it every batch works. The binding
+    has no option for it, so its default model parameters are patched while a model loads.
+    """
+    import llama_cpp
+
+    defaults = llama_cpp.llama_model_default_params
+
+    def params() -> Any:
+        chosen = defaults()
+        chosen.use_extra_bufts = False
+        return chosen
+
+    with mock.patch.object(llama_cpp.llama_cpp, "llama_model_default_params", params):
+        yield
+
+
+class _CountedLookup:
+    """Prompt-lookup drafting that counts its proposals: one call per target forward pass."""
+
+    def __init__(self, num_tokens: int) -> None:
+        from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+        self._lookup = LlamaPromptLookupDecoding(num_pred_tokens=num_tokens)
+        self.counts = SpeculationCounts()
+
+    def __call__(self, input_ids: Any, /, **kwargs: Any) -> Any:
+        drafted = self._lookup(input_ids, **kwargs)
+        self.counts.target_passes += 1
+        self.counts.drafted += len(drafted)
+        return drafted
+
+
+class LlamaCppBackend:
+    """A GGUF model; `model` is a .gguf path (default: the embedded SmolLM2-135M-Instruct).
+
+    Options: `parallel` contexts (default 1), `threads` in all (default: every CPU core),
+    `context` tokens per context (default 4096), `speculative` (`ngram[:K]`), `seed` (used when a
+    request gives none).
+    """
+
+    name = "llamacpp"
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        parallel: int = 1,
+        threads: int | None = None,
+        context: int = 4096,
+        speculative: str | Speculation | None = None,
+        seed: int = 0,
+    ) -> None:
+        if int(parallel) < 1:
+            raise InputError(
+                f"parallel must be at least 1, got {parallel}", "pass parallel=1 or more"
+            )
+        self.model = model
+        self.parallel = int(parallel)
+        self.threads = int(threads or os.cpu_count() or 1)
+        self.context = int(context)
+        self.seed = int(seed)
+        self.speculation = parse_speculative(speculative)
+        if self.speculation and self.speculation.method != "ngram":
+            raise InputError(
+                f"the llamacpp backend cannot do {self.speculation.method!r} speculation",
+                "use ngram[:K] (prompt lookup), or the transformers or vllm backend",
+            )
+        self._idle: queue.Queue = queue.Queue()  # contexts not in use
+        self._contexts: list[Any] = []
+        self._starting = threading.Lock()
+
+    async def generate(self, request: GenerationRequest) -> list[Completion]:
+        """`request.params.n` completions, each on the first free context (seeds offset by index)."""
+        constraint = request.constraint()
+        grammar = grammar_text(constraint) if constraint is not None else None
+        return list(
+            await asyncio.gather(
+                *(
+                    asyncio.to_thread(self._one, request, grammar, index)
+                    for index in range(request.params.n)
+                )
+            )
+        )
+
+    async def aclose(self) -> None:
+        for llm in self._contexts:
+            llm.close()
+        self._contexts.clear()
+        self._idle = queue.Queue()
+
+    # -- contexts (worker threads) -------------------------------------------------------------
+
+    def _start(self) -> None:
+        """Open the `parallel` contexts on first use."""
+        with self._starting:
+            if self._contexts:
+                return
+            try:
+                from llama_cpp import Llama
+            except ImportError:
+                raise BackendError(
+                    "the llamacpp backend needs llama-cpp-python", INSTALL_HINT
+                ) from None
+            path = resolve_gguf(self.model)
+            threads = max(1, self.threads // self.parallel)
+            for _ in range(self.parallel):
+                draft = _CountedLookup(self.speculation.num_tokens) if self.speculation else None
+                try:
+                    with _no_weight_repacking():
+                        llm = Llama(
+                            model_path=str(path),
+                            n_ctx=self.context,
+                            n_threads=threads,
+                            n_threads_batch=threads,
+                            draft_model=draft,
+                            seed=self.seed,
+                            verbose=False,
+                        )
+                except ValueError as error:
+                    raise BackendError(
+                        f"llama.cpp cannot load {path}: {error}",
+                        "check that it is a GGUF model file",
+                    ) from None
+                self._contexts.append(llm)
+                self._idle.put(llm)
+
+    def _one(self, request: GenerationRequest, grammar: str | None, index: int) -> Completion:
+        if not self._contexts:
+            self._start()
+        llm = self._idle.get()
+        try:
+            return self._complete(llm, request, grammar, index)
+        finally:
+            self._idle.put(llm)
+
+    def _complete(
+        self, llm: Any, request: GenerationRequest, grammar: str | None, index: int
+    ) -> Completion:
+        from llama_cpp import LlamaGrammar
+
+        params = request.params
+        draft = llm.draft_model
+        if draft is not None:
+            draft.counts = SpeculationCounts()
+        seed = (params.seed if params.seed is not None else self.seed) + index
+        start = time.perf_counter()
+        try:
+            reply = llm.create_chat_completion(
+                messages=[{"role": m.role, "content": m.content} for m in request.messages],
+                max_tokens=params.max_tokens,
+                temperature=params.temperature,
+                top_p=params.top_p,
+                top_k=0,  # k2's sampling is temperature and top-p only
+                min_p=0.0,
+                stop=list(params.stop) or None,
+                seed=seed,
+                grammar=LlamaGrammar.from_string(grammar, verbose=False) if grammar else None,
+            )
+        except ValueError as error:  # "Requested tokens (...) exceed context window of ..."
+            raise BackendError(
+                f"llama.cpp refused the request: {error}",
+                "shorten the prompt or max_tokens, or pass a larger context=",
+            ) from None
+        latency = time.perf_counter() - start
+        choice = reply["choices"][0]
+        usage = reply.get("usage") or {}
+        metrics: dict[str, Any] = {"gguf": Path(llm.model_path).name}
+        if draft is not None:
+            counts = draft.counts
+            counts.generated = int(usage.get("completion_tokens", 0))
+            counts.accepted = max(counts.generated - counts.target_passes, 0)
+            metrics |= counts.metrics() | {"speculative": str(self.speculation)}
+        return Completion(
+            text=choice["message"].get("content") or "",
+            finish_reason=finish_reason(choice.get("finish_reason")),
+            usage=Usage(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))),
+            latency=latency,
+            model=request.model or self.model or EMBEDDED,
+            backend=self.name,
+            metrics=metrics,
+        )
