@@ -9,6 +9,7 @@ tests score the whole generated corpus and the development part of the shared Ma
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,12 @@ def test_the_math_verify_dev_cases_score_above_their_floor():
     ]
     accuracy, false_positives = _accuracy(dev)
     assert accuracy >= 0.96 and false_positives == 0
+
+
+def test_a_large_equation_pair_is_answered_within_the_time_bound():
+    """Equations are tested for a variable ratio only when small; a large pair still gets a verdict."""
+    left = "*".join(f"(a{i} + b)" for i in "cdfghjklmnpqrstuvw")
+    response, truth = f"{left} == y", f"y == {left}*(c + 1)"
+    start = time.monotonic()
+    verdict = verify(response, truth, "math", timeout=2.0)
+    assert time.monotonic() - start < 10 and not verdict.correct
