@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import time
 from types import SimpleNamespace
 
@@ -10,7 +12,7 @@ import pytest
 
 from k2_core.errors import BackendError, InputError
 from k2_core.testing.contracts import BackendContract
-from k2_core.types import GenerationRequest, Message, SamplingParams
+from k2_core.types import GenerationRequest, Message, SamplingParams, Structured
 from k2_infer.backends.transformers import TransformersBackend
 
 COPY_PROMPT = "Repeat this code exactly:\ndef add(a, b):\n    return a + b\n"
@@ -120,3 +122,57 @@ def test_bad_options_are_clear_errors():
         TransformersBackend(dtype="int3")
     with pytest.raises(InputError, match="cannot do 'eagle' speculation"):
         TransformersBackend(speculative="eagle:some/head")
+
+
+PLAN_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "hard": {"type": "boolean"},
+        "topics": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+    },
+    "required": ["hard", "topics"],
+    "additionalProperties": False,
+}
+
+
+def structured(prompt, constraint, **params):
+    req = request(prompt, **params)
+    req.structured = constraint
+    return req
+
+
+@pytest.mark.slow
+def test_structured_output_follows_a_schema_a_choice_and_a_regex():
+    backend = TransformersBackend()
+    ask = "Is 'What is 7 * 6?' hard? Give topics."
+    replies = generate(
+        backend,
+        structured(ask, Structured(json_schema=PLAN_SCHEMA), max_tokens=80, temperature=1.0, n=2),
+    )
+    for reply in replies:
+        plan = json.loads(reply.text)
+        assert set(plan) == {"hard", "topics"} and isinstance(plan["hard"], bool)
+        assert len(plan["topics"]) <= 3 and all(isinstance(t, str) for t in plan["topics"])
+    [pick] = generate(backend, structured("Is 7 * 6 = 42?", Structured(choice=["yes", "no"])))
+    assert pick.text in {"yes", "no"}
+    [number] = generate(backend, structured("7 * 6 = ?", Structured(regex=r"[0-9]{1,3}")))
+    assert re.fullmatch(r"[0-9]{1,3}", number.text)
+
+
+@pytest.mark.slow
+def test_concurrent_requests_share_one_batch_and_keep_their_greedy_outputs():
+    backend = TransformersBackend()
+    prompts = ["Name a colour.", COPY_PROMPT, "Say hello to Ada in French, please."]
+    alone = [generate(backend, request(p, max_tokens=12, temperature=0))[0].text for p in prompts]
+    batches = []
+    run = backend._batcher.run_batch
+    backend._batcher.run_batch = lambda items: batches.append(len(items)) or run(items)
+
+    async def together():
+        return await asyncio.gather(
+            *(backend.generate(request(p, max_tokens=12, temperature=0)) for p in prompts)
+        )
+
+    replies = asyncio.run(together())
+    assert batches == [3]  # one generate for all three, left-padded
+    assert [reply.text for [reply] in replies] == alone

@@ -4,8 +4,14 @@
     backend = TransformersBackend(model="path/or/hub-id", dtype="bfloat16", speculative="ngram:4")
 
 The N candidates of one request are drawn in one batched `generate` (a single prompt repeated N times),
-which gives several times the aggregate tokens/s of N separate calls. Generation runs on a worker
-thread, one request at a time per process (the CPU has no room for two), so the event loop stays free.
+which gives several times the aggregate tokens/s of N separate calls. Requests that arrive together
+(eval concurrency, a tournament's judge pairs, the server) share that batch too: a micro-batcher
+waits `batch_window` seconds for company, then left-pads the prompts of every request with the same
+sampling settings into one `generate`. Generation runs on a worker thread, one batch at a time per
+process, so the event loop stays free.
+
+Structured output (a JSON schema, choice or regex on the request) is enforced token by token by
+llguidance (`grammar.GrammarMask`), row by row, so constrained and free requests share a batch.
 
 Speculative decoding (`ngram[:K]` = prompt lookup, `draft:MODEL[:K]` = an assistant model sharing the
 tokenizer) works one sequence at a time in transformers, so N candidates become N generations. The
@@ -25,6 +31,8 @@ from typing import Any
 from k2_core.errors import BackendError, InputError
 from k2_core.types import Completion, GenerationRequest, Message, Usage
 
+from .batching import MicroBatcher
+from .grammar import GrammarMask
 from .metrics import SpeculationCounts
 from .speculative import Speculation, parse_speculative
 
@@ -95,6 +103,7 @@ class TransformersBackend:
         model: str | None = None,
         dtype: str = "float32",
         speculative: str | Speculation | None = None,
+        batch_window: float = 0.01,
     ) -> None:
         if dtype not in DTYPES:
             raise InputError(f"unknown dtype {dtype!r}", f"use one of: {', '.join(DTYPES)}")
@@ -107,9 +116,12 @@ class TransformersBackend:
                 "use ngram[:K] or draft:MODEL[:K], or the vllm backend",
             )
         self._lock = threading.Lock()
+        self._batcher = MicroBatcher(self._generate_batch, window=float(batch_window))
 
     async def generate(self, request: GenerationRequest) -> list[Completion]:
-        return await asyncio.to_thread(self._generate, request)
+        if self.speculation is not None and request.constraint() is None:
+            return await asyncio.to_thread(self._speculate_all, request)
+        return await self._batcher.submit(self._batch_key(request), request)
 
     async def aclose(self) -> None:
         return None
@@ -123,43 +135,87 @@ class TransformersBackend:
 
     # -- generation (worker thread) ------------------------------------------------------------
 
-    def _generate(self, request: GenerationRequest) -> list[Completion]:
+    def _batch_key(self, request: GenerationRequest) -> tuple:
+        """Requests with equal keys can share one `generate`: same model and sampling settings."""
+        p = request.params
+        model = resolve_model(request.model or self.model)
+        return (model, p.max_tokens, p.temperature, p.top_p, tuple(p.stop), p.seed)
+
+    def _generate_batch(self, requests: list[GenerationRequest]) -> list[list[Completion]]:
+        """One batched `generate` for requests sharing a key: each prompt repeated n times, padded
+        on the left; each row constrained by its request's structured output, if any."""
         import torch
 
-        model_name = resolve_model(request.model or self.model)
+        first = requests[0]
         with self._lock:
-            model, tokenizer = load(model_name, self.dtype)
-            prompt = self._encode(tokenizer, request.messages)
-            prompt_len = prompt["input_ids"].shape[-1]
-            options = self._generate_options(request, model, tokenizer, prompt_len)
+            model, tokenizer = load(resolve_model(first.model or self.model), self.dtype)
+            prompts = [self._encode(tokenizer, request.messages) for request in requests]
+            rows = [
+                ids for r, ids in zip(requests, prompts, strict=True) for _ in range(r.params.n)
+            ]
+            width = max(map(len, rows))
+            pad = tokenizer.pad_token_id or tokenizer.eos_token_id
+            input_ids = torch.tensor([[pad] * (width - len(ids)) + ids for ids in rows])
+            attention = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in rows])
+            options = self._generate_options(first, model, tokenizer, width)
+            constraints = [r.constraint() for r in requests for _ in range(r.params.n)]
+            if any(constraints):
+                mask = GrammarMask(tokenizer, constraints, model.config.vocab_size)
+                options["logits_processor"] = [mask]
+            if first.params.seed is not None:
+                torch.manual_seed(first.params.seed)
+            start = time.perf_counter()
+            with torch.inference_mode():
+                output = model.generate(input_ids=input_ids, attention_mask=attention, **options)
+            latency = time.perf_counter() - start
+        results, row = [], 0
+        for request, prompt in zip(requests, prompts, strict=True):
+            n = request.params.n
+            results.append(
+                [
+                    self._completion(
+                        tokenizer, ids[width:], None, request, options, len(prompt), latency
+                    )
+                    for ids in output[row : row + n]
+                ]
+            )
+            row += n
+        return results
+
+    def _speculate_all(self, request: GenerationRequest) -> list[Completion]:
+        """The n candidates of a request one after another, each a speculative generation."""
+        import torch
+
+        with self._lock:
+            model, tokenizer = load(resolve_model(request.model or self.model), self.dtype)
+            ids = self._encode(tokenizer, request.messages)
+            prompt = {"input_ids": torch.tensor([ids]), "attention_mask": torch.ones(1, len(ids))}
+            options = self._generate_options(request, model, tokenizer, len(ids))
+            options |= self._speculation_options(model)
             if request.params.seed is not None:
                 torch.manual_seed(request.params.seed)
             start = time.perf_counter()
             with torch.inference_mode():
-                if self.speculation is None:
-                    output = model.generate(
-                        **prompt, num_return_sequences=request.params.n, **options
-                    )
-                    rows = [(row[prompt_len:], None) for row in output]
-                else:
-                    rows = [
-                        self._speculate(model, prompt, prompt_len, options)
-                        for _ in range(request.params.n)
-                    ]
+                rows = [
+                    self._speculate(model, prompt, len(ids), options)
+                    for _ in range(request.params.n)
+                ]
             latency = time.perf_counter() - start
         return [
-            self._completion(tokenizer, ids, counts, request, options, prompt_len, latency)
-            for ids, counts in rows
+            self._completion(tokenizer, out, counts, request, options, len(ids), latency)
+            for out, counts in rows
         ]
 
-    def _encode(self, tokenizer: Any, messages: list[Message]) -> Any:
-        """The chat prompt as model inputs: the chat template if the tokenizer has one, else plain text."""
+    def _encode(self, tokenizer: Any, messages: list[Message]) -> list[int]:
+        """The chat prompt's token ids: the chat template if the tokenizer has one, else plain text."""
         if tokenizer.chat_template:
             chat = [{"role": m.role, "content": m.content} for m in messages]
-            return tokenizer.apply_chat_template(
-                chat, add_generation_prompt=True, return_tensors="pt", return_dict=True
+            return list(
+                tokenizer.apply_chat_template(
+                    chat, add_generation_prompt=True, tokenize=True, return_dict=False
+                )
             )
-        return tokenizer("\n\n".join(m.content for m in messages), return_tensors="pt")
+        return list(tokenizer("\n\n".join(m.content for m in messages))["input_ids"])
 
     def _generate_options(
         self, request: GenerationRequest, model: Any, tokenizer: Any, prompt_len: int
@@ -180,18 +236,20 @@ class TransformersBackend:
             options.update(temperature=params.temperature, top_p=params.top_p, top_k=None)
         if params.stop:
             options.update(stop_strings=list(params.stop), tokenizer=tokenizer)
-        if self.speculation and self.speculation.method == "ngram":
-            options["prompt_lookup_num_tokens"] = self.speculation.num_tokens
-        elif self.speculation:
-            draft = load(resolve_model(self.speculation.model), self.dtype)[0]
-            if draft is model:
-                raise InputError(
-                    "the draft model is the target model", "pass a smaller draft model"
-                )
-            options["assistant_model"] = draft
-            options["num_assistant_tokens"] = self.speculation.num_tokens
-            options["num_assistant_tokens_schedule"] = "constant"
         return options
+
+    def _speculation_options(self, model: Any) -> dict[str, Any]:
+        """`generate` options for prompt lookup or a draft model."""
+        if self.speculation.method == "ngram":
+            return {"prompt_lookup_num_tokens": self.speculation.num_tokens}
+        draft = load(resolve_model(self.speculation.model), self.dtype)[0]
+        if draft is model:
+            raise InputError("the draft model is the target model", "pass a smaller draft model")
+        return {
+            "assistant_model": draft,
+            "num_assistant_tokens": self.speculation.num_tokens,
+            "num_assistant_tokens_schedule": "constant",
+        }
 
     def _speculate(
         self, model: Any, prompt: Any, prompt_len: int, options: dict[str, Any]

@@ -1,0 +1,124 @@
+"""The `llamacpp` backend: grammar text and errors here; the embedded GGUF itself in the llamacpp
+environment (`hatch run llamacpp:test`, marked `llamacpp`)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+
+import pytest
+
+from k2_core.errors import BackendError, InputError, UnavailableError
+from k2_core.registry import get_registry
+from k2_core.testing.contracts import BackendContract
+from k2_core.types import GenerationRequest, Message, SamplingParams, Structured
+from k2_infer.backends.llamacpp import LlamaCppBackend, grammar_text, resolve_gguf
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "hard": {"type": "boolean"},
+        "topics": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["hard", "topics"],
+    "additionalProperties": False,
+}
+COPY_PROMPT = "Repeat this code exactly:\ndef add(a, b):\n    return a + b\n"
+installed = importlib.util.find_spec("llama_cpp") is not None
+
+
+def request(prompt=COPY_PROMPT, structured=None, **params):
+    return GenerationRequest(
+        [Message("user", prompt)], SamplingParams(**params), structured=structured
+    )
+
+
+def generate(backend, req):
+    async def main():
+        try:
+            return await backend.generate(req)
+        finally:
+            await backend.aclose()
+
+    return asyncio.run(main())
+
+
+def test_a_choice_becomes_grammar_alternatives_and_a_regex_is_refused():
+    assert (
+        grammar_text(Structured(choice=["yes", 'say "no"'])) == 'root ::= "yes" | "say \\"no\\""\n'
+    )
+    with pytest.raises(InputError, match="cannot constrain a reply to a regex"):
+        grammar_text(Structured(regex="[0-9]+"))
+
+
+def test_bad_options_and_missing_files_are_clear_errors(tmp_path):
+    with pytest.raises(InputError, match="cannot do 'draft' speculation"):
+        LlamaCppBackend(speculative="draft:some/model")
+    with pytest.raises(InputError, match="parallel must be at least 1"):
+        LlamaCppBackend(parallel=0)
+    with pytest.raises(BackendError, match="needs a local .gguf file"):
+        resolve_gguf(str(tmp_path / "missing.gguf"))
+
+
+@pytest.mark.skipif(installed, reason="checks the install hint where llama-cpp-python is absent")
+def test_without_llama_cpp_the_backend_says_how_to_install_it():
+    with pytest.raises(UnavailableError, match=r"k2-infer\[llamacpp\]"):
+        get_registry().create("backend", "llamacpp")
+
+
+@pytest.mark.llamacpp
+@pytest.mark.slow
+class TestLlamaCppContract(BackendContract):
+    backend_name = "llamacpp"
+
+
+@pytest.mark.llamacpp
+@pytest.mark.slow
+def test_structured_output_follows_a_schema_and_a_choice():
+    backend = LlamaCppBackend(parallel=2)
+    ask = "Is 'What is 7 * 6?' hard? Give topics as JSON."
+    replies = generate(
+        backend, request(ask, Structured(json_schema=SCHEMA), max_tokens=80, temperature=1.0, n=2)
+    )
+    for reply in replies:
+        plan = json.loads(reply.text)
+        assert set(plan) == {"hard", "topics"} and isinstance(plan["hard"], bool)
+        assert reply.metrics["gguf"].endswith(".gguf")
+    [pick] = generate(
+        LlamaCppBackend(), request("Is 7 * 6 = 42?", Structured(choice=["yes", "no"]))
+    )
+    assert pick.text in {"yes", "no"}
+
+
+@pytest.mark.llamacpp
+@pytest.mark.slow
+def test_candidates_are_seeded_and_accounted():
+    req = request("Name a colour.", n=3, max_tokens=12, temperature=1.0, seed=3)
+    first, again = generate(LlamaCppBackend(), req), generate(LlamaCppBackend(), req)
+    assert [c.text for c in first] == [c.text for c in again]  # same seed, same samples
+    assert len({c.text for c in first}) > 1
+    side_by_side = generate(LlamaCppBackend(parallel=3), req)
+    assert len(side_by_side) == 3 and len({c.text for c in side_by_side}) > 1
+    for c in first + side_by_side:
+        assert 0 < c.usage.completion_tokens <= 12 and c.usage.prompt_tokens > 5
+        assert c.backend == "llamacpp" and c.model == "embedded"
+
+
+@pytest.mark.llamacpp
+@pytest.mark.slow
+def test_prompt_lookup_reports_acceptance_and_stop_strings_cut():
+    [fast] = generate(LlamaCppBackend(speculative="ngram:5"), request(max_tokens=30, temperature=0))
+    m = fast.metrics
+    assert m["speculative"] == "ngram:5"
+    assert 0 < m["spec_target_passes"] < fast.usage.completion_tokens  # drafts were accepted
+    assert m["spec_accepted_tokens"] <= m["spec_draft_tokens"]
+    [cut] = generate(LlamaCppBackend(), request(max_tokens=30, temperature=0, stop=["return"]))
+    assert "return" not in cut.text and cut.finish_reason == "stop"
+
+
+@pytest.mark.llamacpp
+@pytest.mark.slow
+def test_a_prompt_longer_than_the_context_is_a_clear_error():
+    with pytest.raises(BackendError, match="larger context="):
+        generate(LlamaCppBackend(context=64), request("word " * 200, max_tokens=5))
