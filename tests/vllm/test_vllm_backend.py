@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import httpx
 import pytest
 
 from k2_core.models import embedded_model_dir
-from k2_core.types import GenerationRequest, Message, SamplingParams
+from k2_core.types import GenerationRequest, Message, SamplingParams, Structured
 from k2_infer.backends.openai import OpenAIBackend
 from k2_infer.backends.vllm import VLLMBackend
 
@@ -85,6 +86,17 @@ def test_structured_output_follows_the_schema(engine, loop):
     req.response_format = {"type": "json_schema", "json_schema": {"name": "x", "schema": schema}}
     [completion] = loop.run_until_complete(engine.generate(req))
     assert isinstance(json.loads(completion.text)["hard"], bool)
+
+
+def test_structured_output_takes_a_choice_and_a_regex(engine, loop):
+    req = request("Is 2 + 2 = 4?", max_tokens=5, temperature=0)
+    req.structured = Structured(choice=["yes", "no"])
+    [pick] = loop.run_until_complete(engine.generate(req))
+    assert pick.text in {"yes", "no"}
+    req = request("What is 6 * 7?", max_tokens=5, temperature=1.0, n=2)
+    req.structured = Structured(regex=r"[0-9]{1,3}")
+    for number in loop.run_until_complete(engine.generate(req)):
+        assert re.fullmatch(r"[0-9]{1,3}", number.text)
 
 
 def test_concurrent_requests_share_the_async_engine(engine, loop):

@@ -12,7 +12,7 @@ from k2_core import hookimpl
 from k2_core.errors import BackendError, InputError
 from k2_core.registry import get_registry
 from k2_core.testing.contracts import BackendContract
-from k2_core.types import GenerationRequest, Message, SamplingParams
+from k2_core.types import GenerationRequest, Message, SamplingParams, Structured
 from k2_infer.backends.openai import OpenAIBackend, normalise_base_url
 from k2_infer.backends.retry import RetryPolicy
 from k2_infer.testing import Reply, ScriptedOpenAIServer
@@ -198,3 +198,31 @@ def test_registered_backend_refuses_unknown_options(server):
         )
     backend = get_registry().create("backend", "openai", base_url=server.base_url, model="tiny")
     assert isinstance(backend.inner, OpenAIBackend)
+
+
+def test_structured_output_is_sent_as_response_format(server):
+    schema = {"type": "object", "properties": {"hard": {"type": "boolean"}}}
+    req = request()
+    req.structured = Structured(json_schema=schema, name="plan")
+    generate(req, base_url=server.base_url, model="tiny")
+    assert server.calls[-1]["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {"name": "plan", "schema": schema},
+    }
+
+
+def test_a_choice_is_asked_as_an_enum_and_read_back_bare():
+    with ScriptedOpenAIServer('{"choice": "no"}') as server:
+        req = request()
+        req.structured = Structured(choice=["yes", "no"])
+        [completion] = generate(req, base_url=server.base_url, model="m")
+        sent = server.calls[-1]["response_format"]["json_schema"]["schema"]
+    assert sent["properties"]["choice"]["enum"] == ["yes", "no"]
+    assert completion.text == "no"
+
+
+def test_a_regex_cannot_be_asked_of_an_openai_server(server):
+    req = request()
+    req.structured = Structured(regex="[0-9]+")
+    with pytest.raises(InputError, match="cannot constrain a reply to a regex"):
+        generate(req, base_url=server.base_url, model="tiny")
