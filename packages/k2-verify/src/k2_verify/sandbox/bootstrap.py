@@ -148,6 +148,8 @@ def make_cgroup(config):
     if not all(folders):
         return None
     name = f"k2-sandbox-{os.getpid()}"
+    for folder in folders:
+        remove_stale_cgroups(folder)
     limits = config["limits"]
     memory = (limits["memory_mb"] + 32) * 1024 * 1024  # + the keeper's and init's own pages
     made = []
@@ -170,6 +172,18 @@ def make_cgroup(config):
         remove_cgroup(made)
         return None
     return made
+
+
+def remove_stale_cgroups(folder):
+    """Remove the cgroups of runs whose launcher is gone (killed before it could clean up)."""
+    for name in os.listdir(folder):
+        if name.startswith("k2-sandbox-") and name[11:].isdigit():
+            try:
+                os.kill(int(name[11:]), 0)
+            except ProcessLookupError:
+                remove_cgroup([os.path.join(folder, name)])
+            except OSError:
+                pass
 
 
 def remove_cgroup(paths):

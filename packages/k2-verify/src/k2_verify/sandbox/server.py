@@ -3,7 +3,9 @@
 Every run is forked from it, so a run pays no Python start-up. It is started on first use, again
 after a fork of the supervising process (each process gets its own), and again if it ever died;
 it exits by itself when the supervising process is gone. Its socket lives in a private folder
-(mode 0700), so no other user can ask it to run anything.
+(mode 0700), so no other user can ask it to run anything; a sandboxed program cannot see it (the
+run's root holds no host folder of that kind) and the server refuses callers from another
+namespace anyway.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BOOTSTRAP = str(Path(__file__).with_name("bootstrap.py"))
+MAX_SOCKET_PATH = 107  # what sockaddr_un holds, less the final NUL
 
 
 @dataclass
@@ -66,6 +69,9 @@ def reset() -> None:
 
 def _start(environment: dict[str, str]) -> _Server:
     folder = tempfile.mkdtemp(prefix="k2-sandbox-server-")
+    if len(os.path.join(folder, "launch.sock")) > MAX_SOCKET_PATH:  # a deep $TMPDIR
+        os.rmdir(folder)
+        folder = tempfile.mkdtemp(prefix="k2-sandbox-server-", dir="/tmp")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(os.path.join(folder, "launch.sock"))
     listener.listen(128)
