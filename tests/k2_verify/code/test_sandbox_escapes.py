@@ -342,17 +342,20 @@ def test_children_and_memfds_cannot_beat_the_memory_cap(mechanism):
         fd = os.memfd_create("x")
         for _ in range(6):
             os.write(fd, b"x" * (8 * 1024 * 1024 - 1))
+        survivors = 0
         while True:
             try:
-                os.wait()
+                survivors += os.wait()[1] == 0
             except ChildProcessError:
                 break
-        print("held it all")
+        print("survivors", survivors)
     """
     limits = Limits(wall_time=20.0, memory_mb=512, file_mb=64)
     result = sandboxed(mechanism, source, limits=limits)
     assert result.status == "memory_limit", result
-    assert result.stdout.count("child held") <= 2  # 512 MB for the whole run, not per process
+    # the children overlap in time, so those that lived held their 200 MB at once: 512 MB for
+    # the whole run (children, memfd), not per process
+    assert "survivors" not in result.stdout or int(result.stdout.split()[-1]) <= 2, result
 
 
 def test_no_ptys_nested_namespaces_raw_sockets_or_ptrace(mechanism):

@@ -13,14 +13,15 @@ Five processes, each with one job:
     server     forks launchers; refuses callers from another PID namespace (a sandboxed program);
                exits when the supervisor's process is gone (lifeline EOF).
     launcher   stays on the host: reads main.py (then deletes it), opens the runtime folders,
-               makes the run's cgroup (root), forks the keeper and writes its uid/gid maps, keeps
+               makes the run's memory cgroup (root), forks the keeper and writes its uid/gid maps, keeps
                the wall clock, and reports CPU time, peak memory and OOM kills.
     keeper     enters new user, mount, PID, network, IPC, UTS and cgroup namespaces; becomes the
                run's own uid (root: host uid UID_BASE + launcher pid, one per live run; not root:
                the caller's uid, the only one it may map); forbids nested namespaces; forks the
                init and waits for it.
     init       PID 1 of the new PID namespace: builds a minimal root (the interpreter's folders and
-               /usr read-only, a few /dev nodes, private tmpfs /tmp and /dev/shm, a fresh /proc)
+               /usr read-only, a few /dev nodes, one private tmpfs for /tmp, /var/tmp and /dev/shm, a fresh
+               /proc)
                and pivots into it, so nothing else of the host exists for the program; forks the
                program, reaps orphans, reports its exit status. It is not dumpable and holds no
                stdin/stdout, so the program cannot read or write through it. When it exits the
@@ -82,7 +83,7 @@ SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "ppc64le": 203, "s390x": 217}
 AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = -100, 0x8000, 1
 UID_BASE = 1_000_000_000  # root's runs get host uid UID_BASE + launcher pid (pids are < 2**22)
 ROOT = "/tmp"  # where the minimal root is assembled (covered in the run's mount namespace only)
-DEVICES = ("null", "zero", "full", "random", "urandom")
+DEVICES = ("null", "zero", "random", "urandom")
 WORKDIR = "/tmp/sandbox"
 AF_UNIX, AF_NETLINK, AF_PACKET, SOCK_RAW = 1, 16, 17, 3
 SO_PEERCRED = 17
@@ -95,6 +96,7 @@ DENIED_SYSCALLS = (  # what online judges deny; each fails with EPERM
 )  # fmt: skip
 
 libc = ctypes.CDLL(None, use_errno=True)
+SECCOMP = None  # the filter every program loads (built by `serve`)
 
 
 def check(result, what):
@@ -141,25 +143,21 @@ def write_maps(keeper, uid, gid):
 
 
 def make_cgroup(config):
-    """A memory and pids cgroup (v1) for this run, or None where there is none to make.
+    """A memory cgroup (v1) for this run, or None where there is none to make.
 
-    Everything the run's processes use counts against it: children, tmpfs files, memfds."""
-    folders = [config["cgroups"].get(c) for c in ("memory", "pids")]
-    if not all(folders):
+    Everything the run's processes use counts against it: children, tmpfs files, memfds. (Processes
+    need no cgroup: RLIMIT_NPROC counts per user namespace, and each run has its own.)"""
+    folders = [config["cgroups"]["memory"]] if config["cgroups"] else []
+    if not folders:
         return None
     name = f"k2-sandbox-{os.getpid()}"
-    for folder in folders:
-        remove_stale_cgroups(folder)
     limits = config["limits"]
     memory = (limits["memory_mb"] + 32) * 1024 * 1024  # + the keeper's and init's own pages
     made = []
     try:
         for folder, settings in zip(
             folders,
-            (
-                {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory},
-                {"pids.max": limits["processes"] + 2},
-            ),
+            ({"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory},),
             strict=True,
         ):
             path = os.path.join(folder, name)
@@ -278,13 +276,12 @@ def build_filesystem(config, handles):
         os.symlink(target, f"{ROOT}/dev/{name}")
     os.symlink("/proc/self/fd/1", f"{ROOT}/dev/stdout")
     os.symlink("/proc/self/fd/2", f"{ROOT}/dev/stderr")
-    os.mkdir(f"{ROOT}/dev/shm")
+    os.symlink("/tmp", f"{ROOT}/dev/shm")  # one scratch tmpfs: /tmp, /var/tmp and /dev/shm
     os.symlink("/tmp", f"{ROOT}/var/tmp")
     mount("proc", f"{ROOT}/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     make_readonly(ROOT)
     scratch = f"size={config['limits']['file_mb']}m,mode=1777"
-    for path in ("/tmp", "/dev/shm"):
-        mount("tmpfs", ROOT + path, "tmpfs", MS_NOSUID | MS_NODEV, scratch)
+    mount("tmpfs", f"{ROOT}/tmp", "tmpfs", MS_NOSUID | MS_NODEV, scratch)
     os.chdir(ROOT)
     call = SYS_PIVOT_ROOT.get(os.uname().machine)
     if call is None:
@@ -362,11 +359,11 @@ def set_limits(limits):
     cap(resource.RLIMIT_MSGQUEUE, 0)
 
 
-def load_seccomp():
+def seccomp_filter():
     """Deny what judges deny: new namespaces, mounts, ptrace, keyrings, bpf, unix/raw/packet
-    sockets. Returns False where no seccomp library is installed (see `SECCOMP` below)."""
+    sockets. None where no seccomp library is installed. Built once, in the server."""
     if pyseccomp is None:
-        return False
+        return None
     deny = pyseccomp.ERRNO(errno.EPERM)
     rules = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
     for name in DENIED_SYSCALLS:
@@ -382,16 +379,15 @@ def load_seccomp():
     for family in (AF_UNIX, AF_NETLINK, AF_PACKET):
         rules.add_rule(deny, "socket", arg(0, pyseccomp.EQ, family))
     rules.add_rule(deny, "socket", arg(1, pyseccomp.MASKED_EQ, 0xF, SOCK_RAW))
-    rules.load()
-    return True
+    return rules
 
 
 def run_program(config, source):
     """Become the program: this process executes `source` as `__main__` and exits like `python`."""
     drop_privileges(config)
     set_limits(config["limits"])
-    if config["mechanism"] != "none":
-        load_seccomp()
+    if config["mechanism"] != "none" and SECCOMP is not None:
+        SECCOMP.load()
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     main = types.ModuleType("__main__")
     main.__file__ = os.path.join(os.getcwd(), "main.py")
@@ -500,6 +496,11 @@ def launch(config):
 
 def serve(listener, lifeline):
     """Fork a launcher for each request until the supervisor's process is gone."""
+    global SECCOMP
+    SECCOMP = seccomp_filter()
+    folder = "/sys/fs/cgroup/memory"
+    if os.geteuid() == 0 and os.access(folder, os.W_OK):
+        remove_stale_cgroups(folder)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # launchers are reaped by the kernel
     while True:
         if lifeline in select.select([listener, lifeline], [], [])[0]:

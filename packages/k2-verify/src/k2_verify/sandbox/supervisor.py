@@ -12,6 +12,7 @@ The isolation itself happens in `bootstrap.py`, the first process of the run.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import pwd
@@ -73,6 +74,7 @@ def scratch_environment() -> dict[str, str]:
     }
 
 
+@functools.cache
 def runtime() -> tuple[list[str], dict[str, str]]:
     """What of the host the program sees, read-only: `(folders, symlinks)`.
 
@@ -94,16 +96,15 @@ def runtime() -> tuple[list[str], dict[str, str]]:
     return sorted(folders - inside), links
 
 
+@functools.cache
 def cgroups() -> dict[str, str]:
-    """The cgroup v1 memory and pids hierarchies where this process may make a run's cgroup."""
-    if os.geteuid() != 0:
-        return {}
-    found = {}
-    for controller in ("memory", "pids"):
-        folder = f"/sys/fs/cgroup/{controller}"
-        if os.path.exists(os.path.join(folder, "cgroup.procs")) and os.access(folder, os.W_OK):
-            found[controller] = folder
-    return found if len(found) == 2 else {}
+    """`{"memory": folder}`: the cgroup v1 memory hierarchy where this process (root) may make
+    a cgroup per run; empty where it may not (not root, cgroup v2 only, read-only)."""
+    folder = "/sys/fs/cgroup/memory"
+    if os.geteuid() == 0 and os.path.exists(f"{folder}/memory.limit_in_bytes"):
+        if os.access(folder, os.W_OK):
+            return {"memory": folder}
+    return {}
 
 
 def _inside(path: str, folder: str) -> bool:
