@@ -93,7 +93,38 @@ def read_hub(hub_id: str, revision: str, **load_options: Any) -> Iterator[Record
         raise InputError(
             f"cannot read {hub_id!r} at revision {revision[:12]} after row {number} "
             f"({type(exc).__name__})",
-            "check your network and `hf auth login`, or pass --dataset PATH to a local copy",
+            HUB_HINT,
+        ) from None
+
+
+HUB_HINT = "check your network and `hf auth login`, or pass --dataset PATH to a local copy"
+
+
+def hub_files(repo_id: str, revision: str) -> list[str]:
+    """Every file path of a hub dataset repository at `revision` (a commit, tag or branch)."""
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+
+    try:
+        return HfApi().list_repo_files(repo_id, repo_type="dataset", revision=revision)
+    except (HfHubHTTPError, OfflineModeIsEnabled, OSError, ValueError) as exc:
+        raise InputError(
+            f"cannot list {repo_id!r} at revision {revision[:12]} ({type(exc).__name__})", HUB_HINT
+        ) from None
+
+
+def hub_file(repo_id: str, path: str, revision: str) -> Path:
+    """The local copy of one file of a hub dataset at `revision`, downloaded into the HF cache."""
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+
+    try:
+        return Path(hf_hub_download(repo_id, path, repo_type="dataset", revision=revision))
+    except (HfHubHTTPError, OfflineModeIsEnabled, OSError, ValueError) as exc:
+        raise InputError(
+            f"cannot download {path!r} of {repo_id!r} at revision {revision[:12]} "
+            f"({type(exc).__name__})",
+            HUB_HINT,
         ) from None
 
 

@@ -53,7 +53,8 @@ def chatml_tokenizer(model: str):
 def iter_rows(recipe: Recipe, default_format: str) -> Iterator[dict[str, Any]]:
     """The rows the recipe's `[data]` section names, read through the registered dataset format."""
     data = recipe.section("data")
-    dataset = get_registry().create("dataset", data.get("format") or default_format)
+    options = data.get("options") or {}  # the format's own settings, e.g. Guru's `domains`
+    dataset = get_registry().create("dataset", data.get("format") or default_format, **options)
     return iter(
         dataset.load(
             data.get("source") or None,

@@ -6,8 +6,15 @@ A Guru row, as verl reads it from parquet:
      "ability": "logic", "reward_model": {"style": "rule", "ground_truth": ...}, "extra_info": {...}}
 
 Large ground truths (code tests, grids) are sometimes stored compressed: gzip, then base64, of a JSON
-document. `decode` undoes that (bounded, JSON only: never pickle); `domain_for` maps a `data_source`
-to a k2 domain.
+document. The verl-ready copy `LLM360/guru-RL-92k-extra-info-compressed` stores `reward_model` and
+`extra_info` in one of three shapes, all read by `decode` (bounded, JSON only: never pickle):
+
+- a string `H4sI...` (base64 of gzip);
+- `{"compressed": "H4sI..."}`;
+- `{"part_1": "H4sI...", "part_2": "...", ...}`: one base64 text cut in pieces (parquet caps a
+  string's size), joined in number order; missing `=` padding is restored.
+
+`domain_for` maps a `data_source` to a k2 domain.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import base64
 import binascii
 import gzip
 import json
+import re
 import zlib
 from typing import Any
 
@@ -34,6 +42,7 @@ DOMAINS = {
 
 GZIP_BASE64_PREFIX = "H4sI"  # base64 of the gzip magic bytes 1f 8b 08
 MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
+PART_KEY = re.compile(r"part_([1-9][0-9]*)")
 
 
 def domain_for(data_source: str) -> str | None:
@@ -53,11 +62,29 @@ def decode(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(GZIP_BASE64_PREFIX):
         expanded = _decompress(value)
         return value if expanded is None else decode(expanded)
+    if isinstance(value, dict) and value:
+        packed = _packed_text(value)
+        if packed is not None:
+            expanded = _decompress(packed)
+            if expanded is not None:
+                return decode(expanded)
     if isinstance(value, dict):
         return {key: decode(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [decode(item) for item in value]
     return value
+
+
+def ground_truth_of(reward_model: Any) -> Any:
+    """The ground truth in a Guru `reward_model` field (any shape), or None when it has none.
+
+    The compressed copies decode to `{"ground_truth": ...}` (at the field or inside it): unwrapped.
+    """
+    reward_model = decode(reward_model)
+    truth = reward_model.get("ground_truth") if isinstance(reward_model, dict) else None
+    while isinstance(truth, dict) and set(truth) == {"ground_truth"}:
+        truth = truth["ground_truth"]
+    return truth
 
 
 def structured(value: Any) -> Any:
@@ -71,8 +98,27 @@ def structured(value: Any) -> Any:
     return value
 
 
+def _packed_text(value: dict[str, Any]) -> str | None:
+    """The base64 text of a `{"compressed": ...}` or `{"part_1": ..., ...}` field, else None."""
+    if set(value) == {"compressed"} and isinstance(value["compressed"], str):
+        return value["compressed"]
+    numbers = {}
+    for key, piece in value.items():
+        found = PART_KEY.fullmatch(str(key))
+        if not found or not isinstance(piece, str):
+            return None
+        numbers[int(found.group(1))] = piece
+    if sorted(numbers) != list(range(1, len(numbers) + 1)):
+        return None  # a gap: not one text cut in pieces
+    return "".join(numbers[number] for number in sorted(numbers))
+
+
 def _decompress(text: str) -> Any:
     """The JSON value inside base64+gzip `text`; None when `text` is not base64+gzip after all."""
+    text = text.strip()
+    text += "=" * (-len(text) % 4)  # the split copies drop the padding
+    if len(text) * 3 // 4 > MAX_DECOMPRESSED_BYTES:
+        raise ValueError(f"compressed field is over {MAX_DECOMPRESSED_BYTES} bytes")
     try:
         raw = base64.b64decode(text, validate=True)
         inflater = zlib.decompressobj(wbits=31)  # 31: expect a gzip header
@@ -81,7 +127,9 @@ def _decompress(text: str) -> Any:
         return None
     if inflater.unconsumed_tail:
         raise ValueError(f"compressed field expands past {MAX_DECOMPRESSED_BYTES} bytes")
-    return json.loads(data)
+    if not inflater.eof:
+        return None  # a cut-off stream: not a whole compressed field
+    return json.loads(data)  # not JSON (a pickle, say) is refused: ValueError
 
 
 def compress(value: Any) -> str:
