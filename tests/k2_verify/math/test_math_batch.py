@@ -20,7 +20,11 @@ def item(i, response, truth, **extra):
 
 
 def read(path):
-    return {str(r["id"]): r for r in map(json.loads, path.read_text().splitlines())}
+    """Output records by id; a line without a usable id by `line-N`, its input line number."""
+    records = map(json.loads, path.read_text().splitlines())
+    return {
+        str(r["id"]) if r.get("id") is not None else f"line-{r['input_line']}": r for r in records
+    }
 
 
 @pytest.fixture
@@ -85,7 +89,7 @@ def test_batch_gives_slow_items_a_timeout_verdict(tmp_path):
 def test_batch_command(batch_input, tmp_path):
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(cli, ["batch", str(batch_input), "-o", str(out), "--workers", "1"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # some lines were bad input
     assert "scored 7 (2 correct" in result.output
     assert len(out.read_text().splitlines()) == 7
 
@@ -104,6 +108,7 @@ def test_check_command():
     result = runner.invoke(cli, ["check", "-g", "3", "--json", "1 or 3"])
     verdict = json.loads(result.output)
     assert (verdict["correct"], verdict["reason"]) == (False, "hedged")
+    assert result.exit_code == 4  # a wrong answer
     result = runner.invoke(cli, ["check", "-g", "12", "-"], input="<answer>12</answer>")
     assert result.output.startswith("correct")
 

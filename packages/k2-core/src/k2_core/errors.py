@@ -2,9 +2,17 @@
 
 Every error a user can see derives from `K2Error` and reads as one line that says what went wrong and
 what to do next. CLIs print `str(error)` and exit with status 1, without a traceback.
+
+Exit statuses, the same for every k2 CLI (documented in each package README):
 """
 
 from __future__ import annotations
+
+EXIT_OK = 0  # everything asked for was done (and, for `k2-verify check`, the answer is correct)
+EXIT_FAILED = 1  # a K2Error: nothing or not everything was done; the one-line message says why
+EXIT_USAGE = 2  # click's status for a bad flag or argument
+EXIT_BAD_INPUT = 3  # done, but some input lines were bad (`k2-verify batch`: `bad_input` verdicts)
+EXIT_INCORRECT = 4  # `k2-verify check`: verified, and the answer is wrong
 
 
 class K2Error(Exception):

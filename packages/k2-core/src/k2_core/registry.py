@@ -24,6 +24,7 @@ What can go wrong, and what the registry says:
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import inspect
@@ -207,8 +208,9 @@ class Registry:
             return self.entries[kind][name]
         except KeyError:
             installed = ", ".join(self.names(kind)) or "none"
+            close = difflib.get_close_matches(str(name), self.names(kind), n=1)
             raise UnknownNameError(
-                f"no {kind} {name!r}",
+                f"no {kind} {name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""),
                 f"installed: {installed}; {KINDS[kind].packages} provide {kind}s, "
                 "`k2 plugins` lists what each plugin provides",
             ) from None

@@ -20,7 +20,13 @@ verdicts). The rules:
 - **One writer at a time.** Opening takes an exclusive `flock` on the file; a second writer, in this
   process or another, gets `ResultsLogBusy` (one line) instead of interleaving lines.
 
+- **Only regular files** (or `-`, see `StdoutLog`): a device, a pipe or a folder in the way is
+  refused in one line, as is a file that cannot be written (missing permission, disk full).
+
 `read_records(path)` reads a log without locking or repairing it (a report beside a running eval).
+Every file that is rewritten rather than appended to (reports, `run.json`, exports) goes through
+`write_atomic`: a temporary file beside it, fsynced, then renamed over it, so a kill leaves the old
+file or the new one, never half of one.
 """
 
 from __future__ import annotations
@@ -28,9 +34,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
+import sys
+import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import InputError, K2Error
 
@@ -41,16 +50,57 @@ class ResultsLogBusy(K2Error):
     """Another writer holds the log."""
 
 
+def cannot_write(path: Path | str, error: OSError) -> K2Error:
+    """The one-line error for an output that could not be written."""
+    reason = error.strerror or type(error).__name__
+    return K2Error(f"cannot write {path}: {reason}", "choose a writable output path")
+
+
+def check_output(path: Path) -> None:
+    """Refuse an output that is not a regular file (a device, a pipe, a folder) in one line."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    if not stat.S_ISREG(mode):
+        raise InputError(
+            f"output {path} is not a regular file",
+            "write to a file, or to `-` for stdout",
+        )
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Replace `path` with `text` at once: a temporary file beside it, fsynced, then renamed."""
+    path = Path(path)
+    check_output(path)
+    staging = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(staging, path)
+    except OSError as exc:
+        if staging is not None and os.path.exists(staging):
+            os.unlink(staging)
+        raise cannot_write(path, exc) from None
+    return path
+
+
 def _parse(path: Path, data: bytes) -> list[dict[str, Any]]:
     """The records of the complete lines in `data` (a torn last line is left out)."""
     records = []
     complete = data[: data.rfind(b"\n") + 1]
-    for number, line in enumerate(complete.decode("utf-8").splitlines(), 1):
-        if not line.strip():
+    for number, raw in enumerate(complete.splitlines(), 1):
+        if not raw.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
+            record = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
             record = None
         if not isinstance(record, dict):
             raise InputError(
@@ -73,8 +123,12 @@ class ResultsLog:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.path.open("a+b")
+        check_output(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a+b")
+        except OSError as exc:
+            raise cannot_write(self.path, exc) from None
         try:
             fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -102,9 +156,12 @@ class ResultsLog:
     def append(self, record: dict[str, Any]) -> None:
         """Write `record` as one line and hand it to the OS now; it is fsynced soon after."""
         if self._sync_error is not None:
-            raise K2Error(f"cannot save results to {self.path}: {self._sync_error}")
-        self._file.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
-        self._file.flush()
+            raise cannot_write(self.path, self._sync_error)
+        try:
+            self._file.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+            self._file.flush()
+        except OSError as exc:  # disk full, quota: the line may be torn; the next open cuts it
+            raise cannot_write(self.path, exc) from None
         if not self._waiting.is_set():  # else the syncer has yet to start an fsync covering it
             self._waiting.set()
 
@@ -130,11 +187,48 @@ class ResultsLog:
         self._syncer.join()
         try:
             os.fsync(self._file.fileno())
+        except OSError as exc:
+            raise cannot_write(self.path, exc) from None
         finally:
-            self._file.close()  # closing releases the flock
+            try:
+                self._file.close()  # closing releases the flock
+            except OSError:
+                pass  # a failed flush was reported by append
 
     def __enter__(self) -> ResultsLog:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class StdoutLog:
+    """The `-` output: records streamed to stdout as they come, nothing to resume (`existing` is
+    empty). A closed pipe or a failed write is one line, not a traceback or a growing buffer."""
+
+    path = Path("-")
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self._stream = stream or sys.stdout
+        self.existing: list[dict[str, Any]] = []
+
+    def append(self, record: dict[str, Any]) -> None:
+        try:
+            self._stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self._stream.flush()
+        except OSError as exc:
+            raise cannot_write("stdout", exc) from None
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> StdoutLog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def open_log(path: Path | str) -> ResultsLog | StdoutLog:
+    """The writer for an output path: `-` is stdout, anything else a `ResultsLog`."""
+    return StdoutLog() if str(path) == "-" else ResultsLog(Path(path))

@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from k2_core.cli import package_cli
+from k2_core.errors import EXIT_FAILED, EXIT_INCORRECT, K2Error
+from k2_core.params import NON_NEGATIVE, SECONDS
 
 from .__about__ import __version__
 from .api import verify
@@ -29,40 +31,76 @@ cli = package_cli(
 )
 @click.option("--data-source", default=None, help="Guru-style routing key, e.g. math__aime.")
 @click.option(
-    "--timeout", default=5.0, show_default=True, help="Seconds before the verdict is timeout."
+    "--timeout",
+    type=SECONDS,
+    default=5.0,
+    show_default=True,
+    help="Seconds before the verdict is timeout.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
 def check_command(response, ground_truth, domain, data_source, timeout, as_json):
-    """Verify one RESPONSE (`-` reads it from stdin) against a ground truth."""
+    """Verify one RESPONSE (`-` reads it from stdin) against a ground truth.
+
+    Exits 0 when the answer is correct and 4 when it is wrong (see the README's exit codes).
+    """
     if response == "-":
         response = sys.stdin.read()
     verdict = verify(response, ground_truth, domain, data_source=data_source, timeout=timeout)
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
-        return
-    mark = "correct" if verdict.correct else "incorrect"
-    click.echo(
-        f"{mark} (score {verdict.score:g}, {verdict.reason}); extracted: {verdict.extracted}"
-    )
+    else:
+        mark = "correct" if verdict.correct else "incorrect"
+        click.echo(
+            f"{mark} (score {verdict.score:g}, {verdict.reason}); extracted: {verdict.extracted}"
+        )
+    if not verdict.correct:
+        raise SystemExit(EXIT_INCORRECT)
 
 
 @cli.command("batch")
 @click.argument("input_path", type=click.Path(path_type=Path))
-@click.option("--output", "-o", "output_path", required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    "output_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="A JSONL file (appended to, resumable), or - for stdout.",
+)
 @click.option("--domain", default="math", show_default=True, help="For lines without a domain.")
-@click.option("--workers", type=int, default=None, help="Worker processes [default: one per CPU].")
-@click.option("--timeout", default=5.0, show_default=True, help="Seconds per item.")
+@click.option(
+    "--workers",
+    type=NON_NEGATIVE,
+    default=None,
+    help="Worker processes; 0 verifies in this process [default: one per CPU].",
+)
+@click.option("--timeout", type=SECONDS, default=5.0, show_default=True, help="Seconds per item.")
 def batch_command(input_path, output_path, domain, workers, timeout):
-    """Verify every line of INPUT_PATH (JSONL) into OUTPUT; a rerun resumes."""
+    """Verify every line of INPUT_PATH (JSONL) into OUTPUT; a rerun resumes.
+
+    Exits 0 when every line was scored, 3 when some lines were bad input (`bad_input` verdicts),
+    1 when every line failed or the batch could not run.
+    """
     summary = run_batch(input_path, output_path, domain=domain, workers=workers, timeout=timeout)
     click.echo(summary.line(), err=True)
+    if summary.exit_code == EXIT_FAILED:
+        raise K2Error("no line could be scored", "see the verdicts' details in the output")
+    raise SystemExit(summary.exit_code)
 
 
 @cli.command("run")
 @click.argument("program", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--stdin", "stdin_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--timeout", default=10.0, show_default=True, help="Wall-clock seconds.")
-@click.option("--memory-mb", default=1024, show_default=True, help="Address-space limit.")
+@click.option(
+    "--timeout", type=SECONDS, default=10.0, show_default=True, help="Wall-clock seconds."
+)
+@click.option(
+    "--memory-mb",
+    type=click.IntRange(min=1),
+    default=1024,
+    show_default=True,
+    help="Address-space limit.",
+)
 @click.option("--isolation", default=None, help="namespaces or user-namespaces [default: best].")
 @click.option("--no-isolation", is_flag=True, help="Run without network or file isolation.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
