@@ -21,9 +21,11 @@ class Bill:
     calls: dict[str, int] = field(default_factory=dict)
 
     def add(self, role: str, completions: list[Completion]) -> None:
+        """One backend call: its prompt is billed once, however many completions share it."""
         self.calls[role] = self.calls.get(role, 0) + 1
-        for completion in completions:
-            self.usage[role] = self.usage.get(role, Usage()) + completion.usage
+        prompt = max((c.usage.prompt_tokens for c in completions), default=0)
+        generated = sum(c.usage.completion_tokens for c in completions)
+        self.usage[role] = self.usage.get(role, Usage()) + Usage(prompt, generated)
 
 
 class MeteredBackend:

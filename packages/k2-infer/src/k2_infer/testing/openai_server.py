@@ -17,13 +17,17 @@ It answers `POST /v1/chat/completions` (plain JSON, or server-sent events with `
 Like a real server it cuts each text at the first stop string (finish reason `stop`) and at
 `max_tokens` whitespace-separated words (finish reason `length`), and counts words as tokens.
 Requests are served on threads, so concurrent clients overlap. Every chat request body is kept in
-`calls` (and its headers in `call_headers`) for assertions.
+`calls` (and its headers in `call_headers`) for assertions. `in_flight` counts the requests being
+answered now; a client that hangs up during a delay ends its request early (counted in `abandoned`),
+as a real server stops generating for a closed connection.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import select
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -40,7 +44,8 @@ class Reply:
 
     `text` is the assistant message, or a list of them for `n` choices (a single text is repeated).
     A `status` other than 200 sends an OpenAI-style error with `error` as its message; `body` sends
-    those raw bytes instead of anything else (malformed JSON, truncated streams).
+    those raw bytes instead of anything else (malformed JSON, truncated streams). `tool_calls` go in
+    the message (finish reason `tool_calls`), streamed as one delta.
     """
 
     text: str | list[str] = ""
@@ -50,6 +55,7 @@ class Reply:
     error: str = "scripted error"
     body: bytes | None = None
     reasoning: str | None = None
+    tool_calls: list[dict[str, Any]] | None = None
 
 
 Script = str | Reply | list[str | Reply] | Callable[[dict[str, Any]], str | Reply]
@@ -95,6 +101,15 @@ class _Handler(BaseHTTPRequestHandler):
         error = {"message": message, "type": "invalid_request_error", "code": code}
         self._send_json(status, {"error": error}, headers)
 
+    def _client_stayed(self, seconds: float) -> bool:
+        """Wait `seconds`; False as soon as the client closes its connection."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            readable, _, _ = select.select([self.connection], [], [], min(left, 0.02))
+            if readable and not self.connection.recv(1, socket.MSG_PEEK):
+                return False
+        return True
+
     def _authorized(self) -> bool:
         key = self.server_state.api_key
         if key is None or self.headers.get("Authorization") == f"Bearer {key}":
@@ -136,8 +151,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(404, message, "model_not_found")
             return
         reply = state.reply_for(body, index)
-        if state.delay or reply.delay:
-            time.sleep(state.delay + reply.delay)
+        with state._lock:
+            state.in_flight += 1
+        try:
+            if not self._client_stayed(state.delay + reply.delay):
+                with state._lock:
+                    state.abandoned += 1
+                self.close_connection = True
+                return
+            self._answer(body, model, reply)
+        finally:
+            with state._lock:
+                state.in_flight -= 1
+
+    def _answer(self, body: dict[str, Any], model: str, reply: Reply) -> None:
         if reply.body is not None:
             self._send(reply.status, reply.body, reply.headers)
         elif reply.status != 200:
@@ -164,6 +191,9 @@ class _Handler(BaseHTTPRequestHandler):
             message: dict[str, Any] = {"role": "assistant", "content": text}
             if reply.reasoning is not None:
                 message["reasoning_content"] = reply.reasoning
+            if reply.tool_calls is not None:
+                message["tool_calls"] = reply.tool_calls
+                finish = "tool_calls"
             choices.append({"index": i, "message": message, "finish_reason": finish})
             completion_tokens += _words(text)
         prompt_tokens = sum(_words(str(m.get("content", ""))) for m in body.get("messages", []))
@@ -203,6 +233,9 @@ class _Handler(BaseHTTPRequestHandler):
             for k, word in enumerate(words):
                 piece = word if k == 0 else " " + word
                 event([{"index": i, "delta": {"content": piece}, "finish_reason": None}])
+            if "tool_calls" in choice["message"]:
+                calls = [{"index": k} | call for k, call in enumerate(reply.tool_calls)]
+                event([{"index": i, "delta": {"tool_calls": calls}, "finish_reason": None}])
             event([{"index": i, "delta": {}, "finish_reason": choice["finish_reason"]}])
         if (body.get("stream_options") or {}).get("include_usage"):
             event([], usage=full["usage"])
@@ -236,6 +269,8 @@ class ScriptedOpenAIServer(LocalServer):
         self.api_key = api_key
         self.delay = delay
         self.calls: list[dict[str, Any]] = []
+        self.in_flight = 0
+        self.abandoned = 0
         self.call_headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1)

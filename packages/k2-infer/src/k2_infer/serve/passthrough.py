@@ -1,0 +1,80 @@
+"""Pass-through mode: a plain model name goes to the upstream server as it came, bytes and all.
+
+The request body is forwarded unchanged (so `tools`, `tool_choice`, `response_format` and anything
+else reach the upstream), with the server's own upstream key in place of the client's. The answer
+comes back unchanged too: streamed answers byte by byte as they arrive. Only failures are
+rewritten: an unreachable upstream is a 502, a slow one a 504, an upstream 5xx a 502 with the
+upstream's one-line message; the upstream's 4xx answers (an unknown model, a bad tool schema) are
+its own and pass through.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from ..backends.openai import normalise_base_url
+from .errors import ApiError
+
+
+def _one_line(response: httpx.Response) -> str:
+    try:
+        error = json.loads(response.content).get("error")
+        message = error.get("message") if isinstance(error, dict) else error
+    except (ValueError, AttributeError):
+        message = None
+    text = str(message or response.reason_phrase or "no message")
+    return " ".join(text.split())[:200]
+
+
+class Upstream:
+    """An httpx client for the upstream's `/v1`; one per server, shared by every request."""
+
+    def __init__(self, base_url: str, api_key: str | None, timeout: float) -> None:
+        self.base_url = normalise_base_url(base_url)
+        headers = {"Content-Type": "application/json"}
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
+        self.client = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=10.0),
+            limits=httpx.Limits(max_connections=None, max_keepalive_connections=256),
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def open(self, method: str, path: str, body: bytes | None = None) -> httpx.Response:
+        """Send a request and return the response with its body unread (`aread` or `aiter_raw`).
+
+        Raises `ApiError`: 502 when the upstream is unreachable or answers 5xx, 504 on a timeout.
+        """
+        request = self.client.build_request(method, path, content=body)
+        try:
+            response = await self.client.send(request, stream=True)
+        except httpx.TimeoutException:
+            raise ApiError(504, "the upstream server did not answer in time") from None
+        except httpx.HTTPError as error:
+            raise ApiError(
+                502, f"cannot reach the upstream server ({type(error).__name__})"
+            ) from None
+        if response.status_code >= 500:
+            await response.aread()
+            await response.aclose()
+            raise ApiError(
+                502, f"the upstream server answered {response.status_code}: {_one_line(response)}"
+            )
+        return response
+
+    async def models(self) -> list[dict[str, Any]]:
+        """The upstream's model list (empty when it cannot be read)."""
+        try:
+            response = await self.open("GET", "/models")
+            data = json.loads(await response.aread())
+            await response.aclose()
+            return [item for item in data.get("data", []) if isinstance(item, dict)]
+        except (ApiError, ValueError, AttributeError):
+            return []
