@@ -209,12 +209,18 @@ def test_the_k2_prompt_states_the_format():
 
 
 def test_an_unknown_prompt_name_lists_the_known_ones():
-    with pytest.raises(UnknownNameError, match="known prompts: k2"):
+    with pytest.raises(UnknownNameError, match="known prompts: am-thinking, k2, k2-think"):
         system_prompt("k3")
 
 
 def test_the_k2_think_recipe_reads_its_prompt_from_replies():
-    assert load_recipe("k2-think").section("pipeline")["system_prompt"] == SYSTEM_PROMPT
+    prompt = load_recipe("k2-think").section("pipeline")["system_prompt"]
+    assert prompt == PROMPTS["k2-think"]
+    assert prompt.startswith("You are K2-Think, a helpful assistant trained by MBZUAI.")
+
+
+def test_the_sft_prompt_is_am_thinkings_default_system():
+    assert PROMPTS["am-thinking"].startswith("You are a helpful assistant. To answer the user's")
 
 
 def test_a_recipe_may_name_a_prompt_or_give_its_text(tmp_path):
@@ -229,5 +235,5 @@ def test_a_recipe_may_name_a_prompt_or_give_its_text(tmp_path):
 def test_a_recipe_naming_an_unknown_prompt_is_refused(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text('[pipeline]\nsystem_prompt = { name = "k3" }\n')
-    with pytest.raises(RecipeError, match="known prompts: k2"):
+    with pytest.raises(RecipeError, match="known prompts: am-thinking, k2, k2-think"):
         read_recipe(path)

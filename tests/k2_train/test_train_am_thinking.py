@@ -9,19 +9,35 @@ import pyarrow.parquet as pq
 import pytest
 
 from k2_core import InputError
-from k2_core.replies import SYSTEM_PROMPT
+from k2_core.replies import PROMPTS
 from k2_train import am_thinking
 from k2_train.am_thinking import AmThinkingDataset
 
 QUESTION = "What is 2 + 3?"
 
-# The shapes of AM-Thinking-v1-Distilled subsets: `conversations` with from/value, `messages` with
-# role/content and an `info` object carrying think_content/answer_content.
+AM_SYSTEM = PROMPTS["am-thinking"]
+# The shapes of AM-Thinking-v1-Distilled rows: `conversations` with from/value and an optional
+# top-level `system` (empty in the published files), each turn with an `info` object; or `messages`
+# with role/content and `info` carrying think_content/answer_content.
 CONVERSATIONS_ROW = {
+    "system": "",
     "conversations": [
-        {"from": "human", "value": QUESTION},
-        {"from": "gpt", "value": "<think>2 + 3 = 5</think> <answer>5</answer>"},
-    ]
+        {
+            "from": "human",
+            "value": QUESTION,
+            "info": {"source": "natural_reasoning", "reference_answer": "5", "test_case": None},
+        },
+        {
+            "from": "assistant",
+            "value": "<think>2 + 3 = 5</think> <answer>5</answer>",
+            "info": {
+                "think_content": "2 + 3 = 5",
+                "answer_content": "5",
+                "verify_score": 1.0,
+                "model_name": "AM-Thinking-v1",
+            },
+        },
+    ],
 }
 MESSAGES_INFO_ROW = {
     "messages": [
@@ -55,19 +71,44 @@ def write_jsonl(path, rows):
 
 
 @pytest.mark.parametrize("row", [CONVERSATIONS_ROW, MESSAGES_INFO_ROW, THINK_ONLY_ROW])
-def test_every_schema_becomes_k2_messages(tmp_path, row):
+def test_assistant_text_is_kept_verbatim(tmp_path, row):
     [example] = AmThinkingDataset().load(str(write_jsonl(tmp_path / "d.jsonl", [row])))
     messages = example["messages"]
+    turns = row.get("conversations") or row["messages"]
     assert [m["role"] for m in messages] == ["system", "user", "assistant"]
-    assert messages[0]["content"] == SYSTEM_PROMPT
     assert messages[1]["content"] == QUESTION
+    assert messages[2]["content"] == (turns[-1].get("value") or turns[-1]["content"])
+
+
+def test_the_system_prompt_is_ams_default_unless_the_row_has_its_own(tmp_path):
+    path = write_jsonl(tmp_path / "d.jsonl", [CONVERSATIONS_ROW, THINK_ONLY_ROW])
+    first, second = AmThinkingDataset().load(str(path))
+    assert first["messages"][0]["content"] == AM_SYSTEM  # the empty top-level `system` is ignored
+    assert second["messages"][0]["content"] == "You are someone else."
+
+
+def test_a_turn_without_a_think_part_is_accepted_verbatim(tmp_path):
+    row = {
+        "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]
+    }
+    [example] = AmThinkingDataset().load(str(write_jsonl(tmp_path / "d.jsonl", [row])))
+    assert example["messages"][2]["content"] == "Hello!"
+
+
+@pytest.mark.parametrize("row", [CONVERSATIONS_ROW, MESSAGES_INFO_ROW, THINK_ONLY_ROW])
+def test_the_opt_in_normaliser_writes_the_k2_format(tmp_path, row):
+    dataset = AmThinkingDataset(system_prompt="S", normalise=True)
+    [example] = dataset.load(str(write_jsonl(tmp_path / "d.jsonl", [row])))
+    messages = example["messages"]
+    assert messages[0]["content"] == "S"  # replaces the row's own
     answer = messages[2]["content"]
     assert answer.startswith("<think>") and answer.rstrip().endswith("</answer>")
     assert "5" in answer.split("</think>")[1]
 
 
-def test_the_answer_after_think_is_wrapped_in_answer_tags(tmp_path):
-    [example] = AmThinkingDataset().load(str(write_jsonl(tmp_path / "d.jsonl", [THINK_ONLY_ROW])))
+def test_the_normaliser_wraps_the_answer_after_think_in_answer_tags(tmp_path):
+    path = write_jsonl(tmp_path / "d.jsonl", [THINK_ONLY_ROW])
+    [example] = AmThinkingDataset(normalise=True).load(str(path))
     assert (
         example["messages"][2]["content"]
         == "<think>\n2 + 3 = 5\n</think> <answer>\n**5**\n</answer>"
@@ -95,8 +136,6 @@ def test_multiturn_conversations_keep_every_turn(tmp_path):
 BAD_ROWS = [
     ({"text": "no conversation"}, "no 'conversations' or 'messages'"),
     ({"conversations": [{"from": "human", "value": QUESTION}]}, "must end with an assistant"),
-    ({"messages": [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": "5"}]},
-     "no <think> part"),
     ({"conversations": [{"from": "robot", "value": "x"}]}, "known role"),
 ]  # fmt: skip
 
@@ -134,23 +173,51 @@ def test_parquet_files_load_with_row_numbers(tmp_path):
     assert len(list(AmThinkingDataset().load(str(path), skip_invalid=True))) == 1
 
 
-def test_the_hub_path_goes_through_datasets_load_dataset(tmp_path, monkeypatch):
-    """The default source is the pinned hub dataset; a local folder stands in for the hub here."""
+@pytest.fixture
+def hub_copy(tmp_path, monkeypatch):
+    """A local folder standing in for the hub: the two confirmed files, same `conversations` shape."""
     repo = tmp_path / "AM-Thinking-v1-Distilled"
     repo.mkdir()
-    for subset, row in zip(
-        am_thinking.SUBSETS, [CONVERSATIONS_ROW, MESSAGES_INFO_ROW] * 3, strict=True
-    ):
-        write_jsonl(repo / f"{subset}.jsonl", [row] * 2)  # each subset with its own schema
+    (repo / "README.md").write_text("card")
+    write_jsonl(repo / "math.jsonl", [CONVERSATIONS_ROW] * 2)
+    write_jsonl(repo / "code.jsonl", [CONVERSATIONS_ROW] * 3)
+    listed = []
+
+    def files(repo_id, revision):
+        listed.append(revision)
+        return sorted(p.name for p in repo.iterdir())
+
     monkeypatch.setattr(am_thinking, "HUB_ID", str(repo))
+    monkeypatch.setattr(am_thinking, "hub_files", files)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    assert len(list(AmThinkingDataset(subset="code").load())) == 2
-    assert len(list(AmThinkingDataset().load())) == 12
+    return listed
 
 
-def test_an_unknown_subset_is_refused():
-    with pytest.raises(InputError, match="subsets: math"):
-        AmThinkingDataset(subset="poetry")
+def test_the_whole_repository_is_streamed_at_the_pinned_revision(hub_copy, monkeypatch):
+    import datasets
+
+    calls = []
+    real = datasets.load_dataset
+    monkeypatch.setattr(
+        datasets,
+        "load_dataset",
+        lambda *a, **k: calls.append(k) or real(*a, **{**k, "revision": None}),
+    )
+    dataset = AmThinkingDataset()
+    assert len(list(dataset.load())) == 5
+    assert calls[0]["revision"] == am_thinking.REVISION == dataset.revision
+    assert "data_files" not in calls[0] and calls[0]["streaming"] is True
+
+
+def test_subsets_are_the_listed_files(hub_copy):
+    assert AmThinkingDataset().subsets() == ["code", "math"]
+    assert len(list(AmThinkingDataset(subset="code").load())) == 3
+    assert hub_copy == [am_thinking.REVISION] * 2
+
+
+def test_an_unknown_subset_is_refused(hub_copy):
+    with pytest.raises(InputError, match="subsets: code, math"):
+        list(AmThinkingDataset(subset="poetry").load())
 
 
 def test_an_unknown_option_is_refused_not_swallowed():
@@ -160,7 +227,7 @@ def test_an_unknown_option_is_refused_not_swallowed():
         AmThinkingDataset().load("tiny", limt=1)
 
 
-def test_a_reply_with_several_think_closes_splits_at_the_last():
+def test_the_normaliser_splits_a_reply_with_several_think_closes_at_the_last():
     content = "<think>a</think>b</think> the answer"
     assert am_thinking.tagged(content) == (
         "<think>\na</think>b\n</think> <answer>\nthe answer\n</answer>"
@@ -179,7 +246,11 @@ def test_a_missing_file_is_a_one_line_error(tmp_path):
 
 
 def test_an_unreachable_hub_is_a_one_line_error(tmp_path, monkeypatch):
+    import huggingface_hub.constants
+
     monkeypatch.setattr(am_thinking, "HUB_ID", "a-m-team/does-not-exist")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(InputError, match="--dataset PATH"):
-        list(AmThinkingDataset(subset="math").load())
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    for dataset in (AmThinkingDataset(), AmThinkingDataset(subset="math")):
+        with pytest.raises(InputError, match="--dataset PATH"):
+            list(dataset.load())

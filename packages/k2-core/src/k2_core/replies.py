@@ -42,6 +42,24 @@ PROMPTS: dict[str, str] = {
         "tags, respectively, i.e., <think> reasoning process here </think> <answer> answer here "
         "</answer>."
     ),
+    # AM-Thinking's `default_system`: the system prompt of K2 Think's SFT. Text as registered for the
+    # `AM-thinking` template in MBZUAI-IFM/K2-Think-SFT, src/llamafactory/data/template.py, commit
+    # 049171e642e02f8145d910beffe6582d39f84fc4 (the recipe's `template: AM-thinking`).
+    "am-thinking": (
+        "You are a helpful assistant. To answer the user's question, you first think about the "
+        "reasoning process and then provide the user with the answer. The reasoning process and "
+        "answer are enclosed within <think> </think> and <answer> </answer> tags, respectively, "
+        "i.e., <think> reasoning process here </think> <answer> answer here </answer>."
+    ),
+    # K2 Think's solver prompt at inference: `Env.SOLVER_PROMPT` in MBZUAI-IFM/K2-Think-Inference,
+    # main.py, commit a576a0744646520fdee39cca35b9e5255c236d9e.
+    "k2-think": (
+        "You are K2-Think, a helpful assistant trained by MBZUAI. To answer the user's question, "
+        "you first think about the reasoning process and then provide the user with the answer. The "
+        "reasoning process and answer are enclosed within <think> </think> and <answer> </answer> "
+        "tags, respectively, i.e., <think> reasoning process here </think> <answer> answer here "
+        "</answer>."
+    ),
 }
 """System prompts by name. Recipes name one with `system_prompt = { name = "k2" }`."""
 
@@ -82,6 +100,23 @@ def after_thinking(text: str) -> str:
 def join_reasoning(reasoning: str | None, text: str) -> str:
     """A reply whose reasoning came in its own field, with the reasoning put back inline."""
     return f"{THINK_OPEN}{reasoning}{THINK_CLOSE}{text}" if reasoning else text
+
+
+# Tokens that end the assistant's turn in common chat templates (ChatML, Llama 3, Gemma, Phi, `</s>`):
+# text after one is another turn, not the reply.
+_END_OF_TURN = re.compile(
+    r"<\|im_end\|>|<\|im_start\|>|<\|eot_id\|>|<\|end_of_text\|>|<\|endoftext\|>|<\|end\|>"
+    r"|<\|user\|>|<\|start_header_id\|>|<end_of_turn>|<start_of_turn>|</s>"
+)
+_ROLE_LINE = re.compile(r"^(?:<\|[a-z_]+\|>|<s>)+\s*(?:assistant|model)?\s*", re.IGNORECASE)
+
+
+def own_turn(text: str) -> str:
+    """The model's own turn of a raw completion: leading template tokens (`<|im_start|>assistant`)
+    dropped, cut at the first token that ends the turn (`<|im_end|>`, `<|eot_id|>`, `</s>`, ...)."""
+    text = _ROLE_LINE.sub("", text.lstrip())
+    end = _END_OF_TURN.search(text)
+    return text[: end.start()] if end else text
 
 
 # --- answer tag and boxes ----------------------------------------------------------------------

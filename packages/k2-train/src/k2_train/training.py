@@ -53,7 +53,9 @@ def chatml_tokenizer(model: str):
 def iter_rows(recipe: Recipe, default_format: str) -> Iterator[dict[str, Any]]:
     """The rows the recipe's `[data]` section names, read through the registered dataset format."""
     data = recipe.section("data")
-    options = data.get("options") or {}  # the format's own settings, e.g. Guru's `domains`
+    options = dict(data.get("options") or {})  # the format's own settings, e.g. Guru's `domains`
+    if data.get("system_prompt"):
+        options["system_prompt"] = data["system_prompt"]
     dataset = get_registry().create("dataset", data.get("format") or default_format, **options)
     return iter(
         dataset.load(
