@@ -8,6 +8,7 @@ import time
 import pytest
 
 from k2_core import BackendError, InputError, K2Error, SamplingParams, Verdict
+from k2_core.errors import RetriesExhausted
 from k2_core.registry import get_registry
 from k2_core.testing import FakeBackend
 from k2_infer.eval.harness import EvalSettings, Evaluation
@@ -68,7 +69,7 @@ class BrokenFor:
 
     async def generate(self, request):
         if request.messages[-1].content == self.prompt:
-            raise BackendError("server down", "start it")
+            raise RetriesExhausted("server down", "start it")
         return await self.inner.generate(request)
 
     async def aclose(self):
@@ -82,7 +83,7 @@ def test_failing_samples_are_recorded_not_counted_wrong_then_retried(tmp_path, t
     assert scores["errored"] == 2 and scores["missing"] == 2
     errored = [s for s in lines(tmp_path) if s["status"] == "error"]
     assert {s["problem_id"] for s in errored} == {"a"}
-    assert errored[0]["error"] == "BackendError: server down; start it"
+    assert errored[0]["error"] == "RetriesExhausted: server down; start it"
     assert errored[0]["attempts"] == 2
 
     partial = run(settings(tmp_path, toy_data, allow_partial=True), BrokenFor("question a"))
@@ -95,6 +96,60 @@ def test_failing_samples_are_recorded_not_counted_wrong_then_retried(tmp_path, t
     scores = fixed["benchmarks"]["toy"]
     assert scores["status"] == "complete" and scores["errored"] == 0
     assert scores["avg@n"] == 100.0  # a now right; b right since the first run
+
+
+def test_a_failure_that_retrying_cannot_mend_stops_the_run_at_once(tmp_path, toy, toy_data):
+    class Rejected(FakeBackend):
+        tries = 0
+
+        async def generate(self, request):
+            Rejected.tries += 1
+            raise BackendError("the server rejected the API key (401)", "set OPENAI_API_KEY")
+
+    backend = Rejected("")
+    with pytest.raises(BackendError, match="401"):
+        run(settings(tmp_path, toy_data, n=4, concurrency=1, retries=3), backend)
+    assert Rejected.tries == 1  # not once per sample, not once per retry
+    assert not (tmp_path / "run/samples.jsonl").read_text()  # nothing recorded as errored
+
+
+def test_resuming_with_other_data_under_the_same_ids_is_refused(tmp_path, toy, toy_data):
+    run(settings(tmp_path, toy_data), FakeBackend("<answer>1</answer>"))
+    changed = tmp_path / "other.jsonl"
+    changed.write_text((tmp_path / "toy.jsonl").read_text().replace('"1"', '"7"'))
+    other = settings(tmp_path, toy_data, data={"toy": str(changed)})
+    with pytest.raises(InputError, match="toy.data_digest"):
+        run(other, FakeBackend("<answer>1</answer>"))
+    other.force_new = True  # starts afresh, the old samples moved aside
+    run(other, FakeBackend("<answer>7</answer>"))
+    assert len(lines(tmp_path)) == 4
+    assert list((tmp_path / "run").glob("samples.jsonl.old-*"))
+
+
+def test_a_second_run_on_the_same_folder_is_refused(tmp_path, toy, toy_data):
+    from k2_core.results_log import FolderLock, ResultsLogBusy
+
+    with FolderLock(tmp_path / "run"), pytest.raises(ResultsLogBusy, match="another run"):
+        run(settings(tmp_path, toy_data), FakeBackend("<answer>1</answer>"))
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [("{not json", "not a JSON object"), ('{"benchmark": "toy"}', "lacks problem_id, run, status")],
+)
+def test_a_corrupt_samples_line_is_one_line_error(tmp_path, toy, toy_data, text, match):
+    run(settings(tmp_path, toy_data), FakeBackend("<answer>1</answer>"))
+    with (tmp_path / "run/samples.jsonl").open("a") as file:
+        file.write(text + "\n")
+    with pytest.raises(InputError, match=match):
+        run(settings(tmp_path, toy_data), FakeBackend("<answer>1</answer>"))
+
+
+def test_a_corrupt_run_json_is_one_line_error(tmp_path, toy, toy_data):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run/run.json").write_text("[1, 2")
+    with pytest.raises(InputError, match="run.json is not a run identity.*--force-new"):
+        run(settings(tmp_path, toy_data), FakeBackend("<answer>1</answer>"))
 
 
 def test_resuming_with_other_settings_is_refused(tmp_path, toy, toy_data):

@@ -52,5 +52,10 @@ class BackendError(K2Error):
     """A model backend failed: server down, model missing, bad request, rate limited past retries."""
 
 
+class RetriesExhausted(BackendError):
+    """A backend gave up on a failure that may pass later (429, 5xx, a dropped connection, a deadline):
+    callers may try the request again. Every other `BackendError` will fail the same way again."""
+
+
 class VerificationError(K2Error):
     """A verifier could not be set up (verifying bad input yields a Verdict, never this)."""

@@ -202,6 +202,36 @@ class ResultsLog:
         self.close()
 
 
+class FolderLock:
+    """An exclusive `flock` on `FOLDER/.lock` for as long as a run writes the folder: a second run
+    on the same folder gets `ResultsLogBusy` (one line) instead of writing duplicates."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._file = (self.folder / ".lock").open("a")
+        except OSError as exc:
+            raise cannot_write(self.folder, exc) from None
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.close()
+            raise ResultsLogBusy(
+                f"{self.folder} is being written by another run",
+                "wait for that run to finish, or pass another output folder",
+            ) from None
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> FolderLock:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 class StdoutLog:
     """The `-` output: records streamed to stdout as they come, nothing to resume (`existing` is
     empty). A closed pipe or a failed write is one line, not a traceback or a growing buffer."""

@@ -7,7 +7,8 @@ Replies are a string, a list (used in turn, cycling), a callable `(request, inde
 of any of those keyed by request role (`solver`, `planner`, `judge`; key `*` for the rest). Without
 replies it reads `K2_FAKE_REPLIES` (a JSON string, list or dict) so CLI runs can be scripted too.
 Stop strings cut the reply like a real server would (the stop string itself is dropped); max_tokens
-cuts it at that many whitespace-separated tokens with finish reason `length`.
+cuts it at that many whitespace-separated tokens with finish reason `length`. `fail_times=K` makes
+the first K calls fail as a server would after its retries (`RetriesExhausted`: worth trying again).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import BackendError
+from ..errors import BackendError, RetriesExhausted
 from ..types import Completion, GenerationRequest, Usage
 
 Script = str | list[str] | Callable[[GenerationRequest, int], str]
@@ -71,7 +72,7 @@ class FakeBackend:
         self.calls.append(request)
         if self.fail_times > 0:
             self.fail_times -= 1
-            raise BackendError("fake backend scripted failure", "this is a test")
+            raise RetriesExhausted("fake backend scripted failure", "this is a test")
         start = time.perf_counter()
         if self.latency:
             await asyncio.sleep(self.latency)

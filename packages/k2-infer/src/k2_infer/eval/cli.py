@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from k2_core import InputError, K2Error
+from k2_core.params import COUNT, MAX_TOKENS, NON_NEGATIVE, SECONDS
+from k2_core.registry import get_registry
 
 from .compare import compare, format_table
 from .harness import EvalSettings, run_eval
@@ -30,8 +32,23 @@ def parse_data(values: tuple[str, ...], benchmarks: list[str]) -> dict[str, str]
     return data
 
 
+def benchmark_names(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
+    """BENCHMARKS as a list of registered names; an empty list or an unknown name is a usage error
+    (with the closest known name)."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        raise click.BadParameter("name at least one benchmark, e.g. aime24", ctx, param)
+    registry = get_registry()
+    for name in names:
+        try:
+            registry.entry("benchmark", name)
+        except K2Error as exc:
+            raise click.BadParameter(exc.message, ctx, param) from None
+    return names
+
+
 @click.command("eval")
-@click.argument("benchmarks")
+@click.argument("benchmarks", callback=benchmark_names)
 @click.option("--output", "-o", required=True, type=click.Path(file_okay=False), help="Run folder.")
 @click.option("--recipe", default="k2-think", show_default=True, help="Recipe name or .toml path.")
 @click.option(
@@ -41,27 +58,46 @@ def parse_data(values: tuple[str, ...], benchmarks: list[str]) -> dict[str, str]
 @click.option("--model", help="Model name or path (default: the backend's).")
 @click.option("--base-url", help="Server URL for OpenAI-compatible backends.")
 @click.option("--api-key", help="API key (default: the backend's environment variable).")
-@click.option("--n", type=int, help="Runs per problem (default: the recipe's, 16).")
-@click.option("--limit", type=int, help="Only the first K problems of each benchmark.")
-@click.option("--max-tokens", type=int, help="Override the recipe's max tokens.")
+@click.option("--n", type=COUNT, help="Runs per problem (default: the recipe's, 16).")
+@click.option("--limit", type=COUNT, help="Only the first K problems of each benchmark.")
+@click.option("--max-tokens", type=MAX_TOKENS, help="Override the recipe's max tokens.")
+@click.option(
+    "--timeout",
+    type=SECONDS,
+    help="Total seconds one request may take (default: the recipe's [model] timeout, "
+    "else the backend's).",
+)
 @click.option("--seed", type=int, help="Base sampling seed; run r uses seed + r (default: r).")
 @click.option(
-    "--concurrency", "-c", type=int, default=8, show_default=True, help="Samples in flight."
+    "--concurrency",
+    "-c",
+    type=COUNT,
+    default=8,
+    show_default=True,
+    help="Samples in flight (also the backend's cap on requests in flight).",
 )
 @click.option(
     "--data", multiple=True, help="Local data: PATH, or BENCH=PATH for several benchmarks."
 )
-@click.option("--retries", type=int, default=3, show_default=True, help="Retries per sample.")
+@click.option(
+    "--retries", type=NON_NEGATIVE, default=3, show_default=True, help="Retries per sample."
+)
+@click.option(
+    "--force-new",
+    is_flag=True,
+    help="Start afresh: move the folder's old samples aside instead of resuming them.",
+)
 @click.option("--allow-partial", is_flag=True, help="Score benchmarks with missing samples.")
 @click.option("--judge-backend", help="Backend of the judge verifier (HLE).")
 @click.option("--judge-model", help="Model of the judge verifier (HLE).")
-def eval_command(benchmarks: str, **options) -> None:
+def eval_command(benchmarks: list[str], **options) -> None:
     """Evaluate BENCHMARKS (comma-separated) the K2 Think way: n pass@1 runs per problem.
 
     Writes OUTPUT/samples.jsonl as samples are verified (re-run the same command to resume),
-    then OUTPUT/summary.json, OUTPUT/report.md and plots.
+    then OUTPUT/summary.json, OUTPUT/report.md and plots. A resume must have the same identity
+    (model, sampling, recipe, data, verifiers: OUTPUT/run.json); --force-new starts afresh.
     """
-    names = [name.strip() for name in benchmarks.split(",") if name.strip()]
+    names = benchmarks
     data = parse_data(options.pop("data"), names)
     settings = EvalSettings.from_recipe(
         options.pop("recipe"), benchmarks=names, data=data, **options

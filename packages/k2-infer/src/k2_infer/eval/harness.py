@@ -9,16 +9,23 @@ on backend errors with exponential backoff, verified by the verifier the registr
 to (in a worker thread, or on the event loop once it has proven cheap: see `verifying.py`), and
 appended to `samples.jsonl` at once. Samples that still fail, or whose verifier could not grade them,
 are recorded with `status: "error"` and tried again by the next run.
-A run folder remembers its settings (`run.json`): resuming it with other model or sampling settings
-is refused.
+A run folder remembers its identity (`run.json`): everything that decides a sample (backend, model,
+sampling, the recipe's content, the judge, the verifiers' package versions, each benchmark's source
+and the digest of its data file). Resuming under another identity is refused, naming what differs;
+`force_new` (`--force-new`) moves the old samples aside and starts afresh. Each sample line also
+carries a digest of its problem, so changed data under the same problem ids is refused too. The
+folder is locked (`FOLDER/.lock`) while a run writes it. A failure that will not pass by retrying
+(a rejected key, an unknown model, a missing library) stops the run at once with that one line.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import importlib.metadata
 import json
+import logging
 import platform
 import time
 from dataclasses import dataclass, field
@@ -26,12 +33,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from k2_core import GenerationRequest, InputError, Message, Problem, SamplingParams
+from k2_core import GenerationRequest, InputError, K2Error, Message, Problem, SamplingParams
+from k2_core.errors import RetriesExhausted
 from k2_core.observed import observe
 from k2_core.plugins import plugin_infos
 from k2_core.protocols import Backend
 from k2_core.recipes import Recipe, load_recipe
 from k2_core.registry import get_registry
+from k2_core.results_log import FolderLock, write_atomic
 
 from ..pipeline import Pipeline
 from .metrics import summarize
@@ -47,7 +56,7 @@ LIBRARIES = ("torch", "transformers", "vllm", "httpx", "datasets", "sympy")
 # crashed): such samples are errored and tried again, not scored 0.
 VERIFIER_FAILURES = {"error", "judge_error", "judge_unavailable"}
 # What `EvalSettings.from_recipe` takes: the `k2-infer eval` flags, by name.
-_PLAIN = ("concurrency", "limit", "data", "retries", "retry_delay", "allow_partial")
+_PLAIN = ("concurrency", "limit", "data", "retries", "retry_delay", "allow_partial", "force_new")
 SETTINGS = (
     "benchmarks",
     "output",
@@ -61,8 +70,10 @@ SETTINGS = (
     "seed",
     "judge_backend",
     "judge_model",
+    "timeout",
     *_PLAIN,
 )
+log = logging.getLogger("k2.infer.eval.harness")
 
 
 @dataclass
@@ -71,8 +82,8 @@ class EvalSettings:
 
     `identity()` is what must stay the same when a run folder is resumed; `n`, `limit`, `benchmarks`
     and `concurrency` may change between runs (more runs or problems are added to the same folder).
-    `backend_options` go to the backend factory (`base_url`, `api_key`, ...); the API key is never
-    written anywhere. `verifier_options` maps a verifier name to its factory options (the judge's
+    `backend_options` go to the backend factory (`base_url`, `api_key`, `timeout`: the total seconds
+    one request may take, ...); the API key is never written anywhere. `verifier_options` maps a verifier name to its factory options (the judge's
     backend and model).
     """
 
@@ -92,6 +103,7 @@ class EvalSettings:
     retries: int = 3
     retry_delay: float = 1.0
     allow_partial: bool = False
+    force_new: bool = False
     verifier_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
@@ -115,13 +127,17 @@ class EvalSettings:
                 "an evaluation needs benchmarks and an output folder",
                 "pass benchmarks=[NAME, ...] and output=FOLDER",
             )
+        # What `Evaluation` loads again: the name or path given, else a `Recipe`'s own file.
+        source = str(recipe) if not isinstance(recipe, Recipe) else recipe.source or recipe.name
         if not isinstance(recipe, Recipe):
             recipe = load_recipe(recipe)
         model, evaluation = recipe.section("model"), recipe.section("eval")
         sampling = SamplingParams(**recipe.section("sampling")).replace(
             max_tokens=given.get("max_tokens"), seed=given.get("seed")
         )
-        backend_options = {k: given[k] for k in ("base_url", "api_key") if k in given}
+        if "timeout" in model and "timeout" not in given:  # the recipe's request deadline
+            given["timeout"] = model["timeout"]
+        backend_options = {k: given[k] for k in ("base_url", "api_key", "timeout") if k in given}
         judge = {k: given[f"judge_{k}"] for k in ("backend", "model") if f"judge_{k}" in given}
         plain = {k: given[k] for k in _PLAIN if k in given}
         return cls(
@@ -132,7 +148,7 @@ class EvalSettings:
             model=given.get("model", model.get("model") or None),
             backend_options=backend_options,
             pipeline=given.get("pipeline", evaluation.get("pipeline", "plain")),
-            recipe=recipe.name,
+            recipe=source,
             sampling=sampling,
             system_prompt=recipe.section("pipeline").get("system_prompt", ""),
             verifier_options={"judge": judge},
@@ -140,15 +156,57 @@ class EvalSettings:
         )
 
     def identity(self) -> dict[str, Any]:
+        """The settings that decide a sample (the run folder adds the recipe's content, the data,
+        and the verifiers' versions: see `Evaluation.identity`)."""
         return {
             "backend": self.backend,
             "model": self.model,
             "base_url": self.backend_options.get("base_url"),
             "pipeline": self.pipeline,
-            "recipe": self.recipe,
+            "recipe": Path(self.recipe).stem if self.recipe.endswith(".toml") else self.recipe,
             "sampling": self.sampling.to_dict(),
             "system_prompt": self.system_prompt,
+            "judge": self.verifier_options.get("judge") or None,
         }
+
+    def check(self) -> None:
+        """Refuse settings that would sample nothing or loop forever, in one line each."""
+        for name in ("n", "concurrency"):
+            if not _is_count(getattr(self, name)):
+                raise InputError(f"{name} must be a whole number of at least 1", f"fix {name}")
+        if self.limit is not None and not _is_count(self.limit):
+            raise InputError("limit must be at least 1", "leave it out to evaluate every problem")
+        if not _is_count(self.retries + 1):
+            raise InputError("retries must be 0 or more", "pass --retries 0 or more")
+        if not self.benchmarks:
+            raise InputError("no benchmark given", "name one, e.g. `k2-infer eval aime24 ...`")
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def digest(value: Any) -> str:
+    """A short, stable digest of JSON-able data (anything else by its text)."""
+    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def file_digest(path: Path) -> str:
+    """The digest of a data file, or of every file in a data folder (by relative path)."""
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    sha = hashlib.sha256()
+    for file in files:
+        sha.update(str(file.relative_to(path) if path.is_dir() else file.name).encode())
+        with file.open("rb") as data:
+            for block in iter(lambda: data.read(1 << 20), b""):
+                sha.update(block)
+    return sha.hexdigest()[:16]
+
+
+def problem_digest(problem: Problem) -> str:
+    """What a sample of `problem` depends on: its prompt, answer and routing."""
+    return digest([problem.prompt, problem.ground_truth, problem.domain, problem.data_source])
 
 
 def versions() -> dict[str, str]:
@@ -162,21 +220,60 @@ def versions() -> dict[str, str]:
     return {**found, "python": platform.python_version()}
 
 
-def _check_run_folder(settings: EvalSettings) -> None:
-    """Create the output folder, or make sure the run in it was made with the same settings."""
-    settings.output.mkdir(parents=True, exist_ok=True)
-    path = settings.output / "run.json"
-    identity = settings.identity()
-    if path.exists():
+def _differences(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """The keys whose values differ; each benchmark both runs have is compared on its own."""
+    changed = [key for key in now if key != "benchmarks" and before.get(key) != now[key]]
+    old = before.get("benchmarks") or {}
+    for name, value in now.get("benchmarks", {}).items():
+        if name in old and old[name] != value:
+            changed += [f"{name}.{k}" for k in value if old[name].get(k) != value[k]]
+    return changed
+
+
+def _read_identity(path: Path) -> dict[str, Any] | None:
+    if not path.exists():
+        return None
+    try:
         before = json.loads(path.read_text(encoding="utf-8"))
-        changed = [key for key in identity if before.get(key) != identity[key]]
+    except (ValueError, UnicodeDecodeError):
+        before = None
+    if not isinstance(before, dict):
+        raise InputError(
+            f"{path} is not a run identity (not a JSON object)",
+            "restore it, or pass --force-new to start the run afresh",
+        )
+    return before
+
+
+def _set_aside(output: Path) -> None:
+    """Move an old run's samples and identity aside (`*.old-STAMP`), for `force_new`."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    for name in ("samples.jsonl", "run.json"):
+        path = output / name
+        if path.exists():
+            path.rename(output / f"{name}.old-{stamp}")
+            log.info("moved the old %s aside to %s.old-%s", name, name, stamp)
+
+
+def _check_run_folder(output: Path, identity: dict[str, Any], force_new: bool) -> None:
+    """Make sure the run in `output` has `identity` (or start afresh), then record it."""
+    path = output / "run.json"
+    if force_new:
+        _set_aside(output)
+    before = _read_identity(path)
+    if before is not None:
+        changed = _differences(before, identity)
         if changed:
             raise InputError(
-                f"{settings.output} holds a run with different settings ({', '.join(changed)})",
-                "re-run with the same settings to resume it, or pass a new --output folder",
+                f"{output} holds a run with different settings ({', '.join(changed)})",
+                "re-run with the same settings to resume it, pass --force-new to start afresh, "
+                "or pass a new --output folder",
             )
-    else:
-        path.write_text(json.dumps(identity, indent=2) + "\n", encoding="utf-8")
+        identity = {
+            **identity,
+            "benchmarks": {**before.get("benchmarks", {}), **identity["benchmarks"]},
+        }
+    write_atomic(path, json.dumps(identity, indent=2) + "\n")
 
 
 class Evaluation:
@@ -187,8 +284,7 @@ class Evaluation:
             raise InputError(
                 f"unknown pipeline {settings.pipeline!r}", f"choose one of {', '.join(PIPELINES)}"
             )
-        if settings.n < 1 or settings.concurrency < 1:
-            raise InputError("--n and --concurrency must be at least 1", "pass positive numbers")
+        settings.check()
         self.settings = settings
         self.backend = backend
         self.recipe = load_recipe(settings.recipe)
@@ -204,6 +300,12 @@ class Evaluation:
             name: benchmark.load(settings.data.get(name), settings.limit)
             for name, benchmark in self.benchmarks.items()
         }
+        self.digests = {  # by (benchmark, problem id)
+            (name, str(problem.id)): problem_digest(problem)
+            for name, problems in self.problems.items()
+            for problem in problems
+        }
+        self.fatal: BaseException | None = None  # a failure that ends the run (see `sample`)
         for name, problems in self.problems.items():
             ids = [p.id for p in problems]
             if len(set(ids)) != len(ids):
@@ -231,10 +333,67 @@ class Evaluation:
             self.routes[route] = self.verifiers[entry.name]
         return self.routes[route]
 
-    async def run(self) -> EvalSummary:
+    def identity(self) -> dict[str, Any]:
+        """Everything that decides a sample, for `run.json` (see the module docstring)."""
+        verifiers = {entry.plugin for entry in get_registry().entries["verifier"].values()}
+        packages = {info.name: info for info in plugin_infos()}
+        benchmarks = {}
+        for name, benchmark in self.benchmarks.items():
+            source = getattr(benchmark, "hub", None)
+            data = self.settings.data.get(name)
+            benchmarks[name] = {
+                "source": dataclasses.asdict(source)
+                if dataclasses.is_dataclass(source)
+                else source,
+                "revision": getattr(benchmark, "revision", None),
+                "data_digest": file_digest(Path(data)) if data and Path(data).exists() else None,
+            }
+        return {
+            **self.settings.identity(),
+            "recipe_digest": digest(self.recipe.sections),
+            "verifiers": {
+                packages[plugin].distribution: packages[plugin].version
+                for plugin in sorted(verifiers)
+                if plugin in packages
+            },
+            "benchmarks": benchmarks,
+        }
+
+    def _check_problems(self, log: SampleLog) -> None:
+        """Refuse to reuse samples of a problem whose text or answer changed under the same id."""
+        for (name, problem_id, _run), sample in log.samples.items():
+            expected = self.digests.get((name, problem_id))
+            found = sample.get("problem_digest")
+            if expected and found and found != expected:
+                raise InputError(
+                    f"problem {problem_id!r} of {name} is not the one {self.settings.output} "
+                    "sampled (its prompt or answer changed)",
+                    "pass --force-new to start afresh, or a new --output folder",
+                )
+
+    def _backend(self) -> Backend:
+        """The registry's backend, given our concurrency when it has its own cap on requests."""
         settings = self.settings
-        _check_run_folder(settings)
-        log = SampleLog(settings.output / "samples.jsonl")
+        options = {"model": settings.model, **settings.backend_options}
+        valid = get_registry().entry("backend", settings.backend).options() or []
+        for name in ("max_concurrency", "concurrency"):
+            if name in valid:
+                options.setdefault(name, settings.concurrency)
+        return get_registry().create("backend", settings.backend, **options)
+
+    async def run(self) -> EvalSummary:
+        with FolderLock(self.settings.output):
+            _check_run_folder(self.settings.output, self.identity(), self.settings.force_new)
+            log = SampleLog(self.settings.output / "samples.jsonl")
+            try:
+                self._check_problems(log)
+            except InputError:
+                log.close()
+                raise
+            return await self._run(log)
+
+    async def _run(self, log: SampleLog) -> EvalSummary:
+        settings = self.settings
         todo = [
             (name, problem, run)
             for run in range(settings.n)
@@ -245,16 +404,22 @@ class Evaluation:
         if self.backend is not None:  # a ready backend: observed like the registry's
             backend = observe("backend", self.backend)
         else:
-            backend = get_registry().create(
-                "backend", settings.backend, model=settings.model, **settings.backend_options
-            )
+            try:
+                backend = self._backend()
+            except BaseException:
+                log.close()
+                raise
         self.pipeline = self._pipeline(backend) if settings.pipeline == "k2" else None
         progress = Progress(len(todo))
         pending = iter(todo)
 
         async def worker() -> None:
             for name, problem, run in pending:
+                if self.fatal is not None:
+                    return
                 sample = await self.sample(backend, name, problem, run)
+                if sample is None:  # a failure that ends the run
+                    return
                 log.append(sample)
                 progress.update(sample["correct"], errored=sample["status"] != "ok")
 
@@ -265,15 +430,28 @@ class Evaluation:
             progress.close()
             if self.backend is None:
                 await backend.aclose()
+        if isinstance(self.fatal, K2Error):
+            raise self.fatal
+        if self.fatal is not None:  # a missing library
+            raise K2Error(
+                f"the backend cannot run: {type(self.fatal).__name__}: {self.fatal}",
+                "install what it names, then re-run the same command to resume",
+            )
         return self.summary(log)
 
     async def sample(
         self, backend: Backend, name: str, problem: Problem, run: int
-    ) -> dict[str, Any]:
-        """Generate, verify and describe one sample; backend errors are retried, then recorded."""
+    ) -> dict[str, Any] | None:
+        """Generate, verify and describe one sample; backend errors are retried, then recorded.
+
+        A failure that retrying cannot mend (a `K2Error` other than `RetriesExhausted`: a rejected
+        key, an unknown model; or a missing library) is kept in `self.fatal` and None returned: the
+        run stops and says it once.
+        """
         record: dict[str, Any] = {
             "benchmark": name,
             "problem_id": problem.id,
+            "problem_digest": self.digests[(name, str(problem.id))],
             "run": run,
             "prompt": problem.prompt,
             "ground_truth": problem.ground_truth if isinstance(problem.ground_truth, str) else None,
@@ -284,7 +462,10 @@ class Evaluation:
             try:
                 generated = await self.generate(backend, problem, run)
                 break
-            except Exception as exc:  # any backend failure is retried, then recorded
+            except Exception as exc:  # a backend failure that may pass is retried, then recorded
+                if isinstance(exc, K2Error | ImportError) and not isinstance(exc, RetriesExhausted):
+                    self.fatal = self.fatal or exc
+                    return None
                 error = f"{type(exc).__name__}: {exc}"
                 if attempt < attempts:
                     await asyncio.sleep(self.settings.retry_delay * 2 ** (attempt - 1))
@@ -386,6 +567,7 @@ class Evaluation:
                 "limit": settings.limit,
                 "data": settings.data,
                 "concurrency": settings.concurrency,
+                "identity_digest": digest(self.identity()),
                 "allow_partial": settings.allow_partial,
             },
             versions=versions(),

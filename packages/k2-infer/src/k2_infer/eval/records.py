@@ -1,4 +1,5 @@
-"""What an evaluation run reports, typed: one benchmark's scores and the whole `summary.json`.
+"""What an evaluation run reports, typed: one sample of `samples.jsonl`, one benchmark's scores and
+the whole `summary.json`.
 
 `to_dict()` is the JSON on disk and `from_dict()` reads it back, so the file keeps its keys (`avg@n`,
 `pass@k`, `maj@n`, ...) while code reads attributes (`avg_at_n`, `pass_at_k`, `maj_at_n`). Accuracies
@@ -27,6 +28,64 @@ _SCORES = (
     "tokens_median",
     "truncation_rate",
 )
+
+
+@dataclass
+class EvalSample:
+    """One line of `samples.jsonl`: which sample it is, whether it was verified (`status` `ok`) or
+    failed (`error`), whether it is correct; every other field of the line (response, verdict,
+    tokens, ...) is kept in `fields`. `from_dict` checks the line, `to_dict` is the line again."""
+
+    benchmark: str
+    problem_id: str
+    run: int
+    status: str
+    correct: bool = False
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    KEYS = ("benchmark", "problem_id", "run", "status")
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.benchmark, self.problem_id, self.run)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: str = "a sample") -> EvalSample:
+        """The sample of one line; `InputError` (saying where) when a key is missing or wrong."""
+        missing = [key for key in cls.KEYS if key not in data]
+        if missing or data["status"] not in ("ok", "error") or not _is_int(data["run"]):
+            problem = f"lacks {', '.join(missing)}" if missing else "has a bad status or run"
+            raise InputError(
+                f"{where} {problem}",
+                "delete that line (it is sampled again), or start afresh with --force-new",
+            )
+        rest = {k: v for k, v in data.items() if k not in (*cls.KEYS, "correct")}
+        return cls(
+            str(data["benchmark"]),
+            str(data["problem_id"]),
+            int(data["run"]),
+            data["status"],
+            bool(data.get("correct")),
+            rest,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "benchmark": self.benchmark,
+            "problem_id": self.problem_id,
+            "run": self.run,
+            "status": self.status,
+            "correct": self.correct,
+            **self.fields,
+        }
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass

@@ -3,7 +3,8 @@
 The file is the run's memory. Re-running the same evaluation reads it and skips every
 (`benchmark`, `problem_id`, `run`) that already has an `ok` line; errored samples are tried again and
 the newer line wins. Writing goes through `k2_core.results_log` (append only, torn-line repair, one
-writer per file), so two evaluations into one folder at once are refused.
+writer per file). Every line is checked as an `EvalSample` when read: a line without its key or
+`status` is a one-line error saying which line, not a traceback.
 """
 
 from __future__ import annotations
@@ -13,11 +14,20 @@ from typing import Any
 
 from k2_core.results_log import ResultsLog, read_records
 
+from .records import EvalSample
+
 Key = tuple[str, str, int]
 
 
 def sample_key(sample: dict[str, Any]) -> Key:
     return (sample["benchmark"], str(sample["problem_id"]), int(sample["run"]))
+
+
+def checked(path: Path, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`records` as read from `path`, each checked as an `EvalSample` (InputError naming the line)."""
+    for number, record in enumerate(records, 1):
+        EvalSample.from_dict(record, f"{path} record {number}")
+    return records
 
 
 class SampleLog:
@@ -26,7 +36,11 @@ class SampleLog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._log = ResultsLog(path)
-        self.samples = current(self._log.existing)
+        try:
+            self.samples = current(checked(path, self._log.existing))
+        except Exception:
+            self._log.close()
+            raise
 
     def done(self, key: Key) -> bool:
         """Whether this sample was verified already (errored samples are not done)."""
@@ -64,4 +78,4 @@ def current(samples: list[dict[str, Any]]) -> dict[Key, dict[str, Any]]:
 
 def read_samples(path: Path) -> list[dict[str, Any]]:
     """All current samples of a run folder's `samples.jsonl` (read only: a run may be writing it)."""
-    return list(current(read_records(path)).values())
+    return list(current(checked(path, read_records(path))).values())
