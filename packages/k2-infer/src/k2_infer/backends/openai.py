@@ -6,7 +6,10 @@
 The key comes from `api_key` or `OPENAI_API_KEY` and is only ever sent in the Authorization header.
 Without `model`, the first model the server lists is used (a vLLM server serves one). 429, 5xx and
 dropped connections are retried with backoff, honouring `Retry-After`; at most `max_concurrency`
-requests are in flight at once. Structured output is sent as `response_format` (a JSON schema; a
+requests are in flight at once. `timeout` is a deadline for each whole exchange, not per read: a
+server that drips a byte every few seconds still hits it, and it is retried like a drop. A reply's
+`usage` counts given as strings are read as numbers, and `content` given as a list of parts (the
+OpenAI multi-part form) is joined into one text. Structured output is sent as `response_format` (a JSON schema; a
 choice list as an enum, unwrapped from the reply; a regex cannot be asked for).
 """
 
@@ -20,7 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from k2_core.errors import BackendError, InputError
+from k2_core.errors import BackendError, InputError, RetriesExhausted
 from k2_core.types import Completion, GenerationRequest, Usage
 
 from .metrics import finish_reason
@@ -34,7 +37,11 @@ START_HINT = (
 
 
 class Unreachable(RetryableError):
-    """The server could not be reached at all (nothing listening, DNS, TLS handshake)."""
+    """The server could not be reached at all (nothing listening, DNS, TLS handshake): retried
+    quietly, and once retries run out it is a plain `BackendError` (start the server), not worth
+    retrying again."""
+
+    quiet = True
 
 
 def normalise_base_url(base_url: str) -> str:
@@ -82,6 +89,7 @@ class OpenAIBackend:
         key = api_key or os.environ.get("OPENAI_API_KEY")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        self.timeout = timeout
         self._limit = asyncio.Semaphore(max_concurrency)
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
@@ -102,7 +110,13 @@ class OpenAIBackend:
         """One HTTP exchange; raises `RetryableError` for what may pass, `BackendError` otherwise."""
         url = f"{self.base_url}{path}"
         try:
-            response = await self._client.request(method, path, json=body)
+            response = await asyncio.wait_for(
+                self._client.request(method, path, json=body), self.timeout
+            )
+        except TimeoutError:
+            raise RetryableError(
+                f"{url} sent no whole reply within the {self.timeout:g} s deadline"
+            ) from None
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             raise Unreachable(f"cannot connect to {url} ({type(error).__name__})") from error
         except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ReadTimeout) as error:
@@ -152,10 +166,10 @@ class OpenAIBackend:
                     lambda: self._send(method, path, body), self.retry_policy, f"{self.name} {path}"
                 )
             except RetryableError as error:
-                hint = START_HINT if isinstance(error, Unreachable) else "try again later"
-                raise BackendError(
-                    f"{error} (gave up after {self.retry_policy.max_retries + 1} tries)", hint
-                ) from None
+                message = f"{error} (gave up after {self.retry_policy.max_retries + 1} tries)"
+                if isinstance(error, Unreachable):
+                    raise BackendError(message, START_HINT) from None
+                raise RetriesExhausted(message, "try again later") from None
 
     async def list_models(self) -> list[str]:
         """The model names the server lists at `/models`."""
@@ -218,10 +232,10 @@ class OpenAIBackend:
                 f"{self.base_url} sent a chat completion without {error}: {str(data)[:200]}",
                 "check that the server speaks the OpenAI chat completions API",
             ) from None
-        texts = [message.get("content") or "" for message in messages]
-        usage = data.get("usage") or {}
-        prompt_tokens = usage.get("prompt_tokens", 0)
-        shares = _split_tokens(usage.get("completion_tokens", 0), texts)
+        texts = [_text(message.get("content")) for message in messages]
+        usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        prompt_tokens = _count(usage.get("prompt_tokens"))
+        shares = _split_tokens(_count(usage.get("completion_tokens")), texts)
         latency = time.perf_counter() - start
         return [
             Completion(
@@ -235,6 +249,23 @@ class OpenAIBackend:
             )
             for choice, message, text, share in zip(choices, messages, texts, shares, strict=True)
         ]
+
+
+def _text(content: Any) -> str:
+    """A message's content as text: a string, or the text parts of a multi-part list."""
+    if isinstance(content, list):
+        return "".join(
+            str(part.get("text") or "") if isinstance(part, dict) else str(part) for part in content
+        )
+    return content if isinstance(content, str) else ""
+
+
+def _count(value: Any) -> int:
+    """A token count as the server gave it (a number or a numeric string); 0 when unreadable."""
+    try:
+        return max(int(float(value)), 0)
+    except (TypeError, ValueError, OverflowError):
+        return 0
 
 
 def _message(response: httpx.Response) -> str:
