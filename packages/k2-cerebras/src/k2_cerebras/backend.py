@@ -8,7 +8,9 @@ One SDK client per backend, built without touching the network. Each of the `n` 
 own streamed request (their seeds offset by the index, so they differ), run concurrently and capped
 by `concurrency`. Before each request the rate limiter reserves quota learned from `x-ratelimit-*`
 headers; the SDK retries 429/5xx with backoff, honouring `retry-after` / `retry-after-ms`.
-`max_completion_tokens` is always sent (Cerebras reserves it up front).
+`max_completion_tokens` is always sent (Cerebras reserves it up front). `timeout` bounds each whole
+request; a reply that is not a whole completion (no finish reason: a cut stream, a JSON or garbage
+200 to a stream request, no choices) is asked again, never read as an empty answer.
 
 The SDK is imported where it is used, so building the plugin registry (`k2 plugins`) stays fast.
 """
@@ -17,15 +19,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from typing import Any
 
-from k2_core.errors import BackendError
+from k2_core.errors import BackendError, RetriesExhausted
 from k2_core.types import Completion, GenerationRequest
 
 from .client import make_client, resolve_settings, translate_error
 from .ratelimit import RateLimiter
 from .reading import Reading
+
+log = logging.getLogger("k2.cerebras.backend")
 
 
 def as_bool(value: Any) -> bool:
@@ -51,8 +56,13 @@ def estimate_prompt_tokens(request: GenerationRequest) -> int:
     return sum(len(m.content) for m in request.messages) // 4 + 4 * len(request.messages)
 
 
+class Unfinished(Exception):
+    """A reply that is not a whole chat completion; asked again, then `RetriesExhausted`."""
+
+
 class CerebrasBackend:
-    """Cerebras Inference. Options: `model`, `api_key`, `base_url`, `timeout` (seconds per read),
+    """Cerebras Inference. Options: `model`, `api_key`, `base_url`, `timeout` (a deadline in seconds
+    for each whole request, streamed or not),
     `max_retries`, `stream` (default on), `concurrency` (requests in flight, default 16),
     `max_wait` (longest rate-limit wait, seconds), `reasoning_format` and `reasoning_effort`
     (sent only when given), `warm_tcp_connection` (ping the server at construction; off)."""
@@ -133,18 +143,22 @@ class CerebrasBackend:
                 estimate_prompt_tokens(request) + request.params.max_tokens
             )
             start = time.perf_counter()
-            try:
-                reading = await (self._streamed(body, start) if self.stream else self._plain(body))
-            except APIStatusError as exc:
-                self.limiter.update(exc.response.headers)
-                raise await self._explain(exc, model, body) from None
-            except APIError as exc:
-                raise await self._explain(exc, model, body) from None
-            except json.JSONDecodeError:
-                raise BackendError(
-                    f"Cerebras at {self.settings.base_url} sent a stream chunk that is not JSON",
-                    "try again; if it keeps happening, pass the option stream=false",
-                ) from None
+            for attempt in range(self.settings.max_retries + 1):
+                try:
+                    reading = await self._read(body, start)
+                    break
+                except APIStatusError as exc:
+                    self.limiter.update(exc.response.headers)
+                    raise await self._explain(exc, model, body) from None
+                except APIError as exc:
+                    raise await self._explain(exc, model, body) from None
+                except Unfinished as exc:  # a broken reply: ask again, then give up
+                    log.warning("%s; asking again", exc)
+                    if attempt == self.settings.max_retries:
+                        raise RetriesExhausted(
+                            f"{exc} (gave up after {attempt + 1} tries)",
+                            "try again later; if it keeps happening, pass the option stream=false",
+                        ) from None
         completion = reading.completion(
             latency=time.perf_counter() - start, model=model, backend=self.name
         )
@@ -153,6 +167,25 @@ class CerebrasBackend:
         if waited:
             completion.metrics["rate_limit_wait"] = waited
         return completion
+
+    async def _read(self, body: dict[str, Any], start: float) -> Reading:
+        """One reply, read within the deadline (else `RetriesExhausted`: worth another try later);
+        `Unfinished` when it is not a whole reply (no finish reason: a stream cut short, a
+        non-stream reply to a stream request, no choices, a chunk that is not JSON)."""
+        where = f"Cerebras at {self.settings.base_url}"
+        read = self._streamed(body, start) if self.stream else self._plain(body)
+        try:
+            reading = await asyncio.wait_for(read, self.settings.timeout)
+        except TimeoutError:
+            raise RetriesExhausted(
+                f"{where} did not answer within {self.settings.timeout:g} s",
+                "raise the `timeout` option, or lower max_tokens",
+            ) from None
+        except json.JSONDecodeError:
+            raise Unfinished(f"{where} sent a stream chunk that is not JSON") from None
+        if reading.finish_reason is None:
+            raise Unfinished(f"{where} sent a reply without a finish reason (cut short?)")
+        return reading
 
     async def _plain(self, body: dict[str, Any]) -> Reading:
         raw = await self.client.chat.completions.with_raw_response.create(**body)

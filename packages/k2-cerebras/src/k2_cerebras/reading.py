@@ -10,6 +10,7 @@ it so the think/answer format still works.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,15 @@ def value_of(obj: Any, name: str, default: Any = None) -> Any:
     """`obj.name` or `obj[name]`; `default` when missing or null."""
     value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
     return default if value is None else value
+
+
+def number(value: Any) -> float | None:
+    """A count or time as the server gave it (a number or a numeric string); None if unreadable."""
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        return None
+    return result if math.isfinite(result) and result >= 0 else None
 
 
 def as_dict(obj: Any) -> dict[str, Any]:
@@ -87,16 +97,16 @@ class Reading:
         text = "".join(self.text_parts)
         reasoning = "".join(self.reasoning_parts) or split_reasoning(text)[0]
         metrics: dict[str, Any] = {}
-        completion_tokens = self.usage.get("completion_tokens")
+        completion_tokens = number(self.usage.get("completion_tokens"))
         if completion_tokens is None:  # no usage reported: count words instead
             completion_tokens = len(text.split()) + len("".join(self.reasoning_parts).split())
             metrics["usage_estimated"] = True
         details = self.usage.get("completion_tokens_details") or {}
-        if details.get("reasoning_tokens"):
-            metrics["reasoning_tokens"] = details["reasoning_tokens"]
+        if isinstance(details, dict) and number(details.get("reasoning_tokens")):
+            metrics["reasoning_tokens"] = int(number(details["reasoning_tokens"]))
         for name in TIME_INFO_METRICS:
-            if self.time_info.get(name) is not None:
-                metrics[name] = float(self.time_info[name])
+            if number(self.time_info.get(name)) is not None:
+                metrics[name] = number(self.time_info[name])
         if metrics.get("completion_time"):
             metrics["server_tokens_per_second"] = completion_tokens / metrics["completion_time"]
         if self.time_to_first_token is not None:
@@ -107,7 +117,7 @@ class Reading:
             text=text,
             reasoning=reasoning or None,
             finish_reason="length" if self.finish_reason == "length" else "stop",
-            usage=Usage(int(self.usage.get("prompt_tokens") or 0), int(completion_tokens)),
+            usage=Usage(int(number(self.usage.get("prompt_tokens")) or 0), int(completion_tokens)),
             latency=latency,
             model=self.model or model,
             backend=backend,
