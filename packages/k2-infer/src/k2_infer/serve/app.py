@@ -14,7 +14,7 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -331,18 +331,32 @@ class Server:
 
 
 class _Stream(StreamingResponse):
-    """A server-sent-event response that frees its slot even if it never starts streaming."""
+    """A server-sent-event response that stops as soon as the client hangs up (not only at the
+    next write, which may be minutes away while candidates are drawn), and that frees its slot
+    even if it never starts streaming."""
 
-    def __init__(self, events: AsyncIterator[bytes], release) -> None:
+    def __init__(self, events: AsyncGenerator[bytes], release) -> None:
         keep = {"cache-control": "no-cache", "x-accel-buffering": "no"}
         super().__init__(events, media_type="text/event-stream", headers=keep)
         self._release = release
 
     async def __call__(self, scope, receive, send) -> None:
+        async def hung_up() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        streaming = asyncio.ensure_future(super().__call__(scope, receive, send))
+        watcher = asyncio.ensure_future(hung_up())
         try:
-            await super().__call__(scope, receive, send)
+            await asyncio.wait({streaming, watcher}, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            watcher.cancel()
+            streaming.cancel()
+            await asyncio.gather(streaming, watcher, return_exceptions=True)
+            await self.body_iterator.aclose()  # runs its cleanup: the pipeline's calls cancelled
             self._release(CLIENT_GONE)
+        if not streaming.cancelled() and streaming.exception() is not None:
+            raise streaming.exception()
 
 
 def create_app(settings: ServeSettings) -> Starlette:
