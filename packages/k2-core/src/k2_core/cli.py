@@ -2,20 +2,58 @@
 
 Every k2 CLI prints a `K2Error` as one line (`Error: ...`) and exits with status 1, no traceback,
 and shows diagnostics of the `k2` loggers as `k2: ...` lines on stderr (`-v` for debug, `-q` for
-warnings only). Plugins add subcommands to `k2` through the `k2_register_commands` hook.
+warnings only). `-h` is `--help`; `--version` lists every installed k2 package. Plugins add
+subcommands to `k2` through the `k2_register_commands` hook.
+
+Shell completion is click's: `eval "$(_K2_COMPLETE=bash_source k2)"` in `~/.bashrc` (`zsh_source`,
+`fish_source` for those shells; `_K2_INFER_COMPLETE` for `k2-infer`, and so on).
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import tomllib
+from typing import Any
 
 import click
 
 from . import logs
 from .__about__ import __version__
-from .errors import K2Error
+from .config import user_defaults
+from .errors import InputError, K2Error
+from .paths import config_file
 from .plugins import failures, get_plugin_manager, plugin_infos
 from .registry import Registry, get_registry
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+K2_PACKAGES = ("k2-core", "k2-verify", "k2-infer", "k2-train", "k2-cerebras")
+
+
+def parse_options(values: tuple[str, ...] | list[str], flag: str) -> dict[str, Any]:
+    """`KEY=VALUE` pairs (from a repeatable `flag`) as a dict; values read as TOML when they can be
+    (`timeout=30` is an int, `stream=true` a bool), else as the plain string."""
+    options: dict[str, Any] = {}
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"{flag} {value!r} is not KEY=VALUE", f"write e.g. {flag} timeout=30")
+        try:
+            options[key.strip()] = tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError:
+            options[key.strip()] = text
+    return options
+
+
+def installed_versions() -> dict[str, str]:
+    """The version of every installed k2 package, by distribution name."""
+    found = {}
+    for name in K2_PACKAGES:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return found
 
 
 class K2Group(click.Group):
@@ -88,10 +126,28 @@ def plugins_command(as_json: bool) -> None:
 
 
 def package_cli(distribution: str, version: str, help: str) -> click.Group:
-    """A CLI group for one k2 package with `--version` and a `plugins` subcommand."""
+    """A CLI group for one k2 package with `-h`, `--version`, `-v`/`-q` and a `plugins` subcommand.
 
-    @click.group(cls=K2Group, help=help)
-    @click.version_option(version, prog_name=distribution)
+    `--version` prints this package's version first, then every other installed k2 package's.
+    """
+
+    def print_versions(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value and not ctx.resilient_parsing:
+            click.echo(f"{distribution} {version}")
+            for name, other in installed_versions().items():
+                if name != distribution:
+                    click.echo(f"{name} {other}")
+            ctx.exit()
+
+    @click.group(cls=K2Group, help=help, context_settings=CONTEXT)
+    @click.option(
+        "--version",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=print_versions,
+        help="Show the version of every installed k2 package and exit.",
+    )
     @click.option("-v", "--verbose", count=True, help="Show debug diagnostics too.")
     @click.option("-q", "--quiet", is_flag=True, help="Show warnings and errors only.")
     def group(verbose: int, quiet: bool) -> None:
@@ -102,7 +158,7 @@ def package_cli(distribution: str, version: str, help: str) -> click.Group:
 
 
 cli = package_cli(
-    "k2", __version__, "k2: the K2 Think reasoning system as plugins. See `k2 plugins`."
+    "k2-core", __version__, "k2: the K2 Think reasoning system as plugins. See `k2 plugins`."
 )
 
 
@@ -113,6 +169,19 @@ def recipes_command() -> None:
     for name in registry.names("recipe"):
         entry = registry.entry("recipe", name)
         click.echo(f"{name}  ({entry.plugin}: {entry.factory})")
+
+
+@cli.command("config")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def config_command(as_json: bool) -> None:
+    """Show the user config file's path and the defaults it and K2_* variables give."""
+    path, values = config_file(), user_defaults()
+    if as_json:
+        click.echo(json.dumps({"path": str(path), "defaults": values}, indent=2))
+        return
+    click.echo(f"config file: {path}{'' if path.is_file() else ' (none yet)'}")
+    for name, value in values.items():
+        click.echo(f"{name} = {value}")
 
 
 def main() -> None:

@@ -7,23 +7,67 @@ import sys
 
 import click
 
-from .api import EMBEDDED_RECIPE, default_recipe, solve
+from k2_core.cli import parse_options
+from k2_core.config import user_default
+
+from .api import EMBEDDED_RECIPE, choose_backend, default_recipe, solve
+
+EXAMPLES = """\b
+Examples:
+  k2-infer solve "What is 7 * 6?"                      # the embedded model, offline
+  k2-infer solve "..." --base-url http://127.0.0.1:8000/v1 --model Qwen/Qwen3-0.6B
+  k2-infer solve "..." --backend cerebras --model qwen-3-32b   # CEREBRAS_API_KEY
+  k2-infer solve "Give a palindrome" --domain palindrome --selector verifier
+  k2-infer solve "..." --backend transformers --backend-option dtype=bfloat16
+  echo "What is 2 + 2?" | k2-infer solve - --json
+
+\b
+Defaults come from K2_BACKEND, K2_MODEL, K2_BASE_URL, then the user config file
+(`k2 config` shows where it is).
+"""
 
 
 def _progress(message: str) -> None:
     click.echo(f"[k2] {message}", err=True)
 
 
-@click.command("solve")
+@click.command("solve", epilog=EXAMPLES)
 @click.argument("question")
 @click.option(
     "--recipe",
     help=f"Recipe name or .toml path [default: k2-think; {EMBEDDED_RECIPE} for the embedded model].",
 )
-@click.option("--backend", help="Solver backend: transformers, openai, vllm, ... [recipe]")
-@click.option("--model", help="Model name or path [recipe; transformers: the embedded model].")
-@click.option("--base-url", help="OpenAI-compatible server URL ending in /v1.")
-@click.option("--api-key", help="API key for the server [env: OPENAI_API_KEY].")
+@click.option(
+    "--backend",
+    help="Solver backend: llamacpp, transformers, openai, vllm, cerebras, ... "
+    "[env K2_BACKEND; openai with --base-url; else the embedded model's local backend]",
+)
+@click.option(
+    "--model", help="Model name or path [env K2_MODEL; local backends: the embedded model]."
+)
+@click.option(
+    "--base-url",
+    help="Server URL [env K2_BASE_URL]. openai: the OpenAI-compatible URL, usually ending in /v1; "
+    "cerebras: without /v1 [CEREBRAS_BASE_URL].",
+)
+@click.option(
+    "--api-key",
+    help="API key [the backend's own variable: OPENAI_API_KEY for openai, "
+    "CEREBRAS_API_KEY for cerebras].",
+)
+@click.option(
+    "--backend-option",
+    "backend_options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A solver backend option, e.g. dtype=bfloat16, timeout=60, max_concurrency=4 "
+    "(repeatable; checked against the backend's options).",
+)
+@click.option(
+    "--domain",
+    help="The problem's domain: its verifier serves --selector verifier and majority voting "
+    "[math].",
+)
 @click.option("--n", type=click.IntRange(min=1), help="Number of candidates [recipe].")
 @click.option("--planner", help="Planner: k2 or none [recipe].")
 @click.option("--selector", help="Selector: pairwise-judge, tournament, majority, verifier, first.")
@@ -45,7 +89,9 @@ def solve_command(question: str, recipe: str | None, as_json: bool, **options) -
     """
     if question == "-":
         question = sys.stdin.read()
-    recipe = recipe or default_recipe(options["backend"], options["model"])
+    options["backend_options"] = parse_options(options["backend_options"], "--backend-option")
+    chosen = choose_backend(options["backend"], options["model"], options["base_url"])
+    recipe = recipe or default_recipe(chosen, options["model"] or user_default("model"))
     _progress(f"recipe {recipe}")
     result = solve(question, recipe=recipe, progress=_progress, **options)
     if as_json:

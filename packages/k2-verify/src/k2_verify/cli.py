@@ -9,12 +9,20 @@ from pathlib import Path
 import click
 
 from k2_core.cli import package_cli
-from k2_core.errors import EXIT_FAILED, EXIT_INCORRECT, K2Error
+from k2_core.errors import EXIT_FAILED, EXIT_INCORRECT, InputError, K2Error
 from k2_core.params import NON_NEGATIVE, SECONDS
+from k2_core.registry import get_registry
 
 from .__about__ import __version__
-from .api import verify
+from .api import needs_ground_truth, verify
 from .batch import run_batch
+
+CHECK_EXAMPLES = """\b
+Examples:
+  k2-verify check '\\boxed{42}' -g 42
+  k2-verify check '<answer>x = 1/2</answer>' -g 0.5 --json
+  k2-verify check '<answer>racecar</answer>' --domain palindrome   # needs no ground truth
+"""
 
 cli = package_cli(
     "k2-verify",
@@ -23,29 +31,44 @@ cli = package_cli(
 )
 
 
-@cli.command("check")
+@cli.command("check", epilog=CHECK_EXAMPLES)
 @click.argument("response")
-@click.option("--ground-truth", "-g", required=True, help="The reference answer.")
+@click.option(
+    "--ground-truth",
+    "-g",
+    help="The reference answer (required unless the verifier needs none, like palindrome).",
+)
 @click.option(
     "--domain", default="math", show_default=True, help="Which verifier (math, code, ...)."
 )
 @click.option("--data-source", default=None, help="Guru-style routing key, e.g. math__aime.")
+@click.option("--fallback", help="Verifier for a data_source no verifier claims [none: an error].")
 @click.option(
     "--timeout",
     type=SECONDS,
-    default=5.0,
-    show_default=True,
-    help="Seconds before the verdict is timeout.",
+    default=None,
+    help="Seconds before the verdict is timeout [the verifier's own: math 5, code 30].",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
-def check_command(response, ground_truth, domain, data_source, timeout, as_json):
+def check_command(response, ground_truth, domain, data_source, fallback, timeout, as_json):
     """Verify one RESPONSE (`-` reads it from stdin) against a ground truth.
 
     Exits 0 when the answer is correct and 4 when it is wrong (see the README's exit codes).
     """
     if response == "-":
         response = sys.stdin.read()
-    verdict = verify(response, ground_truth, domain, data_source=data_source, timeout=timeout)
+    if ground_truth is None and needs_ground_truth(domain, data_source, fallback):
+        raise InputError(
+            f"the {domain!r} verifier needs a ground truth", "pass it with -g/--ground-truth"
+        )
+    verdict = verify(
+        response,
+        ground_truth,
+        domain,
+        data_source=data_source,
+        timeout=timeout,
+        fallback=fallback,
+    )
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
     else:
@@ -128,3 +151,27 @@ def run_command(program, stdin_path, timeout, memory_mb, isolation, no_isolation
 
 def main() -> None:
     cli()
+
+
+@cli.command("routes")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def routes_command(as_json: bool) -> None:
+    """Which verifier serves each data_source prefix and domain, and which plugin registered it.
+
+    A data_source is served by the verifier claiming its longest prefix; one that nobody claims is
+    an error (rewards and `check --data-source` refuse it) unless a fallback verifier is named.
+    """
+    registry = get_registry()
+    rows = [
+        {"route": kind, "key": key, "verifier": entry.name, "plugin": entry.plugin}
+        for kind, table in (("data_source", registry.data_sources), ("domain", registry.domains))
+        for key, entry in sorted(table.items())
+    ]
+    conflicts = [str(c) for c in registry.conflicts.values() if c.kind == "verifier"]
+    if as_json:
+        click.echo(json.dumps({"routes": rows, "conflicts": conflicts}, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['route']:<12} {row['key']:<22} -> {row['verifier']}  ({row['plugin']})")
+    for conflict in conflicts:
+        click.echo(f"conflict: {conflict}")

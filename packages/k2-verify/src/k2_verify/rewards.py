@@ -11,7 +11,9 @@ list (plus `trainer_state`, `log_metric`, `log_extra`). The verifier reward read
 - the ground truth: column `ground_truth`, else `reward_model["ground_truth"]` (Guru rows), else
   `answer` or `solution`; Guru's compressed (base64+gzip JSON) values are expanded;
 - `data_source` (Guru routing: the verifier claiming the longest prefix) and `domain` (else the
-  `domain` given to `trl_reward`).
+  `domain` given to `trl_reward`). A `data_source` that no verifier claims raises before any
+  scoring (a typo would otherwise train on zero reward), unless `trl_reward(fallback="math")`
+  names the verifier for such rows.
 
 So `math__`, `codegen__`, `logic__`, ... rows go to whichever verifier the registry says, and a verifier
 plugin claiming a new prefix becomes a reward with no code change. Verification runs in a process pool
@@ -29,7 +31,7 @@ from typing import Any
 from k2_core import InputError, Verdict
 from k2_core.replies import join_reasoning, well_formed
 
-from .api import verify
+from .api import route, verify
 from .guru import decode
 from .pool import Job, VerifyPool
 
@@ -109,6 +111,7 @@ class VerifierReward:
         for index, completion in enumerate(completions):
             data_source = columns.get("data_source", [None] * len(completions))[index]
             domain = columns.get("domain", [self.domain] * len(completions))[index] or self.domain
+            route(domain, data_source, self.options.get("fallback"))  # an unclaimed row raises here
             truth = _ground_truth(columns, index)
             options = {**self.options, "prompt": prompt_text(prompts[index]) if prompts else ""}
             jobs.append(Job(completion_text(completion), truth, domain, data_source, options))
