@@ -6,7 +6,7 @@ from pathlib import Path
 
 from k2_core import hookimpl
 
-from . import planners, samplers, selectors
+from . import planners, reference, samplers, selectors
 
 
 @hookimpl
@@ -51,12 +51,22 @@ def k2_register_backends(register):
 def k2_register_planners(register):
     register("k2", planners.K2Planner, description="topics, then a plan hiding the answer")
     register("none", planners.NoPlanner, description="no plan")
+    register(
+        "k2-think-reference",
+        reference.ReferencePlanner,
+        description="K2-Think-Inference's own topics and plan prompts",
+    )
 
 
 @hookimpl
 def k2_register_samplers(register):
     register("single", samplers.SingleSampler, description="one candidate")
     register("best-of-n", samplers.BestOfNSampler, description="N candidates, soft/hard timeouts")
+    register(
+        "k2-think-reference",
+        reference.ReferenceSampler,
+        description="K2-Think-Inference: each sample planned on its own, 20 min / 2 h timeouts",
+    )
 
 
 @hookimpl
@@ -71,6 +81,11 @@ def k2_register_selectors(register):
     )
     register(
         "tournament", selectors.TournamentSelector, description="knockout, log2 N concurrent rounds"
+    )
+    register(
+        "k2-think-reference",
+        reference.ReferenceSelector,
+        description="K2-Think-Inference's judge: linear scan, one order",
     )
 
 
