@@ -53,20 +53,37 @@ class Recipe:
         return Recipe(self.name, self.description, sections, self.source)
 
 
-def read_recipe(path: str | Path) -> Recipe:
-    """Read a recipe file. Top-level `name` and `description` keys; every table is a section."""
+def read_recipe(path: str | Path, _extending: tuple[str, ...] = ()) -> Recipe:
+    """Read a recipe file. Top-level `name` and `description` keys; every table is a section.
+    Every way a file can be wrong (missing, not UTF-8, not TOML, an `extends` loop) is one
+    `RecipeError` line."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RecipeError(f"recipe file {str(path)!r} not found", "check the path") from None
+    except UnicodeDecodeError as exc:
+        raise RecipeError(
+            f"recipe {str(path)!r} is not UTF-8 text (byte {exc.start})", "save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise RecipeError(
+            f"cannot read recipe {str(path)!r}: {exc.strerror}", "check the path"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise RecipeError(
             f"recipe {str(path)!r} is not valid TOML ({exc})", "fix the file"
         ) from None
     sections = {k: v for k, v in data.items() if isinstance(v, dict)}
     if "extends" in data:
-        base = load_recipe(str(data["extends"]))
+        key = str(path.resolve())
+        if key in _extending:
+            raise RecipeError(
+                f"recipe {str(path)!r} extends itself through {data['extends']!r}",
+                "break the `extends` loop",
+            )
+        base = _load(str(data["extends"]), (*_extending, key))
+        _check_types(sections, base, path)
         sections = {
             name: {**base.sections.get(name, {}), **sections.get(name, {})}
             for name in {*base.sections, *sections}
@@ -80,6 +97,27 @@ def read_recipe(path: str | Path) -> Recipe:
         sections=sections,
         source=str(path),
     )
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return {str: "text", list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _check_types(sections: dict[str, dict[str, Any]], base: Recipe, path: Path) -> None:
+    """Refuse a value whose kind differs from the one the base recipe has for the same key."""
+    for name, section in sections.items():
+        for key, value in section.items():
+            expected = base.sections.get(name, {}).get(key)
+            if key == "system_prompt" or expected is None or _kind(value) == _kind(expected):
+                continue
+            raise RecipeError(
+                f"recipe {str(path)!r}: {name}.{key} must be {_kind(expected)}, not {value!r}",
+                f"{base.name!r} has {name}.{key} = {expected!r}",
+            )
 
 
 def _prompt_text(value: Any, path: Path) -> str:
@@ -97,9 +135,12 @@ def _prompt_text(value: Any, path: Path) -> str:
 
 def load_recipe(name_or_path: str | Path) -> Recipe:
     """A registered recipe by name, or a recipe file by path."""
-    text = str(name_or_path)
+    return _load(str(name_or_path), ())
+
+
+def _load(text: str, extending: tuple[str, ...]) -> Recipe:
     if text.endswith(".toml") or Path(text).is_file():
-        return read_recipe(text)
+        return read_recipe(text, extending)
     from .registry import get_registry
 
     registry = get_registry()
@@ -108,4 +149,4 @@ def load_recipe(name_or_path: str | Path) -> Recipe:
             f"no recipe {text!r}",
             f"known recipes: {', '.join(registry.names('recipe')) or 'none'}; or pass a .toml path",
         )
-    return read_recipe(registry.entry("recipe", text).factory)
+    return read_recipe(registry.entry("recipe", text).factory, extending)
