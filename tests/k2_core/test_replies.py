@@ -17,6 +17,7 @@ from k2_core.replies import (
     find_json_object,
     join_reasoning,
     last_boxed,
+    own_turn,
     parse_json,
     render,
     split_reasoning,
@@ -237,3 +238,22 @@ def test_a_recipe_naming_an_unknown_prompt_is_refused(tmp_path):
     path.write_text('[pipeline]\nsystem_prompt = { name = "k3" }\n')
     with pytest.raises(RecipeError, match="known prompts: am-thinking, k2, k2-think"):
         read_recipe(path)
+
+
+@pytest.mark.parametrize(
+    ("completion", "turn"),
+    [
+        ("The answer is 4.<|im_end|>\n<|im_start|>user\nAnd 5?", "The answer is 4."),
+        ("<|im_start|>assistant\n42<|im_end|>", "42"),
+        ("x = 2</s><s>[INST] next [/INST]", "x = 2"),
+        ("Done.<|eot_id|><|start_header_id|>user<|end_header_id|>", "Done."),
+        ("Done.<end_of_turn>\n<start_of_turn>user", "Done."),
+        ("no template tokens at all", "no template tokens at all"),
+    ],
+)
+def test_own_turn_is_the_models_turn_only(completion, turn):
+    assert own_turn(completion).strip() == turn
+
+
+def test_own_turn_keeps_text_that_only_looks_like_a_tag():
+    assert own_turn("a <b> c and <|not a token") == "a <b> c and <|not a token"

@@ -26,6 +26,7 @@ from sympy.core.evalf import PrecisionExhausted
 
 from .normalize import Answer, normalize, same_units
 from .parse import Matrix, Relation, Seq, Union, Unparseable, is_words, parse
+from .sympy_syntax import looks_like_sympy, parse_sympy
 
 # Fixed points at which expressions in variables are compared (fixed, so verdicts are deterministic).
 _PROBES = ("0.5773", "1.3117", "-0.8421", "2.2361", "7.3891", "12.817", "-4.6692", "3.1623")
@@ -33,11 +34,16 @@ _PROBES = ("0.5773", "1.3117", "-0.8421", "2.2361", "7.3891", "12.817", "-4.6692
 # are compared at integers instead, covering every residue mod 2, 3 and 4.
 _INTEGER_NAMES = {"n", "m", "k"}
 _INTEGER_PROBES = ("3", "4", "5", "6", "7", "8", "11", "14")
+_POSITIVE_PROBES = tuple(p.lstrip("-") for p in _PROBES)
 MAX_RATIO_OPS = 60  # equations larger than this are not tested for a variable ratio
 _CHOICE = re.compile(r"^\(?([A-J])\)?$")
 _ANSWER_CHOICE = re.compile(r"^\(?([A-Ja-j])(?:\)|\.|:|$)")
 _LABELLED_CHOICE = re.compile(r"^\(([A-J])\)\s*(\S.*)$")
 _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
+_SCIENTIFIC_TRUTH = re.compile(
+    r"^(-?\d+(?:\.\d+)?)\s*(?:\\times|\\cdot)\s*10\s*\^\s*\{?\s*-?\d+\s*\}?$"
+)
+_BASED_NUMERAL = re.compile(r"^(\d[0-9A-Za-z]*)_\{?\d{1,2}\}?$")
 _HEDGE = re.compile(r"\s(?:or|and/or)\s|\\text\{\s*or\s*\}|\\vee", re.IGNORECASE)
 # `1 and 2` lists its items; so does a ground truth `(11,7) or (7,11)` (it names every answer).
 _AND = re.compile(r"(?<![a-zA-Z\\])\s*and\s*(?![a-zA-Z])")
@@ -68,8 +74,12 @@ def equivalent(answer: str, truth: str) -> Match:
         return Match(False, "no_answer")
     if not same_units(a, t):  # `5 km` is not `5 m`
         return Match(False, "different")
-    if _compact(a.text) == _compact(t.text):
+    if _compact(a.text) == _compact(t.text) or _same_numeral(answer, truth):
         return Match(True, "equivalent")
+    in_sympy_syntax = _sympy_values(answer, truth, a, t)
+    if in_sympy_syntax is not None:
+        equal = _equal(*in_sympy_syntax, None)
+        return Match(equal, "equivalent" if equal else "different")
     choice = _letter(t.text, _CHOICE)
     if choice:
         equal = _letter(a.text, _ANSWER_CHOICE) == choice
@@ -95,6 +105,16 @@ def equivalent(answer: str, truth: str) -> Match:
     except Unparseable:
         return Match(False, "unparseable")
     equal = _equal(answer_value, truth_value, _decimal_places(t.text))
+    numbers = isinstance(answer_value, sympy.Basic) and isinstance(truth_value, sympy.Basic)
+    if not equal and numbers and a.degrees != t.degrees:  # `\\frac{\\pi}{4}` answers `45^\\circ`
+        radian = sympy.pi / 180
+        if a.degrees:
+            equal = _equal(answer_value * radian, truth_value, None)
+        else:
+            equal = _equal(answer_value, truth_value * radian, None)
+    figures = _significant_figures(t.text)
+    if not equal and numbers and figures and answer_value.is_number:
+        equal = _rounds_to_figures(answer_value, truth_value, figures)
     if not equal and a.percent != t.percent:
         scale = sympy.Rational(1, 100)
         if t.percent and isinstance(truth_value, sympy.Basic):
@@ -102,6 +122,21 @@ def equivalent(answer: str, truth: str) -> Match:
         elif a.percent and isinstance(answer_value, sympy.Basic):
             equal = _equal(answer_value * scale, truth_value, None)
     return Match(equal, "equivalent" if equal else "different")
+
+
+def _sympy_values(answer: str, truth: str, a: Answer, t: Answer) -> tuple | None:
+    """Both sides parsed, a side in Python/sympy syntax by sympy's reader (`m1*v1` names `m1`), when
+    either side is written so; None when neither is, or a side does not parse."""
+    raw = [answer.strip().strip("$ "), truth.strip().strip("$ ")]
+    if not any(looks_like_sympy(text) for text in raw):
+        return None
+    try:
+        return tuple(
+            parse_sympy(text) if looks_like_sympy(text) else _parse_labelled(norm.text)
+            for text, norm in zip(raw, (a, t), strict=True)
+        )
+    except Unparseable:
+        return None
 
 
 def _parse_labelled(text: str):
@@ -113,6 +148,40 @@ def _parse_labelled(text: str):
         if "=" not in text:
             raise
         return parse(text.rsplit("=", 1)[1])
+
+
+def _same_numeral(answer: str, truth: str) -> bool:
+    """A numeral with its base written (`1011_2`) answers, or is answered by, its bare digits."""
+    texts = [text.strip().strip("$ ") for text in (answer, truth)]
+    for based, bare in (texts, texts[::-1]):
+        match = _BASED_NUMERAL.match(based)
+        if match and match.group(1) == bare:
+            return True
+    return False
+
+
+def _significant_figures(text: str) -> int | None:
+    """How many significant figures a ground truth in scientific notation gives (`2.998 \\times
+    10^{8}`: 4), when it gives at least two; else None."""
+    match = _SCIENTIFIC_TRUTH.match(text)
+    if not match:
+        return None
+    figures = len(match.group(1).replace(".", "").lstrip("-").lstrip("0"))
+    return figures if figures >= 2 else None
+
+
+def _rounds_to_figures(value: sympy.Basic, truth: sympy.Basic, figures: int) -> bool:
+    """`value` rounded to the ground truth's significant figures is the ground truth (`299792458`
+    answers `2.998 \\times 10^{8}`; `3.00 \\times 10^{8}` does not: it rounds to `3.000`)."""
+    try:
+        if truth == 0 or not value.is_real:
+            return False
+        exponent = sympy.floor(sympy.log(abs(truth), 10)) - (figures - 1)
+        scaled = (value / sympy.Integer(10) ** exponent).evalf(figures + 30)
+        rounded = sympy.floor(scaled + sympy.Rational(1, 2))
+        return bool(rounded * sympy.Integer(10) ** exponent == truth)
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+        return False
 
 
 def _decimal_places(text: str) -> int | None:
@@ -185,9 +254,15 @@ def _same_number_or_expression(a: sympy.Basic, b: sympy.Basic, places: int | Non
         if a.is_Rational and b.is_Rational and places is None:
             return False
         return _same_number(a, b) or (places is not None and _rounds_to(a, b, places))
-    probes = _PROBES
     if {str(s) for s in symbols} <= _INTEGER_NAMES and (_rounds(a) or _rounds(b)):
-        probes = _INTEGER_PROBES  # `\\lceil n/2 \\rceil` = `\\lfloor (n+1)/2 \\rfloor` for integers
+        # `\\lceil n/2 \\rceil` = `\\lfloor (n+1)/2 \\rfloor` for integers
+        return _agree_at(a, b, symbols, _INTEGER_PROBES)
+    if _agree_at(a, b, symbols, _PROBES):
+        return True
+    return _branch_cut(a, b) and _agree_at(a, b, symbols, _POSITIVE_PROBES)
+
+
+def _agree_at(a: sympy.Basic, b: sympy.Basic, symbols: list, probes: tuple) -> bool:
     for i in range(len(probes)):  # each variable gets its own sequence of values
         values = {
             s: sympy.Rational(probes[(i + 3 * k) % len(probes)]) for k, s in enumerate(symbols)
@@ -195,6 +270,18 @@ def _same_number_or_expression(a: sympy.Basic, b: sympy.Basic, places: int | Non
         if not _close(a.evalf(60, subs=values), b.evalf(60, subs=values)):
             return False
     return True
+
+
+def _branch_cut(*values: sympy.Basic) -> bool:
+    """Whether every value takes a root (a non-integer power) and none an absolute value: then
+    `\\sqrt{L/g}` and `\\sqrt{L}/\\sqrt{g}` differ only where a letter is negative, and are compared
+    for positive letters, as physical quantities are. `\\sqrt{x^2}` is still not `x` (`x` takes no
+    root), nor `|x|`."""
+
+    def roots(value: sympy.Basic) -> bool:
+        return any(not p.exp.is_integer for p in value.atoms(sympy.Pow))
+
+    return all(roots(v) and not v.has(sympy.Abs) for v in values)
 
 
 def _rounds(value: sympy.Basic) -> bool:
@@ -267,7 +354,8 @@ def _relations(a, b) -> bool:
         (la, ra), (lb, rb) = a.parts, b.parts
         if not all(isinstance(v, sympy.Basic) for v in (la, ra, lb, rb)):
             return a.ops == b.ops == ("=",) and _equal(la, lb, None) and _equal(ra, rb, None)
-        return _same_relation(la - ra, a.ops[0], lb - rb, b.ops[0])
+        solved = _solved_for(la, ra) | _solved_for(lb, rb)
+        return _same_relation(la - ra, a.ops[0], lb - rb, b.ops[0], solved)
     relation, value = (a, b) if isinstance(a, Relation) else (b, a)
     if relation.ops == ("in",) and _is_name(relation.parts[0]):
         return _equal(relation.parts[1], value, None)
@@ -282,22 +370,36 @@ def _relations(a, b) -> bool:
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
 
 
-def _same_relation(f: sympy.Basic, op_f: str, g: sympy.Basic, op_g: str) -> bool:
+def _solved_for(left: sympy.Basic, right: sympy.Basic) -> set:
+    """The letter an equation is solved for: alone on one side and absent from the other."""
+    return {
+        side
+        for side, other in ((left, right), (right, left))
+        if isinstance(side, sympy.Symbol) and side not in other.free_symbols
+    }
+
+
+def _same_relation(
+    f: sympy.Basic, op_f: str, g: sympy.Basic, op_g: str, solved: set = frozenset()
+) -> bool:
     """Whether `f op_f 0` and `g op_g 0` are one relation: `g` is `f` times a nonzero constant `c`,
     with the same operator (the opposite one for an inequality when `c < 0`). So sides swapped,
     terms moved across and both sides scaled all compare equal (`2x + 4y - 3 = 0` is
     `y = -x/2 + 3/4`; `-x > -2` is `x < 2`), and nothing else does (`x^2 = 4` is not `x = 2`)."""
     ratio = _constant_ratio(f, g)
     if ratio is None:
-        return op_f == op_g == "=" and _monomial_ratio(f, g)
+        return op_f == op_g == "=" and _monomial_ratio(f, g, solved)
     if op_f in {"=", "!="}:
         return op_g == op_f
     return op_g == (op_f if ratio > 0 else _FLIPPED[op_f])
 
 
-def _monomial_ratio(f: sympy.Basic, g: sympy.Basic) -> bool:
+def _monomial_ratio(f: sympy.Basic, g: sympy.Basic, solved: set = frozenset()) -> bool:
     """Whether `f / g` is a constant times a product of the variables' powers: an equation solved
-    for one of its letters (`F = m a` is `a = F / m`, assuming the letters divided by are nonzero)."""
+    for one of its letters (`F = m a` is `a = F / m`, assuming the letters divided by are nonzero),
+    or, when one equation is solved for a letter, any factor free of that letter (`m_1 v_1 + m_2 v_2
+    = (m_1 + m_2) v` is `v = (m_1 v_1 + m_2 v_2)/(m_1 + m_2)`; `x^2 = 4` is not `x = 2`: the
+    factor `x + 2` holds `x`)."""
     if sympy.count_ops(f) + sympy.count_ops(g) > MAX_RATIO_OPS:
         return False  # keeps `cancel` cheap where it runs in place, outside the timed worker
     try:
@@ -306,6 +408,8 @@ def _monomial_ratio(f: sympy.Basic, g: sympy.Basic) -> bool:
         return False
     if ratio == 0 or ratio.has(sympy.zoo, sympy.nan):
         return False
+    if any(letter not in ratio.free_symbols for letter in solved):
+        return True
     factors = ratio.as_powers_dict()
     return all(
         (base.is_number and base != 0) or (isinstance(base, sympy.Symbol) and exp.is_Integer)
@@ -314,14 +418,22 @@ def _monomial_ratio(f: sympy.Basic, g: sympy.Basic) -> bool:
 
 
 def _constant_ratio(f: sympy.Basic, g: sympy.Basic):
-    """`f / g` when it is the same nonzero number at every probe point, else None."""
+    """`f / g` when it is the same nonzero number at every probe point, else None (positive
+    probes where both take roots, see `_branch_cut`)."""
     symbols = sorted(f.free_symbols | g.free_symbols, key=str)
     if not symbols:
         return None
+    ratio = _ratio_at(f, g, symbols, _PROBES)
+    if ratio is None and _branch_cut(f, g):
+        ratio = _ratio_at(f, g, symbols, _POSITIVE_PROBES)
+    return ratio
+
+
+def _ratio_at(f: sympy.Basic, g: sympy.Basic, symbols: list, probes: tuple):
     ratio = None
-    for i in range(len(_PROBES)):
+    for i in range(len(probes)):
         values = {
-            s: sympy.Rational(_PROBES[(i + 3 * k) % len(_PROBES)]) for k, s in enumerate(symbols)
+            s: sympy.Rational(probes[(i + 3 * k) % len(probes)]) for k, s in enumerate(symbols)
         }
         try:
             fv, gv = f.evalf(60, subs=values), g.evalf(60, subs=values)

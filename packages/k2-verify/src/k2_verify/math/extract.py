@@ -28,16 +28,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from k2_core.replies import after_thinking, answer_tag, boxed_all
+from k2_core.replies import after_thinking, answer_tag, boxed_all, own_turn
 
 MAX_SHORT = 200  # a response (or answer block) this short, on one line, is itself the answer
-
-# Tokens that end the assistant's turn in common chat templates; text after one is another turn.
-_END_OF_TURN = re.compile(
-    r"<\|im_end\|>|<\|im_start\|>|<\|eot_id\|>|<\|end_of_text\|>|<\|endoftext\|>|<\|end\|>"
-    r"|<\|user\|>|<\|start_header_id\|>|<end_of_turn>|<start_of_turn>|</s>"
-)
-_ROLE_LINE = re.compile(r"^(?:<\|[a-z_]+\|>|<s>)+\s*(?:assistant|model)?\s*", re.IGNORECASE)
 
 # "final answer is", "Answer:", and their equivalents in other languages, then what links them to
 # the value (`is`, `:`, `=`, `est`, `是`, ...). `Answer $9$` links by the math delimiter alone.
@@ -85,13 +78,6 @@ def _strip_math(text: str) -> str:
         if text.startswith(left) and text.endswith(right) and len(text) > len(left) + len(right):
             return text[len(left) : -len(right)].strip()
     return text
-
-
-def _own_turn(text: str) -> str:
-    """The text of the model's own turn: leading template tokens dropped, cut at the turn's end."""
-    text = _ROLE_LINE.sub("", text.lstrip())
-    end = _END_OF_TURN.search(text)
-    return text[: end.start()] if end else text
 
 
 def _leading_math(text: str) -> str | None:
@@ -162,9 +148,7 @@ def _trailing(last_line: str) -> str | None:
 
 def extract_answer(response: str) -> Extraction:
     """The final answer in `response`, and the other boxed answers beside it."""
-    if "<think>" in response and "</think>" not in response:
-        return Extraction(None, "unfinished_thinking")
-    region = _own_turn(after_thinking(response))
+    region = own_turn(after_thinking(response))
     tag = answer_tag(region)
     if tag is not None:
         region = tag

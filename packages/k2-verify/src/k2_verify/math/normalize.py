@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from k2_core.replies import balanced
+from k2_core.replies import balanced, last_boxed
 
 # Commands that only change size, and thin spaces (`1\\,000`); removed outright.
 _NOISE = re.compile(
@@ -25,7 +25,7 @@ _SPACES = re.compile(r"\\q?quad|(?<!\\)\\ |~")  # no other command starts `quad`
 # Font and text wrappers whose content is the value: `\mathbf{v}` -> `v`, `\text{yes}` -> `yes`.
 _WRAPPER = re.compile(
     r"\\(?:text|textbf|textit|textrm|texttt|textsf|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|"
-    r"boldsymbol|bm|mbox|hbox|operatorname|emph|boxed|fbox)\s*\{([^{}]*)\}"
+    r"boldsymbol|bm|mbox|hbox|operatorname|emph)\s*\{([^{}]*)\}"
 )
 _UNICODE = {
     "π": r"\pi ",
@@ -88,8 +88,14 @@ _MIXED = re.compile(r"(?<![\w.}^_{])(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d+)\}")
 _MIXED_PLAIN = re.compile(r"^(-?)(\d+)\s+(\d+)/(\d+)$")
 # A trailing unit in \text{} (`5\text{ cm}`), or bare (`5 cm`, `12 square units`), after a value.
 _TEXT_UNIT = re.compile(
-    r"(?<=[\w})\]])\s*\\(?:text|textbf|textit|textrm|textnormal|textsf|mbox|mathrm)\s*"
-    r"\{\s*([a-zA-Z][a-zA-Z ./^\d]*)\}(\^\{?\d\}?)?$"
+    r"(?<=[\w})\]])(?:\s|\\[,;:!]|\\ |~)*\\(?:text|textbf|textit|textrm|textnormal|textsf|mbox|mathrm)"
+    r"\s*\{\s*~?([a-zA-Z][a-zA-Z ./^\d]*)\}(\^\{?\d\}?)?$"
+)
+# A compound unit in physics style after a value: `\mathrm{m/s^2}`, `\mathrm{~m} / \mathrm{s}^{2}`,
+# `\text{J s}`: unit wrappers joined by `/`, `\cdot`, powers and spaces, up to the end.
+_UNIT_WORD = r"\\(?:text|mathrm|textrm|mbox)\s*\{\s*~?[a-zA-Z][a-zA-Z /^{}\d\-]*\}(?:\^\{?-?\d\}?)?"
+_COMPOUND_UNIT = re.compile(
+    rf"(?<=[\d}}])(?:\s|\\[,;:!]|\\ |~)*{_UNIT_WORD}(?:\s*(?:/|\\cdot)?\s*{_UNIT_WORD})+$"
 )
 _BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+)\s+([a-zA-Z][a-zA-Z ]*(?:\^\d)?)$")
 # Units in their common spellings, for telling `5 km` from `5 m`; unknown words are not compared.
@@ -125,6 +131,11 @@ _SYMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "Abs": "ab
 _ABS = re.compile(r"(?<![\\a-zA-Z])abs\s*(?=\()")  # `abs(x)`: the parser reads `|x|`
 _PLAIN_POWER = re.compile(r"\*\*\s*(\d+)?")  # `2**25` is `2^{25}`
 _WHOLE_BOX = re.compile(r"^\\(?:boxed|fbox)\s*(?=\{)")
+# `0.1\overline{6}` is a repeating decimal (1/6); `\overline{AB}` names a segment, `AB`.
+_REPEATING = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\overline\s*\{(\d+)\}")
+_SEGMENT = re.compile(r"\\overline\s*\{([A-Z]+)\}")
+# A numeral in another base, `1011_2`, `A3_{16}` (it starts with a digit, so `b_{12}` stays a name).
+_BASED = re.compile(r"(?<![\w.])(\d[0-9A-Za-z]*)_\{?(\d{1,2})\}?(?![\w}])")
 
 
 @dataclass(frozen=True)
@@ -158,14 +169,31 @@ def _unwrap(text: str) -> str:
 
 
 def _unbox(text: str) -> str:
-    """The content of a `\\boxed{...}` or `{...}` that encloses the whole text (nested braces too)."""
+    """The content of a `\\boxed{...}` (read by core's box scanner) or `{...}` that encloses the
+    whole text (nested braces too)."""
     for _ in range(5):
         box = _WHOLE_BOX.match(text)
         start = box.end() if box else 0
         if not text.startswith("{", start) or balanced(text, start) != text[start:]:
             break
-        text = text[start + 1 : -1].strip()
+        text = (last_boxed(text) if box else text[1:-1]).strip()
     return text
+
+
+def _repeating(match: re.Match) -> str:
+    whole, fixed, period = match.group(1) or "0", match.group(2), match.group(3)
+    numerator = int(whole + fixed + period) - int(whole + fixed)
+    denominator = (10 ** len(period) - 1) * 10 ** len(fixed)
+    return f"({numerator}/{denominator})"
+
+
+def _based(match: re.Match) -> str:
+    """A numeral in base 2..36 as its decimal value; left alone when a digit is not of that base."""
+    digits, base = match.group(1), int(match.group(2))
+    try:
+        return str(int(digits, base)) if 2 <= base <= 36 else match.group()
+    except ValueError:
+        return match.group()
 
 
 def normalize(text: str) -> Answer:
@@ -183,6 +211,9 @@ def normalize(text: str) -> Answer:
     text = _PLAIN_NAMES.sub(r"\\\1 ", text)
     text = _PLAIN_POWER.sub(lambda m: f"^{{{m.group(1)}}}" if m.group(1) else "^", text)
     unit = ""
+    compound = _COMPOUND_UNIT.search(text)
+    if compound:  # a compound unit is dropped, never compared (`m/s^2` is no known unit)
+        unit, text = compound.group().strip(), text[: compound.start()]
     text_unit = _TEXT_UNIT.search(text)
     if text_unit:
         unit = text_unit.group(1).strip().lower()
@@ -205,6 +236,9 @@ def normalize(text: str) -> Answer:
     if bare_unit:
         unit = unit or bare_unit.group(2).strip().lower()
         text = bare_unit.group(1)
+    text = _REPEATING.sub(_repeating, text)
+    text = _SEGMENT.sub(r"\1", text)
+    text = _BASED.sub(_based, text)
     text = _ABS.sub(r"\\abs", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = text.rstrip(".;: ").strip()

@@ -14,7 +14,6 @@ import os
 import re
 import threading
 import time
-from typing import Any
 
 from k2_core import Problem, Verdict
 
@@ -54,7 +53,7 @@ class MathVerifier:
     name = "math"
     needs_ground_truth = True
 
-    def __init__(self, timeout: float = 5.0, **_options: Any):
+    def __init__(self, timeout: float = 5.0):
         self.timeout = timeout
 
     def extract(self, response: str) -> str | None:
