@@ -38,6 +38,8 @@ import stat
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -71,24 +73,35 @@ def check_output(path: Path) -> None:
         )
 
 
-def write_atomic(path: Path, text: str) -> Path:
-    """Replace `path` with `text` at once: a temporary file beside it, fsynced, then renamed."""
+@contextmanager
+def staged(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path` to write the whole new file to (any writer: text, parquet);
+    on leaving the block it is fsynced and renamed over `path`. On an error `path` is untouched,
+    and an `OSError` (no such folder, no permission, disk full) becomes one line."""
     path = Path(path)
     check_output(path)
     staging = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(handle)
+        staging = Path(name)
+        yield staging
+        with staging.open("rb") as file:
             os.fsync(file.fileno())
         os.replace(staging, path)
     except OSError as exc:
-        if staging is not None and os.path.exists(staging):
-            os.unlink(staging)
         raise cannot_write(path, exc) from None
-    return path
+    finally:
+        if staging is not None and staging.exists():
+            staging.unlink()
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Replace `path` with `text` at once (see `staged`)."""
+    with staged(path) as staging:
+        staging.write_text(text, encoding="utf-8")
+    return Path(path)
 
 
 def _parse(path: Path, data: bytes) -> list[dict[str, Any]]:

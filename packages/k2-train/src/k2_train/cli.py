@@ -9,8 +9,10 @@ import click
 
 from k2_core import InputError
 from k2_core.cli import package_cli
+from k2_core.params import COUNT, MAX_TOKENS, NON_NEGATIVE
 from k2_core.recipes import Recipe, load_recipe
 from k2_core.registry import get_registry
+from k2_core.results_log import staged
 
 from .__about__ import __version__
 
@@ -48,7 +50,7 @@ def data_options(command):
                 "data_format",
                 help="Dataset format (`k2-train data formats`).",
             ),
-            click.option("--limit", type=int, help="Use at most this many rows."),
+            click.option("--limit", type=COUNT, help="Use at most this many rows."),
             click.option("--skip-invalid", is_flag=True, help="Skip malformed rows (reported)."),
         ]
     ):
@@ -61,9 +63,9 @@ def eval_options(command):
     for option in reversed(
         [
             click.option("--eval-benchmark", help="Evaluate each checkpoint on this benchmark."),
-            click.option("--eval-n", type=int, help="Runs per problem (default 1)."),
-            click.option("--eval-limit", type=int, help="Only the first K problems."),
-            click.option("--eval-max-tokens", type=int, help="Max tokens per response."),
+            click.option("--eval-n", type=COUNT, help="Runs per problem (default 1)."),
+            click.option("--eval-limit", type=COUNT, help="Only the first K problems."),
+            click.option("--eval-max-tokens", type=MAX_TOKENS, help="Max tokens per response."),
             click.option("--eval-data", help="Local file of the benchmark (default: the hub)."),
         ]
     ):
@@ -117,7 +119,7 @@ def data_recipe(data_format, dataset, limit, skip_invalid) -> Recipe:
 
 @data.command("inspect")
 @data_options
-@click.option("--show", type=int, default=1, show_default=True, help="Rows to print.")
+@click.option("--show", type=NON_NEGATIVE, default=1, show_default=True, help="Rows to print.")
 def data_inspect(dataset, data_format, limit, skip_invalid, show) -> None:
     """Check every row of a dataset and print the first normalised ones."""
     from .training import load_rows
@@ -139,8 +141,8 @@ def data_convert(dataset, data_format, limit, skip_invalid, output) -> None:
         raise InputError(f"cannot write {output!r}", "converted data is written as .jsonl")
     rows = iter_rows(data_recipe(data_format, dataset, limit, skip_invalid), "am-thinking")
     written = 0
-    with open(output, "w", encoding="utf-8") as out:
-        for row in rows:
+    with staged(Path(output)) as staging, staging.open("w", encoding="utf-8") as out:
+        for row in rows:  # written whole, then renamed into place: never half a file
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             written += 1
     click.echo(f"wrote {written} rows to {output}", err=True)
@@ -157,7 +159,7 @@ def training_recipe(name, section, model, dataset, data_format, limit, skip_inva
 @click.option("--recipe", default="k2-think-sft", show_default=True, help="Recipe name or .toml.")
 @click.option("--model", help="Model to fine-tune (hub id or folder); default: the recipe's.")
 @data_options
-@click.option("--max-steps", type=int, help="Stop after this many optimizer steps.")
+@click.option("--max-steps", type=COUNT, help="Stop after this many optimizer steps.")
 @eval_options
 @click.option("--output", required=True, type=click.Path(file_okay=False), help="Output folder.")
 def sft(
@@ -185,8 +187,10 @@ def sft(
 @click.option("--recipe", default="k2-think-grpo", show_default=True, help="Recipe name or .toml.")
 @click.option("--model", help="Model to train (hub id or folder); default: the recipe's.")
 @data_options
-@click.option("--max-steps", type=int, help="Stop after this many optimizer steps.")
-@click.option("--num-generations", type=int, help="Completions per prompt (the GRPO group).")
+@click.option("--max-steps", type=COUNT, help="Stop after this many optimizer steps.")
+@click.option(
+    "--num-generations", type=click.IntRange(min=2), help="Completions per prompt (the GRPO group)."
+)
 @click.option("--use-vllm", is_flag=True, help="Generate rollouts with vLLM (GPUs).")
 @eval_options
 @click.option("--output", required=True, type=click.Path(file_okay=False), help="Output folder.")

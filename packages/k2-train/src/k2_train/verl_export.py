@@ -23,6 +23,7 @@ from typing import Any
 
 from k2_core import InputError
 from k2_core.recipes import Recipe
+from k2_core.results_log import staged, write_atomic
 
 from .training import load_rows
 
@@ -151,12 +152,11 @@ def export_verl(recipe: Recipe, output_dir: str | Path) -> tuple[Path, Path]:
 
     output_dir = Path(output_dir).resolve()
     rows = [verl_row(row, index) for index, row in enumerate(load_rows(recipe, "guru"))]
-    output_dir.mkdir(parents=True, exist_ok=True)
     train_file = output_dir / "train.parquet"
-    pq.write_table(pa.Table.from_pylist(rows), train_file)
     config = verl_config(recipe, train_file, output_dir)
     check_keys(config)
-    config_file = output_dir / "k2_grpo.yaml"
-    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    with staged(train_file) as staging:  # each file whole or not at all
+        pq.write_table(pa.Table.from_pylist(rows), staging)
+    config_file = write_atomic(output_dir / "k2_grpo.yaml", yaml.safe_dump(config, sort_keys=False))
     log.info("wrote %d rows to %s", len(rows), train_file)
     return train_file, config_file
