@@ -78,6 +78,9 @@ def _cut(text: str, stop: list[str], max_tokens: int | None) -> tuple[str, str]:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # headers and body leave in separate writes: without this, Nagle's algorithm and the client's
+    # delayed ACK hold each reply back ~40 ms
+    disable_nagle_algorithm = True
     server_state: ScriptedOpenAIServer
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
