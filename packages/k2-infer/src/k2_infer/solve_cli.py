@@ -9,6 +9,7 @@ import click
 
 from k2_core.cli import parse_options
 from k2_core.config import user_default
+from k2_core.params import MAX_TOKENS, SECONDS
 
 from .api import EMBEDDED_RECIPE, choose_backend, default_recipe, solve
 
@@ -71,12 +72,12 @@ def _progress(message: str) -> None:
 @click.option("--n", type=click.IntRange(min=1), help="Number of candidates [recipe].")
 @click.option("--planner", help="Planner: k2 or none [recipe].")
 @click.option("--selector", help="Selector: pairwise-judge, tournament, majority, verifier, first.")
-@click.option("--max-tokens", type=click.IntRange(min=1), help="Solver token budget [recipe].")
+@click.option("--max-tokens", type=MAX_TOKENS, help="Solver token budget [recipe].")
 @click.option("--temperature", type=click.FloatRange(min=0), help="Solver temperature [recipe].")
 @click.option(
-    "--soft-timeout", type=float, help="Seconds after which finished candidates are used."
+    "--soft-timeout", type=SECONDS, help="Seconds after which finished candidates are used."
 )
-@click.option("--hard-timeout", type=float, help="Seconds after which sampling fails.")
+@click.option("--hard-timeout", type=SECONDS, help="Seconds after which sampling fails.")
 @click.option("--speculative", help="Speculative decoding: ngram[:K] or draft:MODEL[:K].")
 @click.option("--planner-backend", help="Backend for the planner [the solver's].")
 @click.option("--planner-model", help="Model for the planner [the solver's].")
