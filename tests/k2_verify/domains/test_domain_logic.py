@@ -154,3 +154,33 @@ def test_an_answer_inside_the_reasoning_does_not_count(logic):
         logic.verify("<think><answer>Paris</answer>?</think> I give up.", truth).reason
         == "no_answer"
     )
+
+
+ORDERING = ["Robin", "Blue Jay", "Crow"]
+# A list spread over several lines inside <answer>, as models write ordering answers. Reasoning360's
+# own extraction (`<answer>(.*?)</answer>` without DOTALL) finds no answer in any of these.
+MULTI_LINE = [
+    '<answer>\n[\n  "Robin",\n  "Blue Jay",\n  "Crow"\n]\n</answer>',
+    "<answer>\n[Robin,\nBlue Jay,\nCrow]\n</answer>",
+    "<answer>\n['robin',\n 'blue jay',\n 'crow']\n</answer>",
+    "<answer>The order is:\n[\n Robin,\n Blue Jay,\n Crow\n]\n</answer>",
+    "<answer>\n1. Robin\n2. Blue Jay\n3. Crow\n</answer>",
+]
+
+
+@pytest.mark.parametrize("response", MULTI_LINE)
+def test_ordering_reads_a_list_spread_over_lines(logic, response):
+    verdict = logic.verify(response, problem(ORDERING, "logic__ordering_puzzle_dataset"))
+    assert verdict.correct, verdict
+
+
+@pytest.mark.parametrize("response", MULTI_LINE)
+def test_a_wrong_order_over_lines_is_still_wrong(logic, response):
+    swapped = ["Crow", "Blue Jay", "Robin"]
+    verdict = logic.verify(response, problem(swapped, "logic__ordering_puzzle_dataset"))
+    assert not verdict.correct and verdict.reason == "different"
+
+
+def test_a_multi_line_list_missing_a_name_is_wrong(logic):
+    response = "<answer>\n[Robin,\nBlue Jay]\n</answer>"
+    assert not logic.verify(response, problem(ORDERING, "logic__ordering_puzzle_dataset")).correct

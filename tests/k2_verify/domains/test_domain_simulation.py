@@ -59,8 +59,9 @@ def test_input_predictions_compare_the_input_key(simulation):
     [
         '{"output": [1, 2]}',
         '{"output": [1, 2, 4]}',
-        '{"output": "[1, 2, 3]"}',
+        '{"output": "[1, 2, 4]"}',
         '{"output": [true, 2, 3]}',
+        '{"output": ["1", 2, 3]}',
     ],
 )
 def test_different_values_and_types_are_wrong(simulation, predicted):
@@ -93,3 +94,44 @@ def test_malformed_and_adversarial_predictions_score_zero(simulation, response, 
 def test_huge_integers_compare_exactly(simulation):
     assert simulation.verify(f'{{"output": {10**40 + 1}}}', problem({"output": 10**40 + 1})).correct
     assert not simulation.verify(f'{{"output": {10**40}}}', problem({"output": 10**40 + 1})).correct
+
+
+# Guru's CodeI/O ground truths come as a fragment, `"output": {...}`, and models often answer with a
+# bare ```json fence and no <answer> tag. Reasoning360's codeio reward reads the first fence, takes
+# its "output" (or "input", or the whole object), wraps the fragment in braces, and reads JSON inside
+# strings and "true"/"false" on both sides before comparing.
+FRAGMENT = '"output": {"answer": "true", "path": "[1, 2]", "cost": 3.5}'
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        '<think>run it</think>\n```json\n{"output": {"answer": true, "path": [1, 2], "cost": 3.5}}\n```',
+        '```json\n{"answer": true, "path": [1, 2], "cost": 3.50}\n```',
+        '```json {"output": {"cost": 3.5, "path": "[1,2]", "answer": "true"}}```',
+        '<answer>{"output": {"answer": true, "path": [1, 2], "cost": 3.5}}</answer>',
+    ],
+)
+def test_a_fenced_answer_matches_a_fragment_ground_truth(simulation, response):
+    verdict = simulation.verify(response, problem(FRAGMENT))
+    assert verdict.correct, verdict
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        '```json\n{"output": {"answer": false, "path": [1, 2], "cost": 3.5}}\n```',
+        '```json\n{"answer": true, "path": [2, 1], "cost": 3.5}\n```',
+        '```json\n{"input": {"answer": true, "path": [1, 2], "cost": 3.5}}\n```',
+        "The output is answer=true, path=[1, 2], cost=3.5.",
+    ],
+)
+def test_a_wrong_fenced_answer_against_a_fragment_is_wrong(simulation, response):
+    assert not simulation.verify(response, problem(FRAGMENT)).correct
+
+
+def test_an_input_fragment_is_read_the_same_way(simulation):
+    truth = problem('"input": {"upper_limit": 2719}')
+    assert simulation.verify('```json\n{"input": {"upper_limit": 2719}}\n```', truth).correct
+    assert simulation.verify('```json\n{"upper_limit": 2719}\n```', truth).correct
+    assert not simulation.verify('```json\n{"upper_limit": 2924}\n```', truth).correct

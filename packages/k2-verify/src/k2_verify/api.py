@@ -90,6 +90,9 @@ def _resolve(
     # (the pool's hard limit), so a plugin without a `timeout` option still works everywhere.
     if timeout is not None and _takes(entry, "timeout"):
         options = {**options, "timeout": timeout}
+    # Rows of one batch route to different verifiers: each gets the options its factory takes
+    # (a judge's `backend` is not the math verifier's business).
+    options = {key: value for key, value in options.items() if _takes(entry, key)}
     return _verifier(entry, options), problem_for(ground_truth, domain, data_source, prompt)
 
 

@@ -17,9 +17,6 @@ class RuleVerifier:
     name = "rule"
     needs_ground_truth = True
 
-    def __init__(self, **_options) -> None:
-        pass
-
     def verify(self, response: str, problem: Problem) -> Verdict:
         try:
             return self.check(response, problem)

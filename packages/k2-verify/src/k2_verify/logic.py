@@ -7,7 +7,7 @@ problem is comes from its `data_source` (`..zebra..`, `..ordering..`, `..graph..
 | puzzle | ground truth | answer | score |
 |---|---|---|---|
 | zebra | `{"header": [...], "rows": [[...], ...]}` | the same JSON | fraction of matching cells |
-| ordering | `["Ann", "Bob", ...]` | a JSON list, or one name per line / comma | 1 if the list matches |
+| ordering | `["Ann", "Bob", ...]` | a list (JSON or bare names, over any lines), or one name per line / comma | 1 if the list matches |
 | graph | one word or number | that word | 1 if equal, ignoring case |
 | grid | `[[0, 1], [2, 3]]` | the first `[[...]]` in the answer (or rows of digits) | 1 if every cell matches |
 
@@ -114,18 +114,30 @@ def _columns_in_order(table: dict, header: object) -> list:
 def _ordering(answer: str, truth: object) -> Verdict:
     if not isinstance(truth, list):
         return verdict(0.0, answer, "bad_ground_truth")
-    names = None
-    if answer.lstrip().startswith("["):
-        try:
-            names = parse_json(balanced(answer, answer.index("[")) or "")
-        except ValueError:
-            names = None
-    if not isinstance(names, list):
-        separator = "\n" if "\n" in answer.strip() else ","
-        names = [_LIST_MARKER.sub("", part) for part in answer.strip("[] \n").split(separator)]
-        names = [name.strip() for name in names if name.strip()]
+    names = _names(answer)
     same = [_cell(n) for n in names] == [_cell(n) for n in truth]
     return verdict(1.0 if same else 0.0, names, "equivalent" if same else "different")
+
+
+def _names(answer: str) -> list[str]:
+    """The names of an ordering answer, however it is spread over lines.
+
+    The first `[...]` in the answer is the list when there is one: JSON, else its inside; names are
+    separated by commas and/or line breaks, with list markers (`1.`, `-`) and quotes dropped.
+    """
+    start = answer.find("[")
+    span = balanced(answer, start) if start >= 0 else None
+    if span is not None:
+        try:
+            listed = parse_json(span)
+        except ValueError:
+            listed = None
+        if isinstance(listed, list):
+            return [str(name) for name in listed]
+        answer = span[1:-1]
+    parts = re.split(r"[,\n]", answer)
+    names = [_LIST_MARKER.sub("", part).strip().strip("'\"").strip() for part in parts]
+    return [name for name in names if name]
 
 
 def _graph(answer: str, truth: object) -> Verdict:

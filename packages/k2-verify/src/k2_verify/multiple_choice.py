@@ -60,7 +60,7 @@ class MultipleChoiceVerifier(RuleVerifier):
 
     name = "multiple_choice"
 
-    def __init__(self, letters: str = DEFAULT_LETTERS, **_options) -> None:
+    def __init__(self, letters: str = DEFAULT_LETTERS) -> None:
         self.letters = letters
 
     def check(self, response: str, problem: Problem) -> Verdict:
