@@ -23,7 +23,7 @@ def test_plugins_json_lists_name_distribution_version_hooks_provides():
     assert core["distribution"] == "k2-core" and core["version"] == __version__
     assert "k2_register_recipes" in core["hooks"]
     assert "backend fake" in core["provides"] and "recipe k2-think" in core["provides"]
-    assert rows["palindrome"]["provides"] == ["verifier palindrome"]
+    assert rows["palindrome"]["provides"] == ["benchmark palindromes", "verifier palindrome"]
 
 
 def test_plugins_table():

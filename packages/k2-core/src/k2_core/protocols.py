@@ -28,9 +28,13 @@ class Verifier(Protocol):
     """Scores one response against one problem. Deterministic, bounded in time, never raises.
 
     `needs_ground_truth` is False for verifiers that can judge without a reference answer (then
-    selectors may use them to rank candidates at solve time). A verifier may also offer
-    `extract(response) -> str | None`, the final answer it reads; the solve pipeline then shows and
-    votes on that answer.
+    selectors may use them to rank candidates at solve time, and `k2-verify check` needs no `-g`);
+    make it a class attribute, since hosts read it from the factory before building. A verifier may
+    also offer `extract(response) -> str | None`, the final answer it reads; the solve pipeline then
+    shows and votes on that answer.
+
+    Factory options: hosts pass `timeout` (seconds) when the factory has that parameter, nothing
+    else beyond what the user asked for (`k2_core.testing.contracts.HOST_VERIFIER_OPTIONS`).
     """
 
     name: str
@@ -87,7 +91,12 @@ class Selector(Protocol):
 
 @runtime_checkable
 class Benchmark(Protocol):
-    """An evaluation set. `load(data=None)` reads the hub by default, or a local file/folder path."""
+    """An evaluation set. `load(data=None)` reads the hub by default, or a local file/folder path.
+
+    `domain` routes problems without their own domain to a verifier. Optional, read by the eval
+    report when present: `description` (one line) and `reported` (K2 Think's published score in
+    percent, shown beside yours; it is left out for custom `--data`).
+    """
 
     name: str
     domain: str

@@ -29,21 +29,21 @@ def k2_register_backends(register):
         "k2_infer.backends.transformers:TransformersBackend",
         description="local transformers model (embedded SmolLM2 by default)",
         requires=("torch", "transformers", "gguf", "accelerate"),
-        install="k2-infer[transformers]",
+        install="'k2-infer[local]'",
     )
     register(
         "llamacpp",
         "k2_infer.backends.llamacpp:LlamaCppBackend",
         description="GGUF files run natively by llama.cpp (embedded SmolLM2 by default)",
         requires=("llama_cpp",),
-        install="k2-infer[llamacpp]",
+        install="'k2-infer[llamacpp]'",
     )
     register(
         "vllm",
         "k2_infer.backends.vllm:VLLMBackend",
         description="in-process vLLM engine",
         requires=("vllm",),
-        install="k2-infer[vllm]",
+        install="'k2-infer[vllm]'",
     )
 
 

@@ -25,12 +25,12 @@ import click
 
 from k2_core import InputError, K2Error, Verdict
 from k2_core.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
-from k2_core.registry import get_registry
 from k2_core.results_log import ResultsLog, StdoutLog, open_log
 
+from .api import route
 from .pool import Job, VerifyPool
 
-REQUIRED = ("id", "response", "ground_truth")
+REQUIRED = ("id", "response")  # and ground_truth, for verifiers that need one
 log = logging.getLogger("k2.verify.batch")
 
 
@@ -94,14 +94,16 @@ def _read(raw: bytes, number: int, domain: str) -> tuple[dict[str, Any], Job | s
             return record, f"line {number}: {key} must be a string"
     job = Job(
         record["response"],
-        record["ground_truth"],
+        record.get("ground_truth"),
         record.get("domain") or domain,
         record.get("data_source") or None,
     )
     try:
-        get_registry().verifier_for(job.domain, job.data_source)
+        entry = route(job.domain, job.data_source)
     except K2Error as exc:
         return record, f"line {number}: {exc}"
+    if "ground_truth" not in record and getattr(entry.load(), "needs_ground_truth", True):
+        return record, f"line {number} lacks ground_truth"
     return record, job
 
 

@@ -111,8 +111,10 @@ class VerifierReward:
         for index, completion in enumerate(completions):
             data_source = columns.get("data_source", [None] * len(completions))[index]
             domain = columns.get("domain", [self.domain] * len(completions))[index] or self.domain
-            route(domain, data_source, self.options.get("fallback"))  # an unclaimed row raises here
-            truth = _ground_truth(columns, index)
+            # an unclaimed data_source raises here, before any scoring
+            entry = route(domain, data_source, self.options.get("fallback"))
+            needs_truth = getattr(entry.load(), "needs_ground_truth", True)
+            truth = _ground_truth(columns, index) if needs_truth else None
             options = {**self.options, "prompt": prompt_text(prompts[index]) if prompts else ""}
             jobs.append(Job(completion_text(completion), truth, domain, data_source, options))
         return jobs

@@ -7,18 +7,35 @@
         cases = [("<answer>abba</answer>", Problem(id="1", prompt="", domain="palindrome"), True), ...]
 
 Each contract is a plain class (its name does not start with `Test`, so pytest only collects your
-subclass). Class attributes say what to build; every `test_*` method checks one promise.
+subclass). Class attributes say what to build; every `test_*` method checks one promise. The
+contracts build and call a plugin the way the k2 CLIs do: by name through the registry, with only
+the options those hosts pass (see `HOST_VERIFIER_OPTIONS`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from typing import Any, ClassVar
 
-from ..protocols import Backend, Selector, Verifier
+from ..protocols import Backend, Benchmark, Planner, Selector, Verifier
 from ..registry import get_registry
-from ..types import Candidate, Completion, GenerationRequest, Message, Problem, SamplingParams
+from ..types import (
+    Candidate,
+    Completion,
+    GenerationRequest,
+    Message,
+    Plan,
+    Problem,
+    SamplingParams,
+)
+from .fake_backend import FakeBackend
+
+# What hosts pass a verifier factory besides your `options`: k2-verify (check, batch), training
+# rewards and the eval harness pass `timeout` (seconds) when, and only when, the factory has
+# that parameter; a verifier without one is bounded by the host (a worker process it kills).
+HOST_VERIFIER_OPTIONS = {"timeout": 5.0}
 
 HOSTILE_RESPONSES = [
     "",
@@ -39,11 +56,35 @@ class VerifierContract:
     options: ClassVar[dict[str, Any]] = {}
     cases: ClassVar[list[tuple[str, Problem, bool]]] = []
 
-    def make_verifier(self) -> Verifier:
-        return get_registry().create("verifier", self.verifier_name, **self.options)
+    def make_verifier(self, **host_options: Any) -> Verifier:
+        return get_registry().create("verifier", self.verifier_name, **self.options, **host_options)
+
+    def host_options(self) -> dict[str, Any]:
+        """The options a k2 host adds for this factory (`HOST_VERIFIER_OPTIONS` it has)."""
+        factory = get_registry().entry("verifier", self.verifier_name).load()
+        parameters = inspect.signature(factory).parameters
+        return {k: v for k, v in HOST_VERIFIER_OPTIONS.items() if k in parameters}
 
     def test_is_registered(self):
         assert self.verifier_name in get_registry().names("verifier")
+
+    def test_builds_as_the_hosts_build_it(self):
+        """`k2-verify check` without flags passes nothing; `--timeout` and the pool pass timeout."""
+        assert isinstance(self.make_verifier(), Verifier)
+        assert isinstance(self.make_verifier(**self.host_options()), Verifier)
+
+    def test_needs_ground_truth_is_readable_before_building(self):
+        """`k2-verify check` reads it from the factory to decide whether -g is required."""
+        factory = get_registry().entry("verifier", self.verifier_name).load()
+        assert isinstance(getattr(factory, "needs_ground_truth", True), bool)
+        built = self.make_verifier().needs_ground_truth
+        assert getattr(factory, "needs_ground_truth", built) == built
+
+    def test_cases_route_to_this_verifier(self):
+        """Each case's domain / data_source finds this verifier, as every host looks it up."""
+        for _, problem, _ in self.cases:
+            entry = get_registry().verifier_for(problem.domain, problem.data_source or None)
+            assert entry.name == self.verifier_name, (problem.domain, problem.data_source)
 
     def test_implements_protocol(self):
         verifier = self.make_verifier()
@@ -55,7 +96,7 @@ class VerifierContract:
         assert labels == {True, False}, "give at least one correct and one incorrect case"
 
     def test_cases(self):
-        verifier = self.make_verifier()
+        verifier = self.make_verifier(**self.host_options())
         for response, problem, expected in self.cases:
             verdict = verifier.verify(response, problem)
             assert 0.0 <= verdict.score <= 1.0, verdict
@@ -132,7 +173,9 @@ class SelectorContract:
     """Subclass and set `selector_name`, `options`, and `judge_backend()` if the selector needs one.
 
     The selector is handed `verifier()` as the problem's verifier: None by default (a problem no
-    verifier serves); override it for a selector that needs one.
+    verifier serves); override it for a selector that needs one. The pipeline calls
+    `select(problem, candidates, judge_backend, verifier)` with one candidate or more; it never
+    calls it with none.
     """
 
     selector_name: ClassVar[str]
@@ -162,3 +205,116 @@ class SelectorContract:
         )
         assert 0 <= selection.index < len(candidates)
         assert selection.selector == self.selector_name
+
+    def test_one_candidate_is_selected(self):
+        selector = get_registry().create("selector", self.selector_name, **self.options)
+        problem = Problem(id="p", prompt="What is 2 + 2?")
+        selection = asyncio.run(
+            selector.select(problem, self.candidates()[:1], self.judge_backend(), self.verifier())
+        )
+        assert selection.index == 0
+
+    def test_candidates_are_left_as_they_were(self):
+        selector = get_registry().create("selector", self.selector_name, **self.options)
+        candidates = self.candidates()
+        before = [c.to_dict() for c in candidates]
+        problem = Problem(id="p", prompt="What is 2 + 2?")
+        asyncio.run(selector.select(problem, candidates, self.judge_backend(), self.verifier()))
+        assert [c.completion.text for c in candidates] == [b["completion"]["text"] for b in before]
+        assert len(candidates) == len(before)
+
+
+class PlannerContract:
+    """Subclass and set `planner_name`, `options`, and `replies` (what the fake model answers).
+
+    The pipeline calls `await planner.plan(problem, backend)` with the solver's (or the planner's)
+    backend and puts the returned `Plan.text` in the solver prompt; None means no plan.
+    """
+
+    planner_name: ClassVar[str]
+    options: ClassVar[dict[str, Any]] = {}
+    replies: ClassVar[Any] = "A short plan: try small cases first."
+    problem: ClassVar[Problem] = Problem(
+        id="p", prompt="What is the sum of the first 10 odd numbers?", ground_truth="100"
+    )
+
+    def make_planner(self) -> Planner:
+        return get_registry().create("planner", self.planner_name, **self.options)
+
+    def plan(self, replies: Any = None) -> Plan | None:
+        async def main():
+            backend = FakeBackend(self.replies if replies is None else replies)
+            try:
+                return await self.make_planner().plan(self.problem, backend)
+            finally:
+                await backend.aclose()
+
+        return asyncio.run(main())
+
+    def test_is_registered(self):
+        assert self.planner_name in get_registry().names("planner")
+
+    def test_implements_protocol(self):
+        assert isinstance(self.make_planner(), Planner)
+
+    def test_returns_a_plan_or_none(self):
+        plan = self.plan()
+        assert plan is None or (isinstance(plan, Plan) and isinstance(plan.text, str))
+        if plan is not None:
+            json.dumps(plan.to_dict())
+
+    def test_a_model_that_talks_nonsense_still_gives_a_plan_or_none(self):
+        for reply in ("", "{", "}}}}", "x" * 10_000):
+            plan = self.plan(reply)
+            assert plan is None or isinstance(plan.text, str)
+
+
+class BenchmarkContract:
+    """Subclass and set `benchmark_name` and `data` (a local file or folder the benchmark reads).
+
+    `k2-infer eval NAME --data PATH --limit K` calls `load(PATH, K)`, scores each problem with the
+    verifier its `domain`/`data_source` routes to, and writes a report from `name`, `domain` and,
+    when the benchmark has them, `description` and `reported` (K2 Think's score in percent).
+    """
+
+    benchmark_name: ClassVar[str]
+    data: ClassVar[str | None] = None
+    limit: ClassVar[int] = 2
+
+    def make_benchmark(self) -> Benchmark:
+        return get_registry().create("benchmark", self.benchmark_name)
+
+    def load(self, limit: int | None = None) -> list[Problem]:
+        return self.make_benchmark().load(self.data, limit)
+
+    def test_is_registered(self):
+        assert self.benchmark_name in get_registry().names("benchmark")
+
+    def test_implements_protocol(self):
+        benchmark = self.make_benchmark()
+        assert isinstance(benchmark, Benchmark)
+        assert isinstance(benchmark.name, str) and isinstance(benchmark.domain, str)
+        assert isinstance(getattr(benchmark, "description", ""), str)
+        reported = getattr(benchmark, "reported", None)
+        assert reported is None or 0 <= reported <= 100
+
+    def test_problems_are_well_formed(self):
+        problems = self.load()
+        assert problems, "the benchmark loads at least one problem from `data`"
+        ids = [p.id for p in problems]
+        assert len(set(ids)) == len(ids), "problem ids are unique (samples are keyed by them)"
+        for problem in problems:
+            assert isinstance(problem, Problem) and problem.prompt.strip()
+            json.dumps(problem.to_dict())
+
+    def test_limit_takes_the_first_problems(self):
+        everything = self.load()
+        first = self.load(self.limit)
+        assert [p.id for p in first] == [p.id for p in everything[: self.limit]]
+
+    def test_every_problem_has_a_verifier(self):
+        """What the harness does first: find the verifier for each problem's route."""
+        for problem in self.load():
+            get_registry().verifier_for(
+                problem.domain or self.make_benchmark().domain, problem.data_source or None
+            )

@@ -544,6 +544,21 @@ class Evaluation:
             "usage": {role: usage.to_dict() for role, usage in result.usage.items()},
         }
 
+    def about(self, name: str) -> dict[str, Any]:
+        """The report's description and K2 Think figure for one benchmark.
+
+        Both are optional on a benchmark plugin. Over custom `--data` the published figure and
+        the hub description do not apply, so the description names the data and there is no figure.
+        """
+        data = self.settings.data.get(name)
+        if data:
+            return {"description": f"{name} over local data {data}", "k2_think_reported": None}
+        benchmark = self.benchmarks[name]
+        return {
+            "description": getattr(benchmark, "description", "") or "",
+            "k2_think_reported": getattr(benchmark, "reported", None),
+        }
+
     def summary(self, log: SampleLog) -> EvalSummary:
         settings = self.settings
         benchmarks = {}
@@ -555,10 +570,7 @@ class Evaluation:
                 settings.n,
                 settings.allow_partial,
             )
-            benchmark = self.benchmarks[name]
-            benchmarks[name] = dataclasses.replace(
-                scores, description=benchmark.description, k2_think_reported=benchmark.reported
-            )
+            benchmarks[name] = dataclasses.replace(scores, **self.about(name))
         return EvalSummary(
             benchmarks=benchmarks,
             settings={
