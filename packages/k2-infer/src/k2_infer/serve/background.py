@@ -22,6 +22,9 @@ class BackgroundServer:
         self.app = create_app(settings)
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # accepted connections inherit it: uvicorn writes headers and body apart, and with Nagle's
+        # algorithm on, the client's delayed ACK holds each reply back ~40 ms
+        self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._socket.bind(("127.0.0.1", 0))
         config = uvicorn.Config(self.app, log_level="warning", backlog=1024)
         self._server = uvicorn.Server(config)
