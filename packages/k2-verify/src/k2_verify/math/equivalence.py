@@ -43,6 +43,7 @@ _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
 _SCIENTIFIC_TRUTH = re.compile(
     r"^(-?\d+(?:\.\d+)?)\s*(?:\\times|\\cdot)\s*10\s*\^\s*\{?\s*-?\d+\s*\}?$"
 )
+_CHOICE_LIST = re.compile(r"^\(?[A-J]\)?(?:\s*(?:,|and)\s*\(?[A-J]\)?)+$")
 _BASED_NUMERAL = re.compile(r"^(\d[0-9A-Za-z]*)_\{?\d{1,2}\}?$")
 _HEDGE = re.compile(r"\s(?:or|and/or)\s|\\text\{\s*or\s*\}|\\vee", re.IGNORECASE)
 # `1 and 2` lists its items; so does a ground truth `(11,7) or (7,11)` (it names every answer).
@@ -80,6 +81,10 @@ def equivalent(answer: str, truth: str) -> Match:
     if in_sympy_syntax is not None:
         equal = _equal(*in_sympy_syntax, None)
         return Match(equal, "equivalent" if equal else "different")
+    several = _choice_letters(t.text)
+    if several:  # `A, C` is answered by `(C), (A)`, not by `A` or `A, B`
+        equal = _choice_letters(a.text) == several
+        return Match(equal, "equivalent" if equal else "different")
     choice = _letter(t.text, _CHOICE)
     if choice:
         equal = _letter(a.text, _ANSWER_CHOICE) == choice
@@ -88,10 +93,16 @@ def equivalent(answer: str, truth: str) -> Match:
     if labelled:  # `(B) 12` against the value 12: the value
         a = Answer(labelled.group(2), a.percent, a.degrees, a.unit)
     if _HEDGE.search(f" {a.text} ") and not _HEDGE.search(f" {t.text} "):
-        if "," in t.text:  # "1 or 2" answering the list "1, 2" is a list, not a hedge
-            a = Answer(_HEDGE.sub(", ", a.text), a.percent, a.degrees)
-        else:
+        solutions = _solutions(a.text)
+        if solutions is not None:  # `x = 1 or x = -1`, `x < 3 or x > 5`: every solution
+            try:
+                equal = _equal(solutions, _parse_labelled(t.text), None)
+            except Unparseable:
+                return Match(False, "unparseable")
+            return Match(equal, "equivalent" if equal else "different")
+        if "," not in t.text:
             return Match(False, "hedged")
+        a = Answer(_HEDGE.sub(", ", a.text), a.percent, a.degrees)  # "1 or 2" answers "1, 2"
     if not is_words(t.text):
         t = Answer(_OR.sub(", ", _AND.sub(", ", t.text)), t.percent, t.degrees, t.unit)
     if not is_words(a.text):
@@ -124,6 +135,33 @@ def equivalent(answer: str, truth: str) -> Match:
     return Match(equal, "equivalent" if equal else "different")
 
 
+def _choice_letters(text: str) -> set[str] | None:
+    """The letters of a list of two or more choices (`A, C`, `(A) and (C)`), else None."""
+    if not _CHOICE_LIST.match(text.strip()):
+        return None
+    return set(re.findall(r"[A-J]", text))
+
+
+def _solutions(text: str):
+    """Alternatives joined by "or" that are the solutions of one letter: `x = 1 or x = -1` is the set
+    `{1, -1}`, `x < 3 or x > 5` the union of two intervals; None for anything else (a hedge)."""
+    try:
+        parts = [parse(part.strip()) for part in _HEDGE.split(f" {text} ") if part.strip()]
+    except Unparseable:
+        return None
+    if len(parts) < 2 or not all(
+        isinstance(p, Relation) and len(p.parts) == 2 and _is_name(p.parts[0]) for p in parts
+    ):
+        return None
+    if len({str(p.parts[0]) for p in parts}) != 1:
+        return None
+    if all(p.ops == ("=",) for p in parts):
+        return Seq("{", "}", tuple(p.parts[1] for p in parts))
+    if all(p.ops[0] in {"<", "<=", ">", ">="} for p in parts):
+        return Union(tuple(parts))
+    return None
+
+
 def _sympy_values(answer: str, truth: str, a: Answer, t: Answer) -> tuple | None:
     """Both sides parsed, a side in Python/sympy syntax by sympy's reader (`m1*v1` names `m1`), when
     either side is written so; None when neither is, or a side does not parse."""
@@ -141,7 +179,11 @@ def _sympy_values(answer: str, truth: str, a: Answer, t: Answer) -> tuple | None
 
 def _parse_labelled(text: str):
     """The parsed answer; one whose label does not parse (`A:B = 4`, `\\angle ABC = 30`) is its value
-    after the last `=`."""
+    after the last `=`. Solutions written as assignments in groups (`p=5, q=2; p=7, q=2`) are the
+    set of their tuples, `{(5, 2), (7, 2)}`."""
+    groups = _assignment_groups(text) if ";" in text else None
+    if groups is not None:
+        return groups
     try:
         return parse(text)
     except Unparseable:
@@ -182,6 +224,23 @@ def _rounds_to_figures(value: sympy.Basic, truth: sympy.Basic, figures: int) -> 
         return bool(rounded * sympy.Integer(10) ** exponent == truth)
     except (TypeError, ValueError, OverflowError, ZeroDivisionError):
         return False
+
+
+def _assignment_groups(text: str) -> Seq | None:
+    """`p=5, q=2; p=7, q=2` as the set `{(5, 2), (7, 2)}`; None unless every group assigns names."""
+    tuples = []
+    for group in text.split(";"):
+        try:
+            value = parse(group.strip())
+        except Unparseable:
+            return None
+        items = value.items if isinstance(value, Seq) and not value.open else (value,)
+        if not all(
+            isinstance(i, Relation) and i.ops == ("=",) and _is_name(i.parts[0]) for i in items
+        ):
+            return None
+        tuples.append(Seq("(", ")", tuple(i.parts[1] for i in items)))
+    return Seq("{", "}", tuple(tuples))
 
 
 def _decimal_places(text: str) -> int | None:

@@ -7,7 +7,7 @@ has no answer), cut at the first chat-template token that ends the turn (`<|im_e
 wins:
 
 1. a final-answer phrase stated after the last box (`\\boxed{255}` ... `The final answer is $10,455$`),
-2. the last `\\boxed{...}` / `\\fbox{...}` (nested braces),
+2. the last `\\boxed{...}` / `\\fbox{...}` (nested braces), else the last brace-less `\\boxed 5`,
 3. the text after a final-answer phrase: "final answer is", "the answer is", "Answer:", `Answer $9$`,
    and the same in Chinese, Arabic, French, Spanish, Portuguese, German and Russian (`答案：`, `الجواب`,
    `la réponse est`, `la respuesta es`, `ответ:`); display math after the phrase may span lines. When
@@ -60,6 +60,7 @@ _TRAILING_NUMBER = re.compile(
 _VALUE_AFTER_IS = re.compile(
     rf"(?:\bis|\bare|\bequals|=|是|为)\s*(\$[^$]+\$|\\\(.+?\\\)|{_NUMBER}\s*\\?%?)", re.IGNORECASE
 )
+_SPACED_BOX = re.compile(r"\\(?:boxed|fbox) +([^\s${}\\]+)")
 _BARE_NUMBER = re.compile(rf"(?<![\w.^_]){_NUMBER}(?![\w.])")
 
 
@@ -162,6 +163,9 @@ def extract_answer(response: str) -> Extraction:
         answer = boxes[-1].strip()
         others = [b.strip() for b in boxes[:-1] if b.strip() != answer]
         return Extraction(answer, "boxed", others)
+    spaced = _SPACED_BOX.findall(region)
+    if spaced:  # `\\boxed 5`, the brace-less box of the MATH dataset's solutions
+        return Extraction(spaced[-1].rstrip(".,;"), "boxed")
     phrase = _phrase_at(region)
     if phrase:
         return Extraction(phrase, "phrase")

@@ -89,7 +89,7 @@ _MIXED_PLAIN = re.compile(r"^(-?)(\d+)\s+(\d+)/(\d+)$")
 # A trailing unit in \text{} (`5\text{ cm}`), or bare (`5 cm`, `12 square units`), after a value.
 _TEXT_UNIT = re.compile(
     r"(?<=[\w})\]])(?:\s|\\[,;:!]|\\ |~)*\\(?:text|textbf|textit|textrm|textnormal|textsf|mbox|mathrm)"
-    r"\s*\{\s*~?([a-zA-Z][a-zA-Z ./^\d]*)\}(\^\{?\d\}?)?$"
+    r"\s*\{\s*~?([a-zA-Z][a-zA-Z ./^\d]*)\}(\^\{?-?\d\}?)?$"
 )
 # A compound unit in physics style after a value: `\mathrm{m/s^2}`, `\mathrm{~m} / \mathrm{s}^{2}`,
 # `\text{J s}`: unit wrappers joined by `/`, `\cdot`, powers and spaces, up to the end.
@@ -135,6 +135,15 @@ _WHOLE_BOX = re.compile(r"^\\(?:boxed|fbox)\s*(?=\{)")
 _REPEATING = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\overline\s*\{(\d+)\}")
 _SEGMENT = re.compile(r"\\overline\s*\{([A-Z]+)\}")
 # A numeral in another base, `1011_2`, `A3_{16}` (it starts with a digit, so `b_{12}` stays a name).
+# Whole answers written as words or set names that mean a value.
+_WHOLE_WORDS = {
+    "infinity": r"\infty",
+    "inf": r"\infty",
+    "-infinity": r"-\infty",
+    r"\mathbb{r}": r"(-\infty, \infty)",
+    r"\mathbb r": r"(-\infty, \infty)",
+}
+_SET_BUILDER = re.compile(r"^\\\{\s*([a-zA-Z])\s*(?:\||:)\s*(.+?)\s*\\\}$")
 _BASED = re.compile(r"(?<![\w.])(\d[0-9A-Za-z]*)_\{?(\d{1,2})\}?(?![\w}])")
 
 
@@ -242,6 +251,10 @@ def normalize(text: str) -> Answer:
     text = _ABS.sub(r"\\abs", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = text.rstrip(".;: ").strip()
+    text = _WHOLE_WORDS.get(text.lower(), text)
+    builder = _SET_BUILDER.match(text)
+    if builder and re.search(rf"(?<![a-zA-Z\\]){builder.group(1)}(?![a-zA-Z])", builder.group(2)):
+        text = builder.group(2).strip()  # `\{x | x > 2\}` is the condition `x > 2`
     if _SPACED_THOUSANDS.match(text):
         text = text.replace(" ", "")
     return Answer(text, percent=bool(percent), degrees=bool(degrees), unit=unit)

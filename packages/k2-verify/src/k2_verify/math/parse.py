@@ -239,6 +239,10 @@ class _Parser:
                 raise Unparseable("too many \\pm")
             if sign[op] == 0:
                 sums = [s + t for s in sums for t in (_expr(term), -_expr(term))]
+            elif first and isinstance(term, sympy.MatrixBase):
+                sums = [term]  # a product with a matrix: `2A`, `AB`
+            elif first and isinstance(term, Matrix) and self.peek() in sign:
+                sums = [_expr(term)]  # matrix arithmetic: `A + B`
             elif first and sign[op] == 1 and not isinstance(term, sympy.Basic):
                 return term  # a structure (a Seq, a Matrix) stands alone
             else:
@@ -473,6 +477,8 @@ def _number(text: str) -> sympy.Rational:
 
 
 def _expr(value):
+    if isinstance(value, Matrix):  # sums, products and powers of matrices are sympy's
+        return sympy.ImmutableMatrix(value.rows)
     if not isinstance(value, sympy.Basic):
         raise Unparseable(f"cannot do arithmetic on {type(value).__name__}")
     return value
@@ -498,7 +504,10 @@ def parse(text: str):
     if not text:
         raise Unparseable("empty")
     try:
-        return _Parser(tokenize(text)).parse()
+        value = _Parser(tokenize(text)).parse()
+        if isinstance(value, sympy.MatrixBase):
+            return Matrix(tuple(tuple(row) for row in value.tolist()))
+        return value
     except RecursionError:
         raise Unparseable("nested too deeply") from None
     except (
