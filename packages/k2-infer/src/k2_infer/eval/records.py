@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from k2_core import InputError
+from k2_core.results_log import write_atomic
 
 # Attribute names whose JSON key differs.
 _JSON_KEYS = {"avg_at_n": "avg@n", "pass_at_k": "pass@k", "maj_at_n": "maj@n"}
@@ -166,8 +167,6 @@ class EvalSummary:
 
     def write(self, folder: Path) -> Path:
         """Write `summary.json` atomically (a reader never sees half a file)."""
-        path = Path(folder) / "summary.json"
-        staging = path.with_suffix(".json.tmp")
-        staging.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
-        staging.replace(path)
-        return path
+        return write_atomic(
+            Path(folder) / "summary.json", json.dumps(self.to_dict(), indent=2) + "\n"
+        )

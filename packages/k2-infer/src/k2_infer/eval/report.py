@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from k2_core.results_log import staged, write_atomic
+
 from .records import BenchmarkScore, EvalSummary
 
 
@@ -103,7 +105,8 @@ def plot(folder: Path, summary: EvalSummary, samples: list[dict[str, Any]]) -> l
     axes.set_ylim(0, 100)
     axes.legend()
     figure.tight_layout()
-    figure.savefig(folder / "accuracy.png", dpi=100)
+    with staged(folder / "accuracy.png") as staging:
+        figure.savefig(staging, dpi=100, format="png")
     plt.close(figure)
 
     figure, axes = plt.subplots(figsize=(6, 4))
@@ -118,7 +121,8 @@ def plot(folder: Path, summary: EvalSummary, samples: list[dict[str, Any]]) -> l
     axes.set_ylabel("samples")
     axes.legend()
     figure.tight_layout()
-    figure.savefig(folder / "lengths.png", dpi=100)
+    with staged(folder / "lengths.png") as staging:
+        figure.savefig(staging, dpi=100, format="png")
     plt.close(figure)
     return ["accuracy.png", "lengths.png"]
 
@@ -132,6 +136,4 @@ def write_report(folder: Path, summary: EvalSummary, samples: list[dict[str, Any
             [],
             "Plots skipped: matplotlib is not installed (`pip install 'k2-infer[eval]'`).",
         )
-    path = folder / "report.md"
-    path.write_text(render(summary, plots, note), encoding="utf-8")
-    return path
+    return write_atomic(folder / "report.md", render(summary, plots, note))
