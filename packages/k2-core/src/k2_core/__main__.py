@@ -1,3 +1,5 @@
+"""`python -m k2_core ...` runs the `k2` command."""
+
 from .cli import main
 
 main()
