@@ -140,3 +140,12 @@ def test_only_python_syntax_goes_to_the_sympy_reader():
     assert looks_like_sympy("Eq(y, 2)")
     assert not looks_like_sympy("\\frac{x}{2} * 3")
     assert not looks_like_sympy("2x + 1")
+
+
+def test_a_huge_sympy_syntax_answer_is_answered_within_the_time_bound():
+    runaway = "\\boxed{" + "*".join(["factorial(4999)"] * 60) + "}"  # each factor allowed
+    start = time.monotonic()
+    verdict = verify(runaway, "1", "math", timeout=1.0)
+    assert not verdict.correct
+    assert verdict.reason in {"timeout", "unparseable", "different"}
+    assert time.monotonic() - start < 4.0  # the 1 s bound, plus a worker's first start

@@ -23,7 +23,7 @@ from .extract import extract_answer, extract_truth
 from .normalize import normalize
 
 MAX_ANSWER_CHARS = 1000  # longer "answers" are not math answers; they are refused unparsed
-_RISKY = re.compile(r"\^|!|\\binom|\\(?:sin|cos|tan|cot|sec|csc|arc|log|ln|exp)")
+_RISKY = re.compile(r"\^|!|\\binom|factorial|binomial|\\(?:sin|cos|tan|cot|sec|csc|arc|log|ln|exp)")
 _LIST = re.compile(r",|(?<![a-zA-Z\\])(?:and|or)(?![a-zA-Z])")  # a ground truth with several parts
 _guard: WorkerPool | None = None
 _guard_lock = threading.Lock()
