@@ -2,12 +2,13 @@
 
 import asyncio
 import json
+import re
 
 import pytest
 
 from k2_core import Problem
 from k2_core.testing import FakeBackend
-from k2_infer.planners import MAX_TOPICS, K2Planner, PlanningError
+from k2_infer.planners import MAX_TOPICS, TOPICS_SCHEMA, K2Planner, PlanningError
 
 PROBLEM = Problem(id="p", prompt="Find the number of positive divisors of 360.")
 
@@ -25,7 +26,8 @@ def test_topics_then_plan():
     assert result.usage.completion_tokens > 0
     first, second = backend.calls
     assert first.role == second.role == "planner"
-    assert first.response_format["json_schema"]["schema"]["required"] == ["hard", "topics"]
+    assert first.structured.json_schema["required"] == ["hard", "topics"], "topics are constrained"
+    assert second.structured is None, "the plan itself is free text"
     assert "prime factorisation; divisor counting" in second.messages[0].content
     assert PROBLEM.prompt in second.messages[0].content
 
@@ -63,3 +65,9 @@ def test_easy_problem_gets_no_plan_and_one_call():
 def test_unusable_replies_raise(replies, reason):
     with pytest.raises(PlanningError, match=reason):
         plan(replies)
+
+
+def test_the_topics_schema_admits_phrases_and_refuses_placeholders():
+    pattern = re.compile(TOPICS_SCHEMA["properties"]["topics"]["items"]["pattern"])
+    assert pattern.match("prime factorisation") and pattern.match("a^2 + b^2 = c^2")
+    assert not pattern.match("...") and not pattern.match("x" * 61)

@@ -1,7 +1,7 @@
 """Reading solver and judge replies in the pipeline (the format itself: tests/k2_core/test_replies.py)."""
 
 from k2_core.replies import final_answer
-from k2_infer.replies import answer_reader, json_schema_format
+from k2_infer.replies import answer_reader
 from k2_infer.selectors import read_preference
 
 
@@ -9,13 +9,6 @@ def test_a_problem_without_a_verifier_reads_the_format_s_final_answer():
     read = answer_reader(None)
     assert read is final_answer
     assert read("<think>x</think> <answer>\\fbox{7}</answer>") == "7"
-
-
-def test_json_schema_format_is_openai_s_strict_response_format():
-    assert json_schema_format("plan", {"type": "object"}) == {
-        "type": "json_schema",
-        "json_schema": {"name": "plan", "schema": {"type": "object"}, "strict": True},
-    }
 
 
 def test_judge_preference_forms():

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from k2_core import Candidate, Completion, Problem, Verdict, hookimpl
+from k2_core.observed import observe
 from k2_core.testing import FakeBackend
 from k2_core.testing.contracts import SelectorContract
 from k2_infer.pipeline import resolve_verifier
@@ -78,7 +79,8 @@ def test_pairwise_judges_both_orders_and_finds_the_preferred():
     selection = select(PairwiseJudgeSelector(), cands, backend)
     assert selection.index == 2
     assert backend.call_count == 2 * 3
-    assert all(call.role == "judge" and call.response_format for call in backend.calls)
+    assert all(call.role == "judge" for call in backend.calls)
+    assert all(call.structured.choice == ["A", "B"] for call in backend.calls), "a readable verdict"
     assert "<think>" not in backend.calls[0].messages[0].content, "the thinking is stripped"
 
 
@@ -220,7 +222,42 @@ def test_majority_groups_by_the_verifier_it_is_handed():
     assert [c.votes for c in cands] == [2, 3, 3, 2, 3]
 
 
+def test_majority_grouping_fires_no_verdict_hooks(k2_plugin):
+    verdicts = []
+
+    class Recorder:
+        @hookimpl
+        def k2_on_verdict(self, problem, response, verdict):
+            verdicts.append(verdict)
+
+    k2_plugin(Recorder(), name="recorder")
+    cands = candidates("5", "four", "4")
+    asyncio.run(MajoritySelector().select(PROBLEM, cands, None, observe("verifier", NumberWords())))
+    assert verdicts == [], "comparing two answers is not a verdict on either"
+
+
 def test_majority_groups_by_text_for_a_verifier_that_reads_no_answers(verifiers):
     cands = candidates("22", "333", "22")
     selection = select(MajoritySelector(), cands)  # `length` has no extract: text decides
     assert selection.index == 0 and "2 of 3" in selection.reason
+
+
+def test_judges_read_a_constrained_letter_and_record_each_decision():
+    backend = FakeBackend(
+        {"judge": lambda request, i: "A" if "4</answer>" in _shown_a(request) else "B"}
+    )
+    cands = candidates("5", "4", "6")
+    selection = select(TournamentSelector(), cands, backend)
+    assert selection.index == 1
+    assert "4 of 4 replies usable" in selection.reason
+    assert "#2 beat #1 (2-0)" in selection.reason and "#2 beat #3 (2-0)" in selection.reason
+
+
+def test_a_judge_without_any_readable_reply_fails_and_says_so():
+    backend = FakeBackend({"judge": "I cannot decide"})
+    with pytest.raises(SelectionError, match="none of the 2 judge replies"):
+        select(PairwiseJudgeSelector(), candidates("5", "4"), backend)
+
+
+def _shown_a(request):
+    return request.messages[0].content.split("Response A:")[1].split("Response B:")[0]

@@ -100,27 +100,30 @@ class Entry:
                 f"{self.kind} {self.name!r} needs {', '.join(missing)}, which is not installed",
                 f"`pip install {self.install}`" if self.install else f"install {missing[0]}",
             )
-        factory = self.load()
-        self._check_options(factory, options)
-        return factory(**options)
+        self._check_options(options)
+        return self.load()(**options)
 
-    def _check_options(self, factory: Callable[..., Any], options: dict[str, Any]) -> None:
+    def options(self) -> list[str] | None:
+        """The option names the factory takes, or None when it takes any (`**options`, or a builtin
+        without a signature, which checks for itself) or is unavailable (`build` says why)."""
+        if self.missing:
+            return None
         try:
-            parameters = inspect.signature(factory).parameters.values()
-        except (TypeError, ValueError):  # a builtin without a signature: let it check for itself
-            return
+            parameters = inspect.signature(self.load()).parameters.values()
+        except (TypeError, ValueError):
+            return None
         if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-            return
-        valid = [
-            p.name
-            for p in parameters
-            if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-        ]
-        unknown = [name for name in options if name not in valid]
+            return None
+        keywords = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        return [p.name for p in parameters if p.kind in keywords]
+
+    def _check_options(self, options: dict[str, Any]) -> None:
+        valid = self.options()
+        unknown = [name for name in options if valid is not None and name not in valid]
         if unknown:
             raise InputError(
                 f"{self.kind} {self.name!r} has no option {unknown[0]!r}",
-                f"its options are: {', '.join(valid) or 'none'}",
+                f"its options are: {', '.join(valid or []) or 'none'}",
             )
 
 

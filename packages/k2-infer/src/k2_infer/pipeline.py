@@ -14,7 +14,6 @@ role, wall seconds per stage, and is announced through the `k2_on_result` hook.
 
 from __future__ import annotations
 
-import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from k2_core import (
     Result,
     SamplingParams,
     Selection,
+    Structured,
     UnknownNameError,
 )
 from k2_core.observed import observe
@@ -65,10 +65,9 @@ def _build(kind: str, name: str, **settings: Any) -> Any:
     that use it: the `none` planner takes no token budget, the `first` selector no judge budget.
     """
     registry = get_registry()
-    parameters = inspect.signature(registry.entry(kind, name).factory).parameters.values()
-    if not any(p.kind is p.VAR_KEYWORD for p in parameters):
-        names = {p.name for p in parameters}
-        settings = {key: value for key, value in settings.items() if key in names}
+    takes = registry.entry(kind, name).options()
+    if takes is not None:
+        settings = {key: value for key, value in settings.items() if key in takes}
     return registry.create(kind, name, **settings)
 
 
@@ -85,6 +84,7 @@ class Pipeline:
     system_prompt: str = ""
     planner_backend: Backend | None = None
     progress: Progress = silent
+    solver_structured: Structured | None = None
 
     @classmethod
     def from_recipe(
@@ -98,12 +98,15 @@ class Pipeline:
         """Build the parts a recipe names (`[sampling]` and `[pipeline]` sections) from the registry.
 
         Optional `[pipeline]` keys: `planner_max_tokens` and `judge_max_tokens` (default: the solver's
-        `max_tokens`), `split` (draw candidates as separate requests, see `samplers`).
+        `max_tokens`), `split` (draw candidates as separate requests, see `samplers`), and
+        `solver_structured`, a table with one of `json_schema`, `choice` or `regex` that constrains
+        every solver reply (a small model kept to the K2 format; see `k2-think-embedded`).
         """
         sampling, settings = recipe.section("sampling"), recipe.section("pipeline")
         params = SamplingParams().replace(**sampling)
         fallback = settings.get("selector_fallback")
         judge_tokens = settings.get("judge_max_tokens", params.max_tokens)
+        structured = settings.get("solver_structured")
         return cls(
             backend=backend,
             planner=_build(
@@ -125,6 +128,7 @@ class Pipeline:
             system_prompt=settings.get("system_prompt", ""),
             planner_backend=planner_backend,
             progress=progress,
+            solver_structured=Structured(**structured) if structured else None,
         )
 
     def messages(self, problem: Problem, plan: Plan | None) -> list[Message]:
@@ -167,7 +171,10 @@ class Pipeline:
 
         stage = time.perf_counter()
         request = GenerationRequest(
-            self.messages(problem, plan), params or self.params, role="solver"
+            self.messages(problem, plan),
+            params or self.params,
+            structured=self.solver_structured,
+            role="solver",
         )
         candidates = await self.sampler.sample(
             request, solver, verifier=verifier, on_candidate=self._report

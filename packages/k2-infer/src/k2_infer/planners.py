@@ -2,10 +2,11 @@
 
 `k2` makes two calls. The first decides whether the problem is hard and lists up to five topics; the
 second turns those topics into a short plan that must not reveal the answer. The plan goes into the
-solver prompt as helpful insights. An easy problem gets no plan (`None`). The first reply is asked for
-as JSON (structured output where the backend supports it); a reply in prose still counts when it
-lists topics as bullets or numbered lines. A reply that cannot be read raises `PlanningError`; the
-pipeline then solves without a plan and records why.
+solver prompt as helpful insights. An easy problem gets no plan (`None`). The first reply is
+constrained to `TOPICS_SCHEMA` (structured output, which every built-in backend enforces), so it is
+readable on any model. For a backend that cannot constrain, the reply is read leniently: JSON
+anywhere in it, else topics listed as bullets or numbered lines. A reply that cannot be read raises
+`PlanningError`; the pipeline then solves without a plan and records why.
 
 `none` never plans.
 """
@@ -15,19 +16,29 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from k2_core import GenerationRequest, K2Error, Message, Plan, Problem, SamplingParams, Usage
+from k2_core import (
+    GenerationRequest,
+    K2Error,
+    Message,
+    Plan,
+    Problem,
+    SamplingParams,
+    Structured,
+    Usage,
+)
 from k2_core.protocols import Backend
 from k2_core.replies import after_thinking as strip_thinking
 from k2_core.replies import final_answer as extract_answer
 from k2_core.replies import find_json_object
 
-from .replies import json_schema_format
-
 MAX_TOPICS = 5
+# A topic is a phrase of words (not "..."), at most 60 characters: a small model neither copies
+# placeholders nor rambles.
+TOPIC_PATTERN = r"^[A-Za-z][A-Za-z0-9 ,'()+*/=^-]{1,59}$"
 
 TOPICS_PROMPT = """Read the problem below. Decide whether it is hard (needs careful multi-step \
-reasoning) and list at most five topics, techniques or facts worth recalling before solving it. Do not \
-solve it. Reply with JSON only: {{"hard": true or false, "topics": ["...", "..."]}}
+reasoning) and name at most five topics, techniques or facts worth recalling before solving it. Do not \
+solve it. Reply with JSON only: {{"hard": true or false, "topics": [short phrases]}}
 
 Problem:
 {problem}"""
@@ -43,7 +54,11 @@ TOPICS_SCHEMA = {
     "type": "object",
     "properties": {
         "hard": {"type": "boolean"},
-        "topics": {"type": "array", "items": {"type": "string"}, "maxItems": MAX_TOPICS},
+        "topics": {
+            "type": "array",
+            "items": {"type": "string", "pattern": TOPIC_PATTERN},
+            "maxItems": MAX_TOPICS,
+        },
     },
     "required": ["hard", "topics"],
     "additionalProperties": False,
@@ -92,7 +107,7 @@ class K2Planner:
         reply, usage = await self._ask(
             backend,
             TOPICS_PROMPT.format(problem=problem.prompt),
-            response_format=json_schema_format("topics", TOPICS_SCHEMA),
+            structured=Structured(json_schema=TOPICS_SCHEMA, name="topics"),
         )
         decision = find_json_object(reply)
         if decision is not None:

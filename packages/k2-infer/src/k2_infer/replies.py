@@ -1,5 +1,4 @@
-"""How the pipeline reads replies beyond the K2 format itself: a problem's answer reader and a JSON
-`response_format`.
+"""How the pipeline reads replies beyond the K2 format itself: a problem's answer reader.
 
 The format (reasoning, `<answer>`, boxes, lenient JSON) is `k2_core.replies`.
 """
@@ -19,8 +18,3 @@ def answer_reader(verifier: Verifier | None) -> Callable[[str], str | None]:
     "the answer is 42" and trailing values), else `k2_core.replies.final_answer`.
     """
     return getattr(verifier, "extract", final_answer)
-
-
-def json_schema_format(name: str, schema: dict) -> dict:
-    """An OpenAI-style `response_format` asking for JSON that matches `schema`."""
-    return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}

@@ -13,6 +13,10 @@ Every selector gets the problem's verifier from the pipeline, which resolves it 
   pair is judged in both orders at once to cancel the judge's position bias.
 - `tournament`: a knockout whose pairs are judged concurrently, so N candidates take log2 N rounds.
 
+A judge's reply is constrained to the choice `A` or `B` (structured output, which every built-in
+backend enforces), so it is readable on any model; a backend that cannot constrain is read leniently
+(JSON, "response A", or a bare letter).
+
 A selector that cannot decide raises `SelectionError`; the pipeline then tries the recipe's fallback.
 """
 
@@ -21,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
+from dataclasses import dataclass
 
 from k2_core import (
     Candidate,
@@ -30,12 +35,12 @@ from k2_core import (
     Problem,
     SamplingParams,
     Selection,
+    Structured,
 )
+from k2_core.observed import observe
 from k2_core.protocols import Backend, Verifier
 from k2_core.replies import after_thinking as strip_thinking
 from k2_core.replies import find_json_object
-
-from .replies import json_schema_format
 
 
 class SelectionError(K2Error):
@@ -107,12 +112,16 @@ class MajoritySelector:
 
     @staticmethod
     def _same(problem: Problem, verifier: Verifier | None):
-        """A function `(candidate, reference answer) -> bool` deciding that two answers agree."""
+        """A function `(candidate, reference answer) -> bool` deciding that two answers agree.
+
+        Equivalence is asked through `score()`, which fires no `k2_on_verdict`: comparing two
+        candidates is not a verdict on either."""
         if verifier is not None and verifier.needs_ground_truth and hasattr(verifier, "extract"):
+            score = observe("verifier", verifier).score
 
             def equivalent(candidate: Candidate, answer: str) -> bool:
                 reference = dataclasses.replace(problem, ground_truth=answer)
-                return verifier.verify(candidate.completion.text, reference).correct
+                return score(candidate.completion.text, reference).correct
 
             return equivalent
         return lambda candidate, answer: _normalise(candidate.answer or "") == _normalise(answer)
@@ -150,7 +159,7 @@ class MajoritySelector:
 
 
 JUDGE_PROMPT = """Two responses to the same problem follow. Decide which one is more likely to be \
-correct and better reasoned. Reply with JSON only: {{"better": "A" or "B", "reason": "..."}}
+correct and better reasoned. Reply with one letter: A or B.
 
 Problem:
 {problem}
@@ -161,12 +170,7 @@ Response A:
 Response B:
 {b}"""
 
-JUDGE_SCHEMA = {
-    "type": "object",
-    "properties": {"better": {"type": "string", "enum": ["A", "B"]}, "reason": {"type": "string"}},
-    "required": ["better", "reason"],
-    "additionalProperties": False,
-}
+VERDICT = Structured(choice=["A", "B"], name="preference")
 
 
 def read_preference(reply: str) -> str | None:
@@ -183,6 +187,29 @@ def read_preference(reply: str) -> str | None:
     return bare if bare in {"A", "B"} else None
 
 
+@dataclass
+class Comparison:
+    """One judged pair: the votes of both orders (0-2 each) and how many of the two replies parsed."""
+
+    first: Candidate
+    second: Candidate
+    winner: Candidate
+    votes_first: int
+    votes_second: int
+    parsed: int
+
+    def __str__(self) -> str:
+        """`#1 beat #2 (2-0)`, numbering candidates from 1 as the CLI does."""
+        loser = self.second if self.winner is self.first else self.first
+        if not self.parsed:
+            return (
+                f"#{self.first.index + 1} kept over #{self.second.index + 1} (no readable verdict)"
+            )
+        votes = sorted((self.votes_first, self.votes_second), reverse=True)
+        tie = " tie, the first kept" if self.votes_first == self.votes_second else ""
+        return f"#{self.winner.index + 1} beat #{loser.index + 1} ({votes[0]}-{votes[1]}{tie})"
+
+
 class _JudgeSelector:
     """What the judging selectors share: one comparison = both orders, asked concurrently."""
 
@@ -196,15 +223,15 @@ class _JudgeSelector:
         request = GenerationRequest(
             [Message("user", prompt)],
             self.params,
-            response_format=json_schema_format("preference", JUDGE_SCHEMA),
+            structured=VERDICT,
             role="judge",
         )
         return read_preference((await backend.generate(request))[0].text)
 
     async def compare(
         self, backend: Backend, problem: Problem, first: Candidate, second: Candidate
-    ) -> tuple[Candidate, int]:
-        """The winner of `first` against `second` (ties keep `first`), and how many replies parsed."""
+    ) -> Comparison:
+        """`first` against `second`, judged in both orders (ties keep `first`)."""
         a, b = (strip_thinking(c.completion.text) for c in (first, second))
         forward, backward = await asyncio.gather(
             self._prefer(backend, problem, a, b), self._prefer(backend, problem, b, a)
@@ -213,18 +240,23 @@ class _JudgeSelector:
         votes_second = (forward == "B") + (backward == "A")
         first.votes += votes_first
         second.votes += votes_second
+        winner = second if votes_second > votes_first else first
         parsed = (forward is not None) + (backward is not None)
-        return (second if votes_second > votes_first else first), parsed
+        return Comparison(first, second, winner, votes_first, votes_second, parsed)
 
     def _require(self, backend: Backend | None) -> Backend:
         if backend is None:
             raise SelectionError(f"selector {self.name!r} needs a judge backend")
         return backend
 
-    def _selection(self, winner: Candidate, candidates: list[Candidate], parsed: int, asked: int):
+    def _selection(
+        self, winner: Candidate, candidates: list[Candidate], comparisons: list[Comparison]
+    ) -> Selection:
+        asked, parsed = 2 * len(comparisons), sum(c.parsed for c in comparisons)
         if asked and not parsed:
             raise SelectionError(f"none of the {asked} judge replies named a better response")
-        reason = f"judge ({parsed} of {asked} replies usable)"
+        decisions = "; ".join(map(str, comparisons))
+        reason = f"judge ({parsed} of {asked} replies usable): {decisions}"
         return Selection(winner.index, self.name, reason, [c.votes for c in candidates])
 
 
@@ -241,11 +273,11 @@ class PairwiseJudgeSelector(_JudgeSelector):
         verifier: Verifier | None,
     ) -> Selection:
         backend = self._require(backend)
-        best, parsed = candidates[0], 0
+        best, comparisons = candidates[0], []
         for challenger in candidates[1:]:
-            best, usable = await self.compare(backend, problem, best, challenger)
-            parsed += usable
-        return self._selection(best, candidates, parsed, 2 * (len(candidates) - 1))
+            comparisons.append(await self.compare(backend, problem, best, challenger))
+            best = comparisons[-1].winner
+        return self._selection(best, candidates, comparisons)
 
 
 class TournamentSelector(_JudgeSelector):
@@ -261,13 +293,12 @@ class TournamentSelector(_JudgeSelector):
         verifier: Verifier | None,
     ) -> Selection:
         backend = self._require(backend)
-        alive, parsed, asked = list(candidates), 0, 0
+        alive, comparisons = list(candidates), []
         while len(alive) > 1:
             pairs = list(zip(alive[0::2], alive[1::2], strict=False))
             results = await asyncio.gather(
                 *(self.compare(backend, problem, a, b) for a, b in pairs)
             )
-            asked += 2 * len(pairs)
-            parsed += sum(usable for _, usable in results)
-            alive = [winner for winner, _ in results] + alive[2 * len(pairs) :]
-        return self._selection(alive[0], candidates, parsed, asked)
+            comparisons += results
+            alive = [result.winner for result in results] + alive[2 * len(pairs) :]
+        return self._selection(alive[0], candidates, comparisons)

@@ -12,6 +12,7 @@ from k2_core.config import user_default
 from k2_core.params import MAX_TOKENS, SECONDS
 
 from .api import EMBEDDED_RECIPE, choose_backend, default_recipe, solve
+from .summary import summary
 
 EXAMPLES = """\b
 Examples:
@@ -95,6 +96,7 @@ def solve_command(question: str, recipe: str | None, as_json: bool, **options) -
     recipe = recipe or default_recipe(chosen, options["model"] or user_default("model"))
     _progress(f"recipe {recipe}")
     result = solve(question, recipe=recipe, progress=_progress, **options)
+    click.echo(summary(result), err=True)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
