@@ -5,6 +5,7 @@ import asyncio
 import openai
 import pytest
 
+import k2_core
 from k2_infer.testing import Reply, pipeline_step
 
 from .conftest import PLAN
@@ -159,3 +160,50 @@ def test_upstream_errors_reach_the_client_as_one_line(serve, upstream, status, k
     error = caught.value
     assert error.status_code == (502 if status == 500 else 404)
     assert "model fell over" in error.message and "Traceback" not in error.message
+
+
+def test_with_one_candidate_the_upstream_tokens_stream_live(serve, upstream):
+    server = serve()
+    stream = client(server).chat.completions.create(
+        model="k2/m",
+        messages=[{"role": "user", "content": "What is 2 + 2?"}],
+        stream=True,
+        extra_body={"k2": {"n": 1, "planner": "none"}},
+    )
+    pieces = [
+        c.choices[0].delta.reasoning_content
+        for c in stream
+        if c.choices and getattr(c.choices[0].delta, "reasoning_content", None)
+    ]
+    [solver] = [body for body in upstream.calls if pipeline_step(body) == "solver"]
+    assert solver["stream"] is True and solver["n"] == 1
+    told = "".join(pieces)
+    assert told.index("<think>so") < told.index("candidate 1 finished")
+    assert len(pieces) >= 3, "the tokens came in several deltas, not as one block"
+
+
+def test_one_candidate_without_streaming_bills_the_streamed_call(serve, upstream):
+    reply = client(serve()).chat.completions.create(
+        model="k2/m",
+        messages=[{"role": "user", "content": "What is 2 + 2?"}],
+        extra_body={"k2": {"n": 1, "planner": "none"}},
+    )
+    assert reply.choices[0].message.content == "5"
+    assert reply.usage.completion_tokens == 2 and reply.usage.prompt_tokens > 0
+
+
+def test_completion_hooks_fire_once_per_upstream_completion(serve, upstream, k2_plugin):
+    seen = []
+
+    class Observer:
+        @k2_core.hookimpl
+        def k2_on_completion(self, request, completion):
+            seen.append(request.role)
+
+    k2_plugin(Observer())
+    client(serve()).chat.completions.create(
+        model="k2/m",
+        messages=[{"role": "user", "content": "What is 2 + 2?"}],
+        extra_body={"k2": {"n": 1}},
+    )
+    assert seen == ["planner", "planner", "solver"]

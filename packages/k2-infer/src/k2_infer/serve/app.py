@@ -237,7 +237,7 @@ class Server:
         """Progress as `reasoning_content` while the pipeline works, then the answer, then usage."""
         chunks = Chunks(chat.model)
         told: asyncio.Queue[str] = asyncio.Queue()
-        task = asyncio.ensure_future(solve(pipeline, chat, told.put_nowait))
+        task = asyncio.ensure_future(solve(pipeline, chat, told.put_nowait, self.upstream))
         status = 200
         try:
             yield chunks.delta(role="assistant", content="")
@@ -246,7 +246,10 @@ class Server:
                     getter = asyncio.ensure_future(told.get())
                     await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
                     if getter.done():
-                        yield chunks.delta(reasoning_content=getter.result() + "\n")
+                        pieces = [getter.result()]
+                        while not told.empty():  # whatever else arrived meanwhile, in one delta
+                            pieces.append(told.get_nowait())
+                        yield chunks.delta(reasoning_content="".join(pieces))
                     else:
                         getter.cancel()
             result = task.result()

@@ -11,10 +11,15 @@ its own and pass through.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
+from k2_core import Completion, Usage
+
+from ..backends.metrics import finish_reason
 from ..backends.openai import normalise_base_url
 from .errors import ApiError
 
@@ -68,6 +73,45 @@ class Upstream:
                 502, f"the upstream server answered {response.status_code}: {_one_line(response)}"
             )
         return response
+
+    async def stream_completion(
+        self, body: dict[str, Any], on_text: Callable[[str], None]
+    ) -> Completion:
+        """One completion asked for as a stream: each piece of text goes to `on_text` as it
+        arrives (reasoning and answer alike), and the whole comes back as a `Completion`."""
+        body = {**body, "stream": True, "stream_options": {"include_usage": True}}
+        start = time.perf_counter()
+        response = await self.open("POST", "/chat/completions", json.dumps(body).encode())
+        text, reasoning, finish, usage = [], [], None, {}
+        try:
+            if response.status_code != 200:
+                await response.aread()
+                raise ApiError(
+                    502, f"the upstream answered {response.status_code}: {_one_line(response)}"
+                )
+            async for line in response.aiter_lines():
+                if not line.startswith("data: ") or line == "data: [DONE]":
+                    continue
+                chunk = json.loads(line[len("data: ") :])
+                usage = chunk.get("usage") or usage
+                for choice in chunk.get("choices") or []:
+                    delta = choice.get("delta") or {}
+                    finish = choice.get("finish_reason") or finish
+                    for field, parts in (("reasoning_content", reasoning), ("content", text)):
+                        if delta.get(field):
+                            parts.append(delta[field])
+                            on_text(delta[field])
+        finally:
+            await response.aclose()
+        return Completion(
+            text="".join(text),
+            reasoning="".join(reasoning) or None,
+            finish_reason=finish_reason(finish),
+            usage=Usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0)),
+            latency=time.perf_counter() - start,
+            model=body.get("model"),
+            backend="openai",
+        )
 
     async def models(self) -> list[dict[str, Any]]:
         """The upstream's model list (empty when it cannot be read)."""
