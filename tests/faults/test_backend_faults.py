@@ -151,3 +151,13 @@ def test_cerebras_reads_a_whole_stream_and_a_dripping_one_hits_the_deadline():
         with pytest.raises(RetriesExhausted, match="did not answer within 0.5 s"):
             cerebras(server, timeout=0.5)
         assert time.perf_counter() - start < 3.0
+
+
+def test_solve_stops_at_the_first_rejected_request():
+    from k2_infer.api import solve
+
+    with FaultServer(Fault.status(401)) as server:
+        with pytest.raises(BackendError, match="rejected the API key") as raised:
+            solve("2 + 2?", backend="openai", base_url=server.url + "/v1", model="m")
+    assert server.requests == 1  # the planner's request; no candidate is tried after it
+    assert "\n" not in str(raised.value)

@@ -32,6 +32,7 @@ from k2_core import (
     Structured,
     UnknownNameError,
 )
+from k2_core.errors import BackendError, RetriesExhausted
 from k2_core.observed import observe
 from k2_core.plugins import get_plugin_manager
 from k2_core.protocols import Backend, Planner, Sampler, Selector, Verifier
@@ -209,6 +210,8 @@ class Pipeline:
         try:
             plan = await self.planner.plan(problem, backend)
         except K2Error as exc:
+            if isinstance(exc, BackendError) and not isinstance(exc, RetriesExhausted):
+                raise  # a rejected key, an unknown model: the candidates would fail the same way
             note(f"no plan: planner {self.planner.name!r} failed ({exc})")
             return None
         if plan is None:

@@ -136,10 +136,9 @@ class OpenAIBackend:
             raise BackendError(f"{url} answered {status}: {_message(response)}")
         try:
             return response.json()
-        except ValueError:
-            raise BackendError(
-                f"{url} sent a malformed response (not JSON): {response.text[:200]!r}",
-                "check that the base URL points at an OpenAI-compatible server",
+        except ValueError:  # a proxy's error page, a cut body: asked again, then reported
+            raise RetryableError(
+                f"{url} sent a malformed response (not JSON): {response.text[:200]!r}"
             ) from None
 
     async def _raise_not_found(self, url: str, response: httpx.Response) -> None:
