@@ -113,6 +113,34 @@ def test_a_failure_that_retrying_cannot_mend_stops_the_run_at_once(tmp_path, toy
     assert not (tmp_path / "run/samples.jsonl").read_text()  # nothing recorded as errored
 
 
+def test_a_backend_missing_its_library_stops_the_run_once(tmp_path, toy, toy_data):
+    class NoTorch(FakeBackend):
+        tries = 0
+
+        async def generate(self, request):
+            NoTorch.tries += 1
+            raise ModuleNotFoundError("No module named 'torch'")
+
+    with pytest.raises(K2Error, match="cannot run: ModuleNotFoundError: No module named 'torch'"):
+        run(settings(tmp_path, toy_data, concurrency=1), NoTorch(""))
+    assert NoTorch.tries == 1
+
+
+def test_the_backend_gets_the_concurrency_as_its_cap(tmp_path, toy, toy_data):
+    evaluation = Evaluation(
+        settings(
+            tmp_path,
+            toy_data,
+            backend="openai",
+            concurrency=64,
+            backend_options={"base_url": "http://127.0.0.1:9/v1"},
+        )
+    )
+    backend = evaluation._backend()
+    assert backend.inner._limit._value == 64  # not the backend's default of 16
+    asyncio.run(backend.aclose())
+
+
 def test_resuming_with_other_data_under_the_same_ids_is_refused(tmp_path, toy, toy_data):
     run(settings(tmp_path, toy_data), FakeBackend("<answer>1</answer>"))
     changed = tmp_path / "other.jsonl"

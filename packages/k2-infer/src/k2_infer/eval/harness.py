@@ -406,6 +406,9 @@ class Evaluation:
         else:
             try:
                 backend = self._backend()
+            except ImportError as exc:  # a backend whose library is missing
+                log.close()
+                raise _cannot_run(exc) from None
             except BaseException:
                 log.close()
                 raise
@@ -433,10 +436,7 @@ class Evaluation:
         if isinstance(self.fatal, K2Error):
             raise self.fatal
         if self.fatal is not None:  # a missing library
-            raise K2Error(
-                f"the backend cannot run: {type(self.fatal).__name__}: {self.fatal}",
-                "install what it names, then re-run the same command to resume",
-            )
+            raise _cannot_run(self.fatal)
         return self.summary(log)
 
     async def sample(
@@ -585,6 +585,13 @@ class Evaluation:
             versions=versions(),
             written=datetime.now(UTC).isoformat(timespec="seconds"),
         )
+
+
+def _cannot_run(error: BaseException) -> K2Error:
+    return K2Error(
+        f"the backend cannot run: {type(error).__name__}: {error}",
+        "install what it names, then re-run the same command to resume",
+    )
 
 
 def run_eval(settings: EvalSettings, backend: Backend | None = None) -> EvalSummary:
