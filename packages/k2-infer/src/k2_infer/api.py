@@ -155,9 +155,9 @@ async def asolve(
     chosen = recipe.section("model")
     backend_name, model = chosen.get("backend") or None, chosen.get("model") or None
     if isinstance(backend, str | None) and is_embedded(backend, model):
-        embedded_gguf()  # says how to install the model now, not after every candidate failed
         if backend is None:
             backend_name = embedded_backend()
+        embedded_gguf()  # says how to install the model now, not after every candidate failed
     backend_options = {**recipe.section("backend"), **(backend_options or {})}
     opened: list[Backend] = []
     try:
