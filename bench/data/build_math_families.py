@@ -444,6 +444,11 @@ CASES = [
     ),
     ("assignment_groups", "latex", "$\\boxed{(2, 1), (6, 5)}$", "m=6, n=5; m=2, n=1", T),
     ("assignment_groups", "latex", "$\\boxed{(2, 1), (6, 4)}$", "m=6, n=5; m=2, n=1", F),
+    ("unit_conversion", "plain", "The answer is 350 cm.", "3.5 \\text{ m}", T),
+    ("unit_conversion", "plain", "The answer is 350 cm.", "3.5 \\text{ km}", F),
+    ("unit_conversion", "plain", "The answer is 350 cm.", "350 \\text{ g}", F),
+    ("unit_conversion", "latex", "$\\boxed{0.25 \\text{ h}}$", "15 \\text{ min}", T),
+    ("unit_conversion", "latex", "$\\boxed{0.25 \\text{ h}}$", "25 \\text{ min}", F),
 ]
 
 # Response wrappers that keep the label: the case's response is `{}`.

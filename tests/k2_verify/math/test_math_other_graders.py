@@ -105,6 +105,11 @@ PAIRS = [
     ),
     ("assignment_groups", "\\boxed{(1, 4), (3, 0)}", "a=3, b=0; a=1, b=4", True),
     ("assignment_groups", "\\boxed{(4, 1), (0, 3)}", "a=3, b=0; a=1, b=4", False),
+    ("unit_conversion", "\\boxed{2.5\\text{ km}}", "2500 \\text{ m}", True),
+    ("unit_conversion", "\\boxed{2.5\\text{ km}}", "2.5 \\text{ m}", False),
+    ("unit_conversion", "\\boxed{2 \\text{ hours}}", "120 \\text{ minutes}", True),
+    ("unit_conversion", "\\boxed{2 \\text{ hours}}", "2 \\text{ minutes}", False),
+    ("unit_conversion", "\\boxed{2 \\text{ kg}}", "2 \\text{ km}", False),
 ]
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import sympy
 from sympy.core.evalf import PrecisionExhausted
 
-from .normalize import Answer, normalize, same_units
+from .normalize import Answer, normalize, unit_scale
 from .parse import Matrix, Relation, Seq, Union, Unparseable, is_words, parse
 from .sympy_syntax import looks_like_sympy, parse_sympy
 
@@ -73,9 +73,10 @@ def equivalent(answer: str, truth: str) -> Match:
     a, t = normalize(answer), normalize(truth)
     if not a.text:
         return Match(False, "no_answer")
-    if not same_units(a, t):  # `5 km` is not `5 m`
+    scale = unit_scale(a, t)  # `5 km` is `5000 m`, not `5 m`; `5 km` is never `5 kg`
+    if scale is None:
         return Match(False, "different")
-    if _compact(a.text) == _compact(t.text) or _same_numeral(answer, truth):
+    if scale == 1 and (_compact(a.text) == _compact(t.text) or _same_numeral(answer, truth)):
         return Match(True, "equivalent")
     in_sympy_syntax = _sympy_values(answer, truth, a, t)
     if in_sympy_syntax is not None:
@@ -115,8 +116,12 @@ def equivalent(answer: str, truth: str) -> Match:
         answer_value = _parse_labelled(a.text)
     except Unparseable:
         return Match(False, "unparseable")
-    equal = _equal(answer_value, truth_value, _decimal_places(t.text))
     numbers = isinstance(answer_value, sympy.Basic) and isinstance(truth_value, sympy.Basic)
+    if scale != 1:
+        if not numbers:
+            return Match(False, "different")
+        answer_value = answer_value * sympy.Rational(scale.numerator, scale.denominator)
+    equal = _equal(answer_value, truth_value, _decimal_places(t.text))
     if not equal and numbers and a.degrees != t.degrees:  # `\\frac{\\pi}{4}` answers `45^\\circ`
         radian = sympy.pi / 180
         if a.degrees:

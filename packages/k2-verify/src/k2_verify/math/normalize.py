@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 from k2_core.replies import balanced, last_boxed
 
@@ -117,6 +118,24 @@ _UNITS = {
     "ml": ("ml", "milliliter", "milliliters", "millilitre", "millilitres"),
 }
 _UNIT_NAMES = {spelling: unit for unit, spellings in _UNITS.items() for spelling in spellings}
+# Each known unit's quantity and size in that quantity's base unit, so `5 km` = `5000 m`.
+_UNIT_SIZES = {
+    "mm": ("length", Fraction(1, 1000)),
+    "cm": ("length", Fraction(1, 100)),
+    "m": ("length", Fraction(1)),
+    "km": ("length", Fraction(1000)),
+    "in": ("length", Fraction(254, 10000)),
+    "ft": ("length", Fraction(3048, 10000)),
+    "mi": ("length", Fraction(1609344, 1000)),
+    "g": ("mass", Fraction(1, 1000)),
+    "kg": ("mass", Fraction(1)),
+    "s": ("time", Fraction(1)),
+    "min": ("time", Fraction(60)),
+    "h": ("time", Fraction(3600)),
+    "day": ("time", Fraction(86400)),
+    "l": ("volume", Fraction(1)),
+    "ml": ("volume", Fraction(1, 1000)),
+}
 # Digit groups split by thin spaces (`12,\\!345`, `12\\,345`) or plain spaces (`12 345`, the whole answer).
 _GROUPED = re.compile(r"(?<=\d),?\\[,!]\s*(?=\d{3}(?!\d))")
 _SPACED_THOUSANDS = re.compile(r"^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$")
@@ -157,10 +176,14 @@ class Answer:
     unit: str = ""
 
 
-def same_units(a: Answer, b: Answer) -> bool:
-    """False only when both answers name a known unit and the units differ (`5 km`, `5 m`)."""
+def unit_scale(a: Answer, b: Answer) -> Fraction | None:
+    """What `a`'s value is multiplied by to be in `b`'s unit: 1 unless both name known units
+    (`5 km` against `m`: 1000), None when those measure different quantities (`5 km`, `5 kg`)."""
     unit_a, unit_b = _UNIT_NAMES.get(a.unit), _UNIT_NAMES.get(b.unit)
-    return unit_a is None or unit_b is None or unit_a == unit_b
+    if unit_a is None or unit_b is None:
+        return Fraction(1)
+    (quantity_a, size_a), (quantity_b, size_b) = _UNIT_SIZES[unit_a], _UNIT_SIZES[unit_b]
+    return size_a / size_b if quantity_a == quantity_b else None
 
 
 def _replace_aliases(text: str) -> str:
