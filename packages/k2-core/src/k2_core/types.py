@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,12 @@ class Message(_Serializable):
 
 @dataclass
 class SamplingParams(_Serializable):
-    """How to sample. `n` completions are drawn for one request, in one batch where the backend can."""
+    """How to sample. `n` completions are drawn for one request, in one batch where the backend can.
+
+    `logprobs` asks for per-token log-probabilities with that many top alternatives per token
+    (0: the chosen token's only); None asks for none. Backends that cannot give them leave
+    `Completion.logprobs` None.
+    """
 
     max_tokens: int = 1024
     temperature: float = 1.0
@@ -44,6 +50,7 @@ class SamplingParams(_Serializable):
     stop: list[str] = field(default_factory=list)
     seed: int | None = None
     n: int = 1
+    logprobs: int | None = None
 
     def replace(self, **changes: Any) -> SamplingParams:
         """A copy with `changes` applied; `None` values are ignored, so CLI flags can pass through."""
@@ -128,6 +135,12 @@ class GenerationRequest(_Serializable):
     `response_format` is the OpenAI-style spelling (`{"type": "json_schema", "json_schema": {...}}`)
     for callers that speak it: OpenAI-compatible backends send it as it is, others read it through
     `constraint()`. `role` names who asks (`solver`, `planner`, `judge`) for token accounting.
+
+    `watch`, when set, is called with each generated token as it arrives (streamed, with its
+    log-probabilities when `params.logprobs` asks for them); returning False stops that completion
+    there, so the tokens after it are never generated (finish reason `cancelled`). Backends that
+    support it stream each of the `n` completions as its own request; the others ignore it and
+    return whole completions. It is not serialised.
     """
 
     messages: list[Message]
@@ -136,6 +149,12 @@ class GenerationRequest(_Serializable):
     structured: Structured | None = None
     response_format: dict[str, Any] | None = None
     role: str = "solver"
+    watch: Callable[[TokenLogprob], bool] | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(dataclasses.replace(self, watch=None))
+        del data["watch"]
+        return data
 
     def constraint(self) -> Structured | None:
         """The structured-output constraint: `structured`, else what `response_format` asks for."""
@@ -144,10 +163,13 @@ class GenerationRequest(_Serializable):
 
 @dataclass
 class Usage(_Serializable):
-    """Token counts."""
+    """Token counts. `stopped` counts completions cut short by an early stop (a request's `watch`)
+    and `saved_tokens` estimates the tokens those stops did not generate (see `k2_infer.billing`)."""
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    stopped: int = 0
+    saved_tokens: int = 0
 
     @property
     def total_tokens(self) -> int:
@@ -157,16 +179,32 @@ class Usage(_Serializable):
         return Usage(
             self.prompt_tokens + other.prompt_tokens,
             self.completion_tokens + other.completion_tokens,
+            self.stopped + other.stopped,
+            self.saved_tokens + other.saved_tokens,
         )
+
+
+@dataclass
+class TokenLogprob(_Serializable):
+    """One generated token: its text, its log-probability (natural log), and `top`, the most likely
+    tokens at that position with their log-probabilities (as many as `SamplingParams.logprobs` asked
+    for; the backend's own list, which may include the chosen token)."""
+
+    token: str
+    logprob: float
+    top: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
 class Completion(_Serializable):
     """One generated answer.
 
-    `finish_reason` is `stop` (EOS or a stop string), `length` (hit max_tokens), or `error`.
+    `finish_reason` is `stop` (EOS or a stop string), `length` (hit max_tokens), `cancelled`
+    (stopped early by the request's `watch`), or `error`.
     `latency` is wall seconds for the request that produced it. `metrics` holds backend extras, e.g.
     `spec_acceptance_rate`, `spec_mean_accepted`, `time_to_first_token`, `queue_time`.
+    `logprobs` has one entry per generated token when the request asked for them and the backend
+    can give them; None means unavailable (not asked for, or the backend has none).
     """
 
     text: str
@@ -177,6 +215,7 @@ class Completion(_Serializable):
     model: str = ""
     backend: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
+    logprobs: list[TokenLogprob] | None = None
 
     @property
     def tokens_per_second(self) -> float:
@@ -186,6 +225,8 @@ class Completion(_Serializable):
     def from_dict(cls, data: dict[str, Any]) -> Completion:
         data = dict(data)
         data["usage"] = Usage(**data.get("usage") or {})
+        if data.get("logprobs") is not None:
+            data["logprobs"] = [_from_dict(TokenLogprob, t) for t in data["logprobs"]]
         return _from_dict(cls, data)
 
 
@@ -242,7 +283,12 @@ class Plan(_Serializable):
 
 @dataclass
 class Candidate(_Serializable):
-    """One solver sample, with the answer extracted from it and any verdicts and judge votes."""
+    """One solver sample, with the answer extracted from it and any verdicts and judge votes.
+
+    `stopped` says why a sampler stopped it mid-generation or dropped it from the vote (e.g.
+    `low confidence: 1.2 < threshold 1.5`); None for a candidate kept whole. `confidence` is the
+    sampler's confidence score for it, when it computed one.
+    """
 
     index: int
     completion: Completion
@@ -250,6 +296,8 @@ class Candidate(_Serializable):
     verdicts: dict[str, Verdict] = field(default_factory=dict)
     votes: float = 0.0
     error: str | None = None
+    stopped: str | None = None
+    confidence: float | None = None
 
 
 @dataclass

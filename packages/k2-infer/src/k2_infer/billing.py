@@ -3,6 +3,11 @@
 The pipeline hands planners, samplers and selectors a `MeteredBackend`, so the bill per role
 (`planner`, `solver`, `judge`) and the number of calls come out without those components doing any
 bookkeeping. (Backends themselves announce each completion through the `k2_on_completion` hook.)
+
+Early stops are billed too: a completion a sampler stopped mid-generation (finish reason
+`cancelled`) counts in `Usage.stopped`, and `Usage.saved_tokens` estimates what it did not generate:
+the mean length of that role's whole completions billed before it, less what it did generate (0 when
+no whole completion came first, so the estimate never runs ahead of the evidence).
 """
 
 from __future__ import annotations
@@ -19,13 +24,22 @@ class Bill:
 
     usage: dict[str, Usage] = field(default_factory=dict)
     calls: dict[str, int] = field(default_factory=dict)
+    whole: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, role: str, completions: list[Completion]) -> None:
         """One backend call: its prompt is billed once, however many completions share it."""
         self.calls[role] = self.calls.get(role, 0) + 1
         prompt = max((c.usage.prompt_tokens for c in completions), default=0)
         generated = sum(c.usage.completion_tokens for c in completions)
-        self.usage[role] = self.usage.get(role, Usage()) + Usage(prompt, generated)
+        lengths = self.whole.setdefault(role, [])
+        expected = sum(lengths) / len(lengths) if lengths else 0.0
+        stopped = [c for c in completions if c.finish_reason == "cancelled"]
+        saved = sum(max(0, round(expected) - c.usage.completion_tokens) for c in stopped)
+        lengths.extend(
+            c.usage.completion_tokens for c in completions if c.finish_reason != "cancelled"
+        )
+        bill = Usage(prompt, generated, len(stopped), saved)
+        self.usage[role] = self.usage.get(role, Usage()) + bill
 
 
 class MeteredBackend:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from k2_core import hookimpl
 
-from . import planners, reference, samplers, selectors
+from . import adaptive, planners, reference, samplers, selectors
 
 
 @hookimpl
@@ -67,6 +67,21 @@ def k2_register_samplers(register):
         reference.ReferenceSampler,
         description="K2-Think-Inference: each sample planned on its own, 20 min / 2 h timeouts",
     )
+    register(
+        "deepconf-offline",
+        adaptive.DeepConfOfflineSampler,
+        description="N candidates, the least confident dropped (DeepConf)",
+    )
+    register(
+        "deepconf-online",
+        adaptive.DeepConfOnlineSampler,
+        description="warm-up threshold, low-confidence traces stopped mid-generation (DeepConf)",
+    )
+    register(
+        "adaptive",
+        adaptive.AdaptiveSampler,
+        description="waves until the answers agree (Beta stopping rule)",
+    )
 
 
 @hookimpl
@@ -86,6 +101,11 @@ def k2_register_selectors(register):
         "k2-think-reference",
         reference.ReferenceSelector,
         description="K2-Think-Inference's judge: linear scan, one order",
+    )
+    register(
+        "confidence-vote",
+        adaptive.ConfidenceVoteSelector,
+        description="confidence-weighted vote over the kept candidates",
     )
 
 

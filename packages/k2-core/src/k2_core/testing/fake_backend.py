@@ -9,6 +9,12 @@ replies it reads `K2_FAKE_REPLIES` (a JSON string, list or dict) so CLI runs can
 Stop strings cut the reply like a real server would (the stop string itself is dropped); max_tokens
 cuts it at that many whitespace-separated tokens with finish reason `length`. `fail_times=K` makes
 the first K calls fail as a server would after its retries (`RetriesExhausted`: worth trying again).
+
+Log-probabilities, when a request asks for them (`params.logprobs`), come one per word: each word
+has log-probability `logprob` (a number, or a callable `(reply text) -> number` so some replies can
+be less sure than others) and `params.logprobs` alternatives with that same value, so its DeepConf
+token confidence is exactly `-logprob`. A request's `watch` is fed the words one by one, as a
+streaming server would; when it returns False the reply ends there (finish reason `cancelled`).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import BackendError, RetriesExhausted
-from ..types import Completion, GenerationRequest, Usage
+from ..types import Completion, GenerationRequest, TokenLogprob, Usage
 
 Script = str | list[str] | Callable[[GenerationRequest, int], str]
 DEFAULT_REPLY = "<think>2 + 2 = 4</think> <answer>\\boxed{4}</answer>"
@@ -38,6 +44,7 @@ class FakeBackend:
         latency: float = 0.0,
         model: str | None = None,
         fail_times: int = 0,
+        logprob: float | Callable[[str], float] = -0.5,
         **_options: Any,
     ) -> None:
         if replies is None:
@@ -47,6 +54,7 @@ class FakeBackend:
         self.latency = float(os.environ.get("K2_FAKE_LATENCY", latency))
         self.model = model or "fake"
         self.fail_times = fail_times
+        self.logprob = logprob
         self.calls: list[GenerationRequest] = []
         self._counters: dict[str, itertools.count] = {}
 
@@ -85,18 +93,32 @@ class FakeBackend:
                     text = text[: text.index(stop)]
             words = text.split()
             if len(words) > request.params.max_tokens:
-                text, finish = " ".join(words[: request.params.max_tokens]), "length"
+                words, finish = words[: request.params.max_tokens], "length"
+                text = " ".join(words)
+            tokens = self._tokens(text, words, request.params.logprobs or 0)
+            if request.watch is not None:
+                kept = next((i + 1 for i, t in enumerate(tokens) if not request.watch(t)), None)
+                if kept is not None:
+                    words, tokens, finish = words[:kept], tokens[:kept], "cancelled"
+                    text = " ".join(words)
             completions.append(
                 Completion(
                     text=text,
                     finish_reason=finish,
-                    usage=Usage(prompt_tokens, min(len(words), request.params.max_tokens)),
+                    usage=Usage(prompt_tokens, len(words)),
                     latency=time.perf_counter() - start,
                     model=self.model,
                     backend=self.name,
+                    logprobs=tokens if request.params.logprobs is not None else None,
                 )
             )
         return completions
+
+    def _tokens(self, text: str, words: list[str], k: int) -> list[TokenLogprob]:
+        """One token per word, each with the scripted log-probability and `k` equal alternatives."""
+        value = self.logprob(text) if callable(self.logprob) else self.logprob
+        top = {f"alt{j}": value for j in range(k)}
+        return [TokenLogprob(word, value, dict(top)) for word in words]
 
     @property
     def call_count(self) -> int:
