@@ -188,7 +188,9 @@ def check(scenario: Scenario, folder: Path) -> list[str]:
         ended_right = done.returncode == command.status and (
             not command.hint or (len(errors) == 1 and command.hint in errors[0])
         )
-        print(f"  {'ok' if ended_right else 'FAILED':6} {took:6.1f} s  {command.line.splitlines()[0][:90]}")
+        print(
+            f"  {'ok' if ended_right else 'FAILED':6} {took:6.1f} s  {command.line.splitlines()[0][:90]}"
+        )
         if not ended_right:
             failures.append(
                 f"{scenario.name}: `{command.line}` exited {done.returncode}"

@@ -33,7 +33,7 @@ def require_k2_infer() -> None:
         import k2_infer.eval  # noqa: F401
     except ImportError:
         raise K2Error(
-            "evaluating checkpoints needs k2-infer", "pip install k2-infer[transformers]"
+            "evaluating checkpoints needs k2-infer", "`pip install 'k2-train[eval]'`"
         ) from None
 
 
