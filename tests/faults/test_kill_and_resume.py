@@ -29,12 +29,18 @@ run_eval(settings, FakeBackend("<answer>1</answer>", latency=0.01))
 """
 
 
-def kill_at_random(command: list[str], kills: int, seed: int) -> None:
-    """Start `command` `kills` times, each killed with SIGKILL after a random moment."""
+def kill_at_random(command: list[str], output: Path, total: int, kills: int, seed: int) -> None:
+    """Start `command` `kills` times, each killed with SIGKILL once `output` holds a random number
+    of lines (so the kill lands mid-run however fast the machine is), mid-write or not."""
     chance = random.Random(seed)
     for _ in range(kills):
+        target = chance.randrange(1, total // 2)  # well before the end
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(chance.uniform(0.8, 2.0))  # past the start-up (~0.7 s), inside the work
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            if output.exists() and output.read_bytes().count(b"\n") >= target:
+                break
+            time.sleep(0.002)
         process.send_signal(signal.SIGKILL)
         process.wait()
 
@@ -51,7 +57,7 @@ def test_batch_killed_at_random_moments_loses_and_repeats_nothing(tmp_path):
     ]
     source.write_text("".join(json.dumps(item) + "\n" for item in items))
     command = [sys.executable, "-c", BATCH, "batch", str(source), "-o", str(out), "--workers", "0"]
-    kill_at_random(command, kills=2, seed=14)
+    kill_at_random(command, out, len(items), kills=3, seed=14)
     interrupted = len(records(out)) if out.exists() else 0
     finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stderr
@@ -69,7 +75,7 @@ def test_eval_killed_at_random_moments_loses_and_repeats_nothing(tmp_path):
     rows = [{"id": str(i), "problem": f"question {i}", "answer": "1"} for i in range(60)]
     data.write_text("".join(json.dumps(row) + "\n" for row in rows))
     command = [sys.executable, "-c", EVAL, str(run), str(data)]
-    kill_at_random(command, kills=2, seed=7)
+    kill_at_random(command, run / "samples.jsonl", 60 * 4, kills=3, seed=7)
     samples = run / "samples.jsonl"
     interrupted = len(records(samples)) if samples.exists() else 0
     finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
