@@ -25,7 +25,7 @@ def run(*args):
 
 
 def test_a_missing_k2_infer_says_how_to_install_it(without_k2_infer):
-    with pytest.raises(K2Error, match=r"pip install k2-infer\[transformers\]"):
+    with pytest.raises(K2Error, match=r"pip install 'k2-train\[eval\]'"):
         CheckpointEval("aime24")
 
 
@@ -38,7 +38,7 @@ def test_the_cli_fails_in_one_line_before_training_without_k2_infer(
     )
     assert result.exit_code == 1
     [line] = result.output.strip().splitlines()
-    assert "pip install k2-infer[transformers]" in line
+    assert "pip install 'k2-train[eval]'" in line
     assert not any(tmp_path.iterdir())  # nothing was trained
 
 
