@@ -98,10 +98,45 @@ def test_livecodebench_hub_rows_decode_private_tests_and_filter_the_window(tmp_p
     ]
     path = tmp_path / "lcb.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows))
-    problems = load("lcb-v5", path)
-    assert [p.id for p in problems] == ["q-2024-08-01", "q-2025-01-31"]
+    problems = load("lcb-v5", path)  # K2 Think's window: July 2024 onwards
+    assert [p.id for p in problems] == [row["question_id"] for row in rows]
     assert problems[0].ground_truth == public + private
     assert "Question: Print 1." in problems[0].prompt and "# YOUR CODE HERE" in problems[0].prompt
+    v5 = get_registry().create("benchmark", "lcb-v5", window="2024-08-01:2025-02-01")
+    assert [p.id for p in v5.load(str(path))] == ["q-2024-08-01", "q-2025-01-31"]
+    july = get_registry().create("benchmark", "lcb-v5", window=("2024-07-01", "2024-08-01"))
+    assert [p.id for p in july.load(str(path))] == ["q-2024-07-31"]
+
+
+def test_omni_hard_takes_a_difficulty_option_and_pins_its_revision(tmp_path):
+    rows = [{"problem": f"p{d}", "answer": "1", "difficulty": d} for d in (6.5, 7.0, 9.5)]
+    path = tmp_path / "omni.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    hard = get_registry().create("benchmark", "omni-hard", min_difficulty=9)
+    assert [p.prompt for p in hard.load(str(path))] == ["p9.5"]
+    assert hard.hub.revision == "0000b6bc8be4aa61655413073c3645ae4b3b30e8"
+    with pytest.raises(InputError, match="min_dificulty"):
+        get_registry().create("benchmark", "omni-hard", min_dificulty=9)
+
+
+def test_a_hub_load_records_the_commit_it_read(tmp_path, monkeypatch):
+    import datasets
+    import huggingface_hub
+
+    asked = {}
+
+    class Info:
+        sha = "c0ffee" * 6 + "abcd"
+
+    monkeypatch.setattr(
+        huggingface_hub.HfApi, "dataset_info", lambda api, path, revision=None: Info()
+    )
+    rows = [{"problem": "p", "answer": "1", "difficulty": 8}]
+    monkeypatch.setattr(datasets, "load_dataset", lambda *a, **k: asked.update(k) or rows)
+    benchmark = get_registry().create("benchmark", "omni-hard")
+    assert benchmark.revision is None
+    benchmark.load()
+    assert benchmark.revision == Info.sha and asked["revision"] == Info.sha
 
 
 def test_livecodebench_private_tests_never_unpickle_objects(tmp_path):

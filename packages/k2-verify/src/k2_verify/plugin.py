@@ -12,9 +12,20 @@ def k2_register_verifiers(register):
     from .logic import LogicVerifier
     from .math import MathVerifier
     from .multiple_choice import MultipleChoiceVerifier
+    from .refusal import RefusalVerifier
+    from .scicode import SciCodeVerifier
     from .simulation import SimulationVerifier
     from .tabular import TabularVerifier
 
+    register(
+        "scicode",
+        SciCodeVerifier,
+        domains=["scicode"],
+        data_sources=["scicode"],
+        description="SciCode steps run in the sandbox against their tests and test_data.h5 targets",
+        requires=("h5py", "numpy"),
+        install="k2-infer[eval]",
+    )
     register(
         "math",
         MathVerifier,
@@ -62,6 +73,13 @@ def k2_register_verifiers(register):
         domains=["judge", "science", "hle"],
         data_sources=["stem_web"],
         description="an LLM judge over any backend, for free-form science answers",
+    )
+    register(
+        "refusal",
+        RefusalVerifier,
+        domains=["safety"],
+        data_sources=["safety__"],
+        description="refused what must be refused, answered the rest, leaked no secret",
     )
 
 

@@ -8,21 +8,37 @@ formats copied under `shared/benchmarks/` (JSON Lines, a JSON array, MathArena `
 
 Choices that change scores, stated once here and in the README:
 - `omni-hard` keeps Omni-MATH problems with `difficulty >= 7` (option `min_difficulty`). K2 Think's
-  173-problem Omni-MATH-HARD used a filter that was not published, so its score is a reference only.
-- `lcb-v5` keeps LiveCodeBench problems dated 2024-08-01 <= contest_date < 2025-02-01 when rows carry a
-  date; hub rows are scored on public + private tests, the local copy on its public tests only.
+  173-problem Omni-MATH-HARD used a filter and an id list that were not published (neither is in the
+  report, its repositories or the dataset card), so its score is a reference only; on the
+  rule-gradable copy (`KbsdJames/omni-math-rule`, 2,821 rows) `difficulty >= 7` keeps 251 problems
+  and no threshold gives 173 (>= 8: 134, >= 7.5: 149).
+- `lcb-v5` keeps LiveCodeBench problems with `window[0] <= contest_date < window[1]` when rows carry
+  a date (option `window`, either end may be None). The default is K2 Think's "July 2024 onwards"
+  (`("2024-07-01", None)`); LiveCodeBench's own v5 window is `LCB_V5_WINDOW` (2024-08-01 to
+  2025-02-01, the 279 problems of the shared copy). Hub rows are scored on public + private tests,
+  the local copy on its public tests only.
 - `gpqa-diamond` shuffles each question's four choices with `random.Random("gpqa-diamond:<key>")`, key =
   the Record ID (else the row index): the same order on every run and machine, recorded in
   `Problem.meta["choice_order"]` (original option index per letter; 0 is the correct answer).
 - `hle` keeps text-only questions (rows whose `image` is empty) and is scored by the `judge` verifier.
+- `scicode` is one problem per sub-step (the sub-problem score), `scicode-main` one per main problem
+  (solved when every step's tests pass). See `scicode_rows` for the protocol and its differences
+  from SciCode's own step-by-step runner; both need `test_data.h5` (see `scicode_h5`).
+
+Options are keyword arguments of a benchmark's factory (`registry.create("benchmark", "lcb-v5",
+window=("2024-08-01", "2025-02-01"))`). Every hub load records the commit it read in the
+benchmark's `revision` (resolved through the hub before loading; a pinned `HubSource.revision` is
+read as given).
 """
 
 from __future__ import annotations
 
 import base64
 import csv
+import dataclasses
 import io
 import json
+import os
 import pickle
 import random
 import re
@@ -45,6 +61,7 @@ class HubSource:
     split: str
     name: str | None = None
     data_files: list[str] | None = None
+    revision: str | None = None  # a commit to pin; None reads the newest (its commit is recorded)
 
 
 @dataclass
@@ -61,14 +78,27 @@ class Benchmark:
     convert: Callable[[Iterable[tuple[int, Row]]], list[Problem]]
     description: str = ""
     reported: float | None = None
+    options: Callable[..., Callable] | None = None  # keyword options -> a converter
+    revision: str | None = None  # the hub commit the last load read (None: local data)
 
-    def factory(self) -> Benchmark:
-        """What the registry calls to build this benchmark (it takes no options)."""
-        return self
+    def factory(self, **options: Any) -> Benchmark:
+        """What the registry calls to build this benchmark; options go to `self.options`."""
+        if not options:
+            return dataclasses.replace(self)
+        if self.options is None:
+            raise InputError(f"benchmark {self.name!r} takes no options", "drop the options")
+        try:
+            convert = self.options(**options)
+        except TypeError as exc:
+            raise InputError(f"benchmark {self.name!r}: {exc}", "see the k2-infer README") from None
+        return dataclasses.replace(self, convert=convert)
 
     def load(self, data: str | None = None, limit: int | None = None) -> list[Problem]:
         """The benchmark's problems, from `data` (a local path) or else the hub; the first `limit`."""
-        rows = read_local(Path(data)) if data else read_hub(self.hub)
+        if data:
+            rows, self.revision = read_local(Path(data)), None
+        else:
+            rows, self.revision = read_hub(self.hub)
         problems = self.convert(rows)
         if not problems:
             raise InputError(
@@ -81,8 +111,21 @@ class Benchmark:
 # --- reading rows -------------------------------------------------------------------------------
 
 
-def read_hub(hub: HubSource) -> list[tuple[int, Row]]:
-    """Rows of a hub dataset, numbered. Needs `datasets` and network access (or a warm HF cache)."""
+def hub_commit(hub: HubSource) -> str | None:
+    """The commit `hub.revision` (or the newest) names on the hub; None when the hub is unreachable."""
+    try:
+        from huggingface_hub import HfApi
+
+        return HfApi().dataset_info(hub.path, revision=hub.revision).sha
+    except Exception:  # offline or gated: the load itself reports it
+        return None
+
+
+def read_hub(hub: HubSource) -> tuple[list[tuple[int, Row]], str]:
+    """Rows of a hub dataset, numbered, and the commit read (its name when it cannot be resolved).
+
+    Needs `datasets` and network access (or a warm HF cache).
+    """
     try:
         import datasets
     except ImportError:
@@ -90,8 +133,11 @@ def read_hub(hub: HubSource) -> list[tuple[int, Row]]:
             "loading benchmarks from the Hugging Face hub needs `datasets`",
             "`pip install 'k2-infer[eval]'`, or pass a local file with --data",
         ) from None
+    revision = hub_commit(hub) or hub.revision
     try:
-        rows = datasets.load_dataset(hub.path, hub.name, split=hub.split, data_files=hub.data_files)
+        rows = datasets.load_dataset(
+            hub.path, hub.name, split=hub.split, data_files=hub.data_files, revision=revision
+        )
     except Exception as exc:  # network, gated dataset, missing login: all need the same advice
         raise K2Error(
             f"could not load {hub.path} from the Hugging Face hub ({type(exc).__name__}: "
@@ -99,7 +145,7 @@ def read_hub(hub: HubSource) -> list[tuple[int, Row]]:
             "log in with `hf auth login` and accept the dataset's terms if it is gated, "
             "or pass a local copy with --data",
         ) from None
-    return list(enumerate(rows))
+    return list(enumerate(rows)), revision or "main"
 
 
 def read_local(path: Path) -> list[tuple[int, Row]]:
@@ -232,7 +278,8 @@ def math_rows(data_source: str, min_difficulty: float | None = None):
 
 # --- LiveCodeBench ------------------------------------------------------------------------------
 
-LCB_WINDOW = ("2024-08-01", "2025-02-01")
+LCB_V5_WINDOW = ("2024-08-01", "2025-02-01")  # LiveCodeBench's own v5 window
+LCB_WINDOW = ("2024-07-01", None)  # K2 Think's "July 2024 onwards"
 LCB_INTRO = (
     "You will be given a question (problem specification) and will generate a correct Python program "
     "that matches the specification and passes all tests.\n\nQuestion: "
@@ -280,12 +327,21 @@ def _function_name(starter_code: str) -> str | None:
     return found[-1] if found else None
 
 
-def lcb_rows(window: tuple[str, str] = LCB_WINDOW):
+def lcb_rows(window: tuple[str | None, str | None] | str = LCB_WINDOW):
+    """A LiveCodeBench converter keeping `window[0] <= contest_date < window[1]` (None: open end).
+
+    `window` may be written `"2024-08-01:2025-02-01"` (either side may be empty).
+    """
+    if isinstance(window, str):
+        start, _, end = window.partition(":")
+        window = (start or None, end or None)
+    low, high = window
+
     def convert(rows: Iterable[tuple[int, Row]]) -> list[Problem]:
         problems = []
         for index, row in rows:
             date = str(row.get("contest_date") or "")[:10]
-            if date and not window[0] <= date < window[1]:
+            if date and ((low and date < low) or (high and date >= high)):
                 continue
             statement = _first(row, "question_content", "problem")
             if statement is None and "prompt" not in row:
@@ -396,8 +452,159 @@ def hle_rows(rows: Iterable[tuple[int, Row]]) -> list[Problem]:
     return problems
 
 
+# --- SciCode -----------------------------------------------------------------------------------
+
+SCICODE_H5_ENV = "K2_SCICODE_H5"
+SCICODE_STEP_PROMPT = """Write the Python function for the next step of a scientific computing \
+problem.
+
+Problem:
+{problem}
+
+Dependencies (already imported; use no others):
+```python
+{dependencies}
+```
+{earlier}
+Next step:
+{step}
+
+Write this function, complete, in one ```python block (no tests, no example usage):
+```python
+{header}
+{return_line}
+```"""
+SCICODE_EARLIER = """
+Code of the earlier steps (already defined; do not repeat it):
+```python
+{code}
+```
+"""
+SCICODE_MAIN_PROMPT = """Write Python code that solves this scientific computing problem in \
+steps, one function per step.
+
+Problem:
+{problem}
+
+Dependencies (already imported; use no others):
+```python
+{dependencies}
+```
+
+{steps}
+
+Write every function, complete, in one ```python block (no tests, no example usage)."""
+SCICODE_MAIN_STEP = """Step {number}: {step}
+```python
+{header}
+{return_line}
+```"""
+
+
+def scicode_h5(data: str | None) -> str:
+    """The path of SciCode's `test_data.h5`: `$K2_SCICODE_H5`, else beside the `--data` file."""
+    places = [Path(os.environ[SCICODE_H5_ENV])] if os.environ.get(SCICODE_H5_ENV) else []
+    if data:
+        base = Path(data)
+        places.append((base if base.is_dir() else base.parent) / "test_data.h5")
+    for place in places:
+        if place.is_file():
+            return str(place)
+    raise InputError(
+        "SciCode needs its numeric targets, test_data.h5, which is not on the hub"
+        + (f" (looked at {', '.join(map(str, places))})" if places else ""),
+        "download it from the link in step 3 of github.com/scicode-bench/SciCode's README and set "
+        f"{SCICODE_H5_ENV}=PATH (or put it beside the --data file)",
+    )
+
+
+def _tests(step: Row) -> list[str]:
+    tests = step.get("test_cases") or []
+    return list(tests.tolist() if hasattr(tests, "tolist") else tests)
+
+
+def scicode_rows(rows: Iterable[tuple[int, Row]], *, h5: str, main: bool) -> list[Problem]:
+    """SciCode problems (`problem_id`, `problem_description_main`, `required_dependencies`,
+    `sub_steps: [{step_number, step_description_prompt, function_header, return_line, test_cases,
+    ground_truth_code}]`) as k2 problems.
+
+    `main=False`: one problem per step; its prompt and its setup carry the earlier steps' reference
+    code when the rows have it (`ground_truth_code`), so each step is scored on its own (SciCode's
+    runner instead builds on the model's own earlier steps). `main=True`: one problem per main
+    problem, every step's function in one response, solved when every step's tests pass.
+    """
+    problems = []
+    for index, row in rows:
+        steps = list(row.get("sub_steps") or [])
+        if not steps or row.get("problem_description_main") is None:
+            raise InputError(
+                f"SciCode row {index} has no sub_steps or problem_description_main",
+                "use the rows of SciCode1/SciCode or SciCode's problems_all.jsonl",
+            )
+        pid = str(row.get("problem_id") or index)
+        description = str(row["problem_description_main"]).strip()
+        dependencies = str(row.get("required_dependencies") or "").strip()
+        meta = {"problem_id": pid, "problem_name": row.get("problem_name")}
+        if main:
+            listed = "\n\n".join(
+                SCICODE_MAIN_STEP.format(
+                    number=step["step_number"],
+                    step=str(step["step_description_prompt"]).strip(),
+                    header=step["function_header"],
+                    return_line=step.get("return_line") or "",
+                )
+                for step in steps
+            )
+            truth = {
+                "h5": h5,
+                "setup": dependencies,
+                "steps": [{"id": str(s["step_number"]), "tests": _tests(s)} for s in steps],
+            }
+            prompt = SCICODE_MAIN_PROMPT.format(
+                problem=description, dependencies=dependencies, steps=listed
+            )
+            problems.append(Problem(pid, prompt, "scicode", "scicode", truth, meta))
+            continue
+        earlier: list[str] = []
+        for step in steps:
+            code = "\n\n".join(earlier)
+            prompt = SCICODE_STEP_PROMPT.format(
+                problem=description,
+                dependencies=dependencies,
+                earlier=SCICODE_EARLIER.format(code=code) if code else "",
+                step=str(step["step_description_prompt"]).strip(),
+                header=step["function_header"],
+                return_line=step.get("return_line") or "",
+            )
+            step_id = str(step["step_number"])
+            truth = {
+                "h5": h5,
+                "setup": "\n\n".join([dependencies, code]).strip(),
+                "steps": [{"id": step_id, "tests": _tests(step)}],
+            }
+            problems.append(
+                Problem(step_id, prompt, "scicode", "scicode", truth, {**meta, "step": step_id})
+            )
+            if step.get("ground_truth_code"):
+                earlier.append(str(step["ground_truth_code"]).strip())
+    return problems
+
+
+@dataclass
+class SciCodeBenchmark(Benchmark):
+    """SciCode: its rows from the hub or `--data`, its targets from `test_data.h5` (`scicode_h5`)."""
+
+    main: bool = False
+
+    def load(self, data: str | None = None, limit: int | None = None) -> list[Problem]:
+        h5 = scicode_h5(data)
+        self.convert = lambda rows: scicode_rows(rows, h5=h5, main=self.main)
+        return super().load(data, limit)
+
+
 # --- the registered set ------------------------------------------------------------------------
 
+OMNI_REVISION = "0000b6bc8be4aa61655413073c3645ae4b3b30e8"  # KbsdJames/Omni-MATH, test.jsonl
 LCB_FILES = ["test.jsonl", "test2.jsonl", "test3.jsonl", "test4.jsonl", "test5.jsonl"]
 
 BENCHMARKS = [
@@ -428,10 +635,11 @@ BENCHMARKS = [
     Benchmark(
         "omni-hard",
         "math",
-        HubSource("KbsdJames/Omni-MATH", "test"),
+        HubSource("KbsdJames/Omni-MATH", "test", revision=OMNI_REVISION),
         math_rows("math__omni_math", min_difficulty=7.0),
-        "Omni-MATH problems with difficulty >= 7",
+        "Omni-MATH problems with difficulty >= 7 (K2's 173-problem list is unpublished)",
         reported=60.73,
+        options=lambda min_difficulty=7.0: math_rows("math__omni_math", float(min_difficulty)),
     ),
     Benchmark(
         "math500",
@@ -445,8 +653,9 @@ BENCHMARKS = [
         "code",
         HubSource("livecodebench/code_generation_lite", "train", data_files=LCB_FILES),
         lcb_rows(),
-        "LiveCodeBench v5, 2024-08-01 to 2025-02-01, stdin and functional tests",
+        "LiveCodeBench v5 from July 2024 (K2 Think's window), stdin and functional tests",
         reported=63.97,
+        options=lambda window=LCB_WINDOW: lcb_rows(window),
     ),
     Benchmark(
         "gpqa-diamond",
@@ -463,5 +672,22 @@ BENCHMARKS = [
         hle_rows,
         "Humanity's Last Exam, text-only questions, scored by the judge verifier (gated)",
         reported=9.95,
+    ),
+    SciCodeBenchmark(
+        "scicode",
+        "scicode",
+        HubSource("SciCode1/SciCode", "test"),
+        lambda rows: [],  # set at load, once test_data.h5 is found
+        "SciCode sub-problems (65 problems, 288 steps), each step run against its tests",
+        reported=39.2,
+    ),
+    SciCodeBenchmark(
+        "scicode-main",
+        "scicode",
+        HubSource("SciCode1/SciCode", "test"),
+        lambda rows: [],
+        "SciCode main problems: solved when every step's tests pass",
+        reported=12.0,
+        main=True,
     ),
 ]
