@@ -11,11 +11,19 @@ server that drips a byte every few seconds still hits it, and it is retried like
 `usage` counts given as strings are read as numbers, and `content` given as a list of parts (the
 OpenAI multi-part form) is joined into one text. Structured output is sent as `response_format` (a JSON schema; a
 choice list as an enum, unwrapped from the reply; a regex cannot be asked for).
+
+`params.logprobs` asks for `logprobs` (with that many `top_logprobs`); they come back per token in
+`Completion.logprobs` (None when the server sends none). A request with a `watch` is streamed, one
+request per completion: each token is handed to `watch` as it arrives (each text piece, with
+log-probability 0, when none were asked for), and when `watch` returns False
+the connection is closed, so the server stops generating (finish reason `cancelled`; the tokens
+received are what is billed, since the server's usage never arrives).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import time
 from typing import Any
@@ -24,7 +32,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from k2_core.errors import BackendError, InputError, RetriesExhausted
-from k2_core.types import Completion, GenerationRequest, Usage
+from k2_core.types import Completion, GenerationRequest, TokenLogprob, Usage
 
 from .metrics import finish_reason
 from .retry import RetryableError, RetryPolicy, parse_retry_after, with_retries
@@ -203,6 +211,10 @@ class OpenAIBackend:
             body["response_format"] = request.response_format
         elif request.structured is not None:
             body["response_format"] = request.structured.response_format()
+        if params.logprobs is not None:
+            body["logprobs"] = True
+            if params.logprobs > 0:
+                body["top_logprobs"] = params.logprobs
         return body
 
     async def generate(self, request: GenerationRequest) -> list[Completion]:
@@ -210,6 +222,10 @@ class OpenAIBackend:
         model = await self._model(request)
         start = time.perf_counter()
         completions: list[Completion] = []
+        if request.watch is not None:
+            body = self._body(request, model, 1)
+            streams = [self._watched(body, request, start) for _ in range(request.params.n)]
+            completions = list(await asyncio.gather(*streams))
         while len(completions) < request.params.n:
             body = self._body(request, model, request.params.n - len(completions))
             data = await self._call("POST", "/chat/completions", body)
@@ -245,9 +261,77 @@ class OpenAIBackend:
                 latency=latency,
                 model=data.get("model") or model,
                 backend=self.name,
+                logprobs=_logprobs(choice.get("logprobs")),
             )
             for choice, message, text, share in zip(choices, messages, texts, shares, strict=True)
         ]
+
+    async def _watched(
+        self, body: dict[str, Any], request: GenerationRequest, start: float
+    ) -> Completion:
+        """One completion streamed token by token past `request.watch`, which may stop it."""
+        body = body | {"stream": True, "stream_options": {"include_usage": True}}
+        url = f"{self.base_url}/chat/completions"
+        pieces: list[str] = []
+        tokens: list[TokenLogprob] = []
+        finish, usage, model = "stop", {}, body["model"]
+        async with self._limit:
+            try:
+                async with self._client.stream("POST", "/chat/completions", json=body) as response:
+                    if response.status_code != 200:
+                        await response.aread()
+                        raise BackendError(
+                            f"{url} answered {response.status_code}: {_message(response)}"
+                        )
+                    async for line in response.aiter_lines():
+                        if not line.startswith("data: ") or line == "data: [DONE]":
+                            continue
+                        chunk = json.loads(line[len("data: ") :])
+                        model = chunk.get("model") or model
+                        usage = chunk.get("usage") or usage
+                        for choice in chunk.get("choices") or []:
+                            piece = _text((choice.get("delta") or {}).get("content"))
+                            pieces.append(piece)
+                            if choice.get("finish_reason"):
+                                finish = finish_reason(choice["finish_reason"])
+                            new = _logprobs(choice.get("logprobs"))
+                            for token in new or ([TokenLogprob(piece, 0.0)] if piece else []):
+                                tokens.append(token)
+                                if not request.watch(token):
+                                    finish = "cancelled"
+                                    break
+                        if finish == "cancelled":
+                            break  # leaving the block closes the connection: generation stops
+            except (httpx.HTTPError, ValueError) as error:
+                raise BackendError(
+                    f"streaming from {url} failed ({type(error).__name__}: {error})"
+                ) from None
+        generated = _count(usage.get("completion_tokens")) if finish != "cancelled" else 0
+        return Completion(
+            text="".join(pieces),
+            finish_reason=finish,
+            usage=Usage(_count(usage.get("prompt_tokens")), generated or len(tokens)),
+            latency=time.perf_counter() - start,
+            model=model,
+            backend=self.name,
+            logprobs=tokens if request.params.logprobs is not None else None,
+        )
+
+
+def _logprobs(data: Any) -> list[TokenLogprob] | None:
+    """OpenAI-style `logprobs` (`{"content": [{token, logprob, top_logprobs}]}`) as k2's tokens."""
+    content = data.get("content") if isinstance(data, dict) else None
+    if not isinstance(content, list):
+        return None
+    return [
+        TokenLogprob(
+            str(entry.get("token", "")),
+            float(entry.get("logprob", 0.0)),
+            {str(top["token"]): float(top["logprob"]) for top in entry.get("top_logprobs") or []},
+        )
+        for entry in content
+        if isinstance(entry, dict)
+    ]
 
 
 def _text(content: Any) -> str:

@@ -20,6 +20,12 @@ Requests are served on threads, so concurrent clients overlap. Every chat reques
 `calls` (and its headers in `call_headers`) for assertions. `in_flight` counts the requests being
 answered now; a client that hangs up during a delay ends its request early (counted in `abandoned`),
 as a real server stops generating for a closed connection.
+
+A request with `"logprobs": true` gets OpenAI-style log-probabilities, one token per word: each word
+has log-probability `logprob` (the reply's, else the server's; a number or a callable `(text) ->
+number`) and `top_logprobs` alternatives with the same value. A streamed reply can pause
+`token_delay` seconds before each word; a client that hangs up mid-stream ends it, and `streamed`
+records how many words each streamed choice really sent (so tests can see generation stop).
 """
 
 from __future__ import annotations
@@ -56,6 +62,8 @@ class Reply:
     body: bytes | None = None
     reasoning: str | None = None
     tool_calls: list[dict[str, Any]] | None = None
+    logprob: float | None = None
+    token_delay: float = 0.0
 
 
 Script = str | Reply | list[str | Reply] | Callable[[dict[str, Any]], str | Reply]
@@ -63,6 +71,16 @@ Script = str | Reply | list[str | Reply] | Callable[[dict[str, Any]], str | Repl
 
 def _words(text: str) -> int:
     return len(text.split())
+
+
+def _logprobs(text: str, value: float, top: int) -> dict[str, Any]:
+    """An OpenAI-style `logprobs` object for `text`: one entry per word, all with log-prob `value`."""
+    alternatives = [{"token": f"alt{j}", "logprob": value, "bytes": None} for j in range(top)]
+    entries = [
+        {"token": word, "logprob": value, "bytes": None, "top_logprobs": alternatives}
+        for word in text.split()
+    ]
+    return {"content": entries}
 
 
 def _cut(text: str, stop: list[str], max_tokens: int | None) -> tuple[str, str]:
@@ -197,7 +215,11 @@ class _Handler(BaseHTTPRequestHandler):
             if reply.tool_calls is not None:
                 message["tool_calls"] = reply.tool_calls
                 finish = "tool_calls"
-            choices.append({"index": i, "message": message, "finish_reason": finish})
+            choice = {"index": i, "message": message, "finish_reason": finish}
+            if body.get("logprobs"):
+                value = self.server_state.logprob_for(text, reply)
+                choice["logprobs"] = _logprobs(text, value, int(body.get("top_logprobs") or 0))
+            choices.append(choice)
             completion_tokens += _words(text)
         prompt_tokens = sum(_words(str(m.get("content", ""))) for m in body.get("messages", []))
         return {
@@ -233,9 +255,24 @@ class _Handler(BaseHTTPRequestHandler):
             i = choice["index"]
             event([{"index": i, "delta": {"role": "assistant", "content": ""}}])
             words = choice["message"]["content"].split(" ")
+            entries = iter((choice.get("logprobs") or {}).get("content") or [])
+            sent = 0
             for k, word in enumerate(words):
                 piece = word if k == 0 else " " + word
-                event([{"index": i, "delta": {"content": piece}, "finish_reason": None}])
+                delta = {"index": i, "delta": {"content": piece}, "finish_reason": None}
+                entry = next(entries, None) if word else None
+                if entry is not None:
+                    delta["logprobs"] = {"content": [entry]}
+                if reply.token_delay:
+                    time.sleep(reply.token_delay)
+                try:
+                    event([delta])
+                except (BrokenPipeError, ConnectionResetError):  # the client hung up: stop
+                    self.server_state._streamed(sent)
+                    self.close_connection = True
+                    return
+                sent += 1
+            self.server_state._streamed(sent)
             if "tool_calls" in choice["message"]:
                 calls = [{"index": k} | call for k, call in enumerate(reply.tool_calls)]
                 event([{"index": i, "delta": {"tool_calls": calls}, "finish_reason": None}])
@@ -265,12 +302,15 @@ class ScriptedOpenAIServer(LocalServer):
         models: list[str] | None = None,
         api_key: str | None = None,
         delay: float = 0.0,
+        logprob: float | Callable[[str], float] = -0.5,
     ) -> None:
         self.script = script
         self.model = model
         self.models = models
         self.api_key = api_key
         self.delay = delay
+        self.logprob = logprob
+        self.streamed: list[int] = []
         self.calls: list[dict[str, Any]] = []
         self.in_flight = 0
         self.abandoned = 0
@@ -295,6 +335,16 @@ class ScriptedOpenAIServer(LocalServer):
             self.calls.append(body)
             self.call_headers.append(headers)
             return len(self.calls) - 1
+
+    def _streamed(self, words: int) -> None:
+        with self._lock:
+            self.streamed.append(words)
+
+    def logprob_for(self, text: str, reply: Reply) -> float:
+        """The log-probability every word of `text` gets (the reply's, else the server's)."""
+        if reply.logprob is not None:
+            return reply.logprob
+        return self.logprob(text) if callable(self.logprob) else self.logprob
 
     def reply_for(self, body: dict[str, Any], index: int) -> Reply:
         """The reply to the `index`-th chat request, whose JSON is `body`."""
