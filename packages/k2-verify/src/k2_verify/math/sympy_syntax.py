@@ -149,7 +149,7 @@ def _expression(text: str) -> sympy.Basic:
             source, local_dict=dict(bindings), global_dict=dict(_GLOBALS), evaluate=False
         )
         _check_size(unevaluated)
-        value = parse_expr(source, local_dict=dict(bindings), global_dict=dict(_GLOBALS))
+        value = unevaluated.doit() if isinstance(unevaluated, sympy.Basic) else unevaluated
     except Unparseable:
         raise
     except (
