@@ -44,11 +44,16 @@ def data_options(command):
     """The flags that pick training data, shared by every command that reads some."""
     for option in reversed(
         [
-            click.option("--dataset", help="A JSONL/Parquet file, or `tiny` (bundled)."),
+            click.option(
+                "--dataset",
+                help="The rows: a JSONL/Parquet file, `tiny` (bundled); default: the format's "
+                "pinned hub copy.",
+            ),
             click.option(
                 "--format",
                 "data_format",
-                help="Dataset format (`k2-train data formats`).",
+                help="The dataset format reading them: a registered `dataset` plugin "
+                "(`k2-train data formats`).",
             ),
             click.option("--limit", type=COUNT, help="Use at most this many rows."),
             click.option("--skip-invalid", is_flag=True, help="Skip malformed rows (reported)."),
@@ -99,7 +104,7 @@ def data() -> None:
 
 @data.command("formats")
 def data_formats() -> None:
-    """List the dataset formats installed plugins provide."""
+    """List the dataset formats (registry kind `dataset`) that `--format` and `[data] format` name."""
     registry = get_registry()
     for name in registry.names("dataset"):
         entry = registry.entry("dataset", name)
