@@ -7,7 +7,7 @@
   confidence (the mean over the last `window` tokens) falls below it, so its remaining tokens are
   never generated. Backends that stream (`openai`, `fake`) stop for real; on the others the trace
   runs to its end and is dropped afterwards, with the same effect on the vote but no tokens saved.
-- `adaptive`: draw in waves of `wave` until the answers agree, at most `max_n`. The stopping rule is
+- `adaptive`: draw in waves of `wave` until the answers agree, at most `n`. The stopping rule is
   adaptive-consistency's Beta rule (Aggarwal et al. 2023, arXiv 2305.11860): with `top` votes for the
   leading answer and `second` for the runner-up, the leader's share p of the two follows the posterior
   Beta(top + 1, second + 1) under a uniform prior; sampling stops once P(p > 1/2) >= `confidence`.
@@ -217,19 +217,17 @@ class AdaptiveSampler:
 
     def __init__(
         self,
-        max_n: int = 16,
+        n: int = 16,
         wave: int = 2,
         confidence: float = 0.95,
         soft_timeout: float | None = None,
         hard_timeout: float | None = None,
     ) -> None:
-        if max_n < 1 or wave < 1:
-            raise InputError(
-                f"max_n and wave must be 1 or more, not {max_n}, {wave}", "pass e.g. 16, 2"
-            )
+        if n < 1 or wave < 1:
+            raise InputError(f"n and wave must be 1 or more, not {n}, {wave}", "pass e.g. 16, 2")
         if not 0.5 < confidence < 1:
             raise InputError(f"confidence must be in (0.5, 1), not {confidence}", "pass e.g. 0.95")
-        self.max_n, self.wave, self.confidence = max_n, wave, confidence
+        self.n, self.wave, self.confidence = n, wave, confidence
         self.soft_timeout, self.hard_timeout = soft_timeout, hard_timeout
 
     def agreed(self, candidates: list[Candidate]) -> bool:
@@ -251,8 +249,8 @@ class AdaptiveSampler:
         on_candidate: OnCandidate | None = None,
     ) -> list[Candidate]:
         candidates: list[Candidate] = []
-        while len(candidates) < self.max_n and not self.agreed(candidates):
-            size = min(self.wave, self.max_n - len(candidates))
+        while len(candidates) < self.n and not self.agreed(candidates):
+            size = min(self.wave, self.n - len(candidates))
             draw = BestOfNSampler(size, self.soft_timeout, self.hard_timeout)
             try:
                 wave = await draw.sample(request, backend, verifier=verifier)
@@ -265,7 +263,7 @@ class AdaptiveSampler:
                 if on_candidate is not None:
                     on_candidate(candidate)
             candidates.extend(wave)
-        log.info("adaptive sampling drew %d of at most %d candidates", len(candidates), self.max_n)
+        log.info("adaptive sampling drew %d of at most %d candidates", len(candidates), self.n)
         return candidates
 
 
