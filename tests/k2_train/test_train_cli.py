@@ -78,3 +78,21 @@ def test_export_verl_prints_the_verl_launch_line(tmp_path):
     )
     assert result.exit_code == 0
     assert f"--config-path {tmp_path}" in result.output and "--config-name k2_grpo" in result.output
+
+
+def test_domains_reach_the_guru_format_as_its_option(monkeypatch):
+    from k2_train import cli as train_cli
+    from k2_train.guru import GuruDataset
+
+    recipe = train_cli.training_recipe(
+        "k2-think-grpo", "grpo", None, None, None, "math,logic", None, False
+    )
+    assert recipe.section("data")["options"]["domains"] == ["math", "logic"]
+    created = {}
+    monkeypatch.setattr(
+        GuruDataset, "load", lambda self, *a, **k: created.update(d=self) or iter([])
+    )
+    from k2_train.training import iter_rows
+
+    list(iter_rows(recipe, "guru"))
+    assert created["d"].domains == ("math", "logic")

@@ -29,15 +29,22 @@ def main() -> None:
     cli()
 
 
-def with_data_flags(recipe: Recipe, dataset, data_format, limit, skip_invalid) -> Recipe:
-    """The recipe with `--dataset`, `--format`, `--limit` and `--skip-invalid` applied to `[data]`."""
-    return recipe.override(
+def with_data_flags(recipe: Recipe, dataset, data_format, limit, skip_invalid, domains) -> Recipe:
+    """The recipe with `--dataset`, `--format`, `--limit`, `--skip-invalid` and `--domains`
+    applied to `[data]` (`--domains` goes to the format's options, `[data.options] domains`)."""
+    recipe = recipe.override(
         "data",
         source=dataset,
         format=data_format,
         limit=limit,
         skip_invalid=True if skip_invalid else None,
     )
+    if not domains:
+        return recipe
+    data = recipe.section("data")
+    options = {**(data.get("options") or {}), "domains": domains.split(",")}
+    sections = {**recipe.sections, "data": {**data, "options": options}}
+    return Recipe(recipe.name, recipe.description, sections, recipe.source)
 
 
 def data_options(command):
@@ -54,6 +61,10 @@ def data_options(command):
                 "data_format",
                 help="The dataset format reading them: a registered `dataset` plugin "
                 "(`k2-train data formats`).",
+            ),
+            click.option(
+                "--domains",
+                help="Guru files to read, by domain: e.g. `math,logic` (default: every file).",
             ),
             click.option("--limit", type=COUNT, help="Use at most this many rows."),
             click.option("--skip-invalid", is_flag=True, help="Skip malformed rows (reported)."),
@@ -111,7 +122,7 @@ def data_formats() -> None:
         click.echo(f"{name}  ({entry.plugin}) {entry.description}")
 
 
-def data_recipe(data_format, dataset, limit, skip_invalid) -> Recipe:
+def data_recipe(data_format, dataset, domains, limit, skip_invalid) -> Recipe:
     """A recipe holding only the `[data]` section that the flags describe."""
     data = {
         "format": data_format,
@@ -119,17 +130,17 @@ def data_recipe(data_format, dataset, limit, skip_invalid) -> Recipe:
         "limit": limit,
         "skip_invalid": skip_invalid,
     }
-    return Recipe("data", sections={"data": data})
+    return with_data_flags(Recipe("data", sections={"data": data}), None, None, None, None, domains)
 
 
 @data.command("inspect")
 @data_options
 @click.option("--show", type=NON_NEGATIVE, default=1, show_default=True, help="Rows to print.")
-def data_inspect(dataset, data_format, limit, skip_invalid, show) -> None:
+def data_inspect(dataset, data_format, domains, limit, skip_invalid, show) -> None:
     """Check every row of a dataset and print the first normalised ones."""
     from .training import load_rows
 
-    rows = load_rows(data_recipe(data_format, dataset, limit, skip_invalid), "am-thinking")
+    rows = load_rows(data_recipe(data_format, dataset, domains, limit, skip_invalid), "am-thinking")
     for row in rows[:show]:
         click.echo(json.dumps(row, indent=2, ensure_ascii=False))
     click.echo(f"{len(rows)} rows")
@@ -138,13 +149,13 @@ def data_inspect(dataset, data_format, limit, skip_invalid, show) -> None:
 @data.command("convert")
 @data_options
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="A .jsonl file.")
-def data_convert(dataset, data_format, limit, skip_invalid, output) -> None:
+def data_convert(dataset, data_format, domains, limit, skip_invalid, output) -> None:
     """Write a dataset's normalised rows to JSONL, as they are read."""
     from .training import iter_rows
 
     if not output.endswith(".jsonl"):
         raise InputError(f"cannot write {output!r}", "converted data is written as .jsonl")
-    rows = iter_rows(data_recipe(data_format, dataset, limit, skip_invalid), "am-thinking")
+    rows = iter_rows(data_recipe(data_format, dataset, domains, limit, skip_invalid), "am-thinking")
     written = 0
     with staged(Path(output)) as staging, staging.open("w", encoding="utf-8") as out:
         for row in rows:  # written whole, then renamed into place: never half a file
@@ -153,10 +164,12 @@ def data_convert(dataset, data_format, limit, skip_invalid, output) -> None:
     click.echo(f"wrote {written} rows to {output}", err=True)
 
 
-def training_recipe(name, section, model, dataset, data_format, limit, skip_invalid, **settings):
+def training_recipe(
+    name, section, model, dataset, data_format, domains, limit, skip_invalid, **settings
+):
     """The recipe `name` with the command's flags applied."""
     recipe = load_recipe(name).override("model", model=model)
-    recipe = with_data_flags(recipe, dataset, data_format, limit, skip_invalid)
+    recipe = with_data_flags(recipe, dataset, data_format, limit, skip_invalid, domains)
     return recipe.override(section, **settings)
 
 
@@ -168,7 +181,7 @@ def training_recipe(name, section, model, dataset, data_format, limit, skip_inva
 @eval_options
 @click.option("--output", required=True, type=click.Path(file_okay=False), help="Output folder.")
 def sft(
-    recipe, model, dataset, data_format, limit, skip_invalid, max_steps, output, **evals
+    recipe, model, dataset, data_format, domains, limit, skip_invalid, max_steps, output, **evals
 ) -> None:
     """Supervised fine-tuning on K2-format conversations (resumes from OUTPUT's last checkpoint)."""
     from .sft import run_sft
@@ -181,6 +194,7 @@ def sft(
         model,
         dataset,
         data_format,
+        domains,
         limit,
         skip_invalid,
         max_steps=max_steps,
@@ -204,6 +218,7 @@ def grpo(
     model,
     dataset,
     data_format,
+    domains,
     limit,
     skip_invalid,
     max_steps,
@@ -223,6 +238,7 @@ def grpo(
         model,
         dataset,
         data_format,
+        domains,
         limit,
         skip_invalid,
         max_steps=max_steps,
@@ -237,11 +253,15 @@ def grpo(
 @click.option("--model", help="Model for verl to train; default: the recipe's.")
 @data_options
 @click.option("--output", required=True, type=click.Path(file_okay=False), help="Output folder.")
-def export_verl_command(recipe, model, dataset, data_format, limit, skip_invalid, output) -> None:
+def export_verl_command(
+    recipe, model, dataset, data_format, domains, limit, skip_invalid, output
+) -> None:
     """Write verl-format parquet and a verl config whose reward is k2-verify."""
     from .verl_export import export_verl
 
-    recipe = training_recipe(recipe, "grpo", model, dataset, data_format, limit, skip_invalid)
+    recipe = training_recipe(
+        recipe, "grpo", model, dataset, data_format, domains, limit, skip_invalid
+    )
     _, config = export_verl(recipe, output)
     click.echo(
         f"python -m verl.trainer.main_ppo --config-path {config.parent} --config-name {config.stem}"
