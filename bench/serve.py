@@ -13,19 +13,25 @@
    is every request after it.
 
 The upstream is k2's threaded scripted server; both paths hit the same one, so its own cost is in
-the baseline. On a 2-core machine the client, server and upstream share the cores.
+the baseline. The server runs as `k2-infer serve` in its own process, as users run it; the load
+generator and the upstream share this one. On a 2-core machine all three share the cores, so the
+proxy's CPU time shows up in the direct row's neighbours too: compare ratios, not seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 import statistics
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 
-from k2_infer.serve.background import BackgroundServer
-from k2_infer.serve.settings import ServeSettings
 from k2_infer.testing import Reply, ScriptedOpenAIServer, judged_pair, pipeline_step
 
 BODY = {"model": "m", "messages": [{"role": "user", "content": "Say hi."}], "max_tokens": 8}
@@ -53,16 +59,39 @@ async def _load(url: str, concurrency: int, requests: int) -> tuple[list[float],
         return latencies, time.perf_counter() - start
 
 
+@contextlib.contextmanager
+def serving(upstream: ScriptedOpenAIServer, *options: str) -> Iterator[str]:
+    """`k2-infer serve` in front of `upstream` in its own process; yields its base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [str(Path(sys.executable).with_name("k2-infer")), "-q", "serve"]
+    command += ["--base-url", upstream.base_url, "--model", "m", "--port", str(port), *options]
+    process = subprocess.Popen(command)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                httpx.get(url + "/health")
+                break
+            except httpx.ConnectError:
+                time.sleep(0.1)
+        yield url + "/v1"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
 
 
-def passthrough(upstream: ScriptedOpenAIServer, server: BackgroundServer) -> None:
-    print("pass-through overhead (scripted upstream, no delay)")
+def passthrough(upstream: ScriptedOpenAIServer, served: str) -> None:
+    print(f"pass-through overhead (scripted upstream, {upstream.delay * 1e3:.0f} ms per reply)")
     print(f"{'concurrency':>11} {'path':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}")
     for concurrency, requests in ((1, 400), (64, 1600)):
         rows = {}
-        for path, base in (("direct", upstream.base_url), ("serve", server.base_url)):
+        for path, base in (("direct", upstream.base_url), ("serve", served)):
             latencies, wall = asyncio.run(_load(base + "/chat/completions", concurrency, requests))
             rows[path] = (_pct(latencies, 50), _pct(latencies, 99), requests / wall)
             p50, p99, rate = rows[path]
@@ -84,7 +113,7 @@ def _timed_steps(body: dict) -> Reply:
     return Reply([f"<think>t</think><answer>{i % 5}</answer>" for i in range(8)], delay=2.0)
 
 
-def pipeline(server: BackgroundServer) -> None:
+def pipeline(served: str) -> None:
     floor = 0.5 + 0.5 + 2.0 + 3 * 0.5
     body = {
         "model": "k2/m",
@@ -96,7 +125,7 @@ def pipeline(server: BackgroundServer) -> None:
     for run in ("first request", "warm"):
         start = time.perf_counter()
         first = None
-        url = server.base_url + "/chat/completions"
+        url = served + "/chat/completions"
         with httpx.stream("POST", url, json=body, timeout=60) as response:
             for chunk in response.iter_raw():
                 if first is None and chunk:
@@ -109,13 +138,13 @@ def pipeline(server: BackgroundServer) -> None:
 
 
 def main() -> None:
-    with ScriptedOpenAIServer(Reply("hi there"), model="m") as upstream:
-        with BackgroundServer(ServeSettings(base_url=upstream.base_url, model="m")) as server:
-            passthrough(upstream, server)
+    for delay in (0.0, 0.02):  # an instant reply, and one as quick as a short real completion
+        with ScriptedOpenAIServer(Reply("hi there"), model="m", delay=delay) as upstream:
+            with serving(upstream) as served:
+                passthrough(upstream, served)
     with ScriptedOpenAIServer(_timed_steps, model="m") as upstream:
-        settings = ServeSettings(base_url=upstream.base_url, model="m", recipe="k2-think")
-        with BackgroundServer(settings) as server:
-            pipeline(server)
+        with serving(upstream, "--recipe", "k2-think") as served:
+            pipeline(served)
 
 
 if __name__ == "__main__":

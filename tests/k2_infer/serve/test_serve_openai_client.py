@@ -65,7 +65,8 @@ def test_one_pipeline_per_model_and_options(serve):
             messages=[{"role": "user", "content": "2 + 2?"}],
             extra_body={"k2": {"planner": "none"}},
         )
-    assert len(server.server.pipelines._pipelines) == 1
+    built = server.server.pipelines._pipelines
+    assert len(built) == 2, "the default one, built at start, and this one with planner none"
     assert len(server.server.pipelines._backends) == 1
 
 

@@ -18,6 +18,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -95,6 +96,10 @@ class Server:
             self.upstream = Upstream(
                 self.settings.base_url, self.settings.upstream_api_key, self.settings.deadline
             )
+        try:  # the default pipeline now, so the first request does not wait for it to be built
+            self.pipelines.get(self.pipelines.default_model, K2Options())
+        except ApiError as error:
+            log.error("%s; pipeline requests will fail until this is fixed", error.message)
         try:
             yield
         finally:
@@ -283,15 +288,22 @@ class Server:
         self, request: Request, chat: ChatRequest, raw: bytes, release
     ) -> Response:
         assert self.upstream is not None
+
+        async def forward() -> tuple[httpx.Response, bytes | None]:
+            """The upstream's response, read whole unless it is a stream (then `None`)."""
+            upstream = await self.upstream.open("POST", "/chat/completions", raw)
+            if chat.stream and upstream.status_code == 200:
+                return upstream, None
+            try:
+                return upstream, await upstream.aread()
+            finally:
+                await upstream.aclose()
+
         try:
             async with asyncio.timeout(self.settings.deadline):
-                upstream = await _unless_disconnected(
-                    request, self.upstream.open("POST", "/chat/completions", raw)
-                )
-                if chat.stream and upstream.status_code == 200:
-                    return _Stream(self._relay(upstream, release), release)
-                content = await _unless_disconnected(request, upstream.aread())
-                await upstream.aclose()
+                upstream, content = await _unless_disconnected(request, forward())
+            if content is None:
+                return _Stream(self._relay(upstream, release), release)
         except ClientGone:
             return Response(status_code=CLIENT_GONE)
         except TimeoutError:

@@ -74,6 +74,7 @@ def serve_command(host: str, port: int, api_keys: tuple[str, ...], **options) ->
         host=host,
         port=port,
         log_level="warning",
+        access_log=False,
         timeout_graceful_shutdown=int(settings.deadline),
         limit_concurrency=settings.max_running + settings.max_waiting + 64,
     )
