@@ -28,14 +28,15 @@ def test_eval_writes_samples_summary_report_and_plots(tmp_path, toy, toy_data, m
     data = toy_data(TRUTH)
     result = invoke("toy", "--backend", "fake", "--n", "2", "--data", str(data), "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert "toy: avg@2 10.00" in result.output and "(K2 Think: 50.0)" in result.output
+    assert "toy: avg@2 10.00" in result.output and "(K2 Think: -)" in result.output  # local --data
     assert len((out / "samples.jsonl").read_text().splitlines()) == 20
     summary = json.loads((out / "summary.json").read_text())
     assert summary["settings"]["sampling"]["stop"] == ["</answer>"]  # from the k2-think recipe
     assert summary["settings"]["sampling"]["temperature"] == 1.0
     assert summary["versions"]["k2-infer"]
     report = (out / "report.md").read_text()
-    assert "| toy | 10 | 10.00 ± 0.00 | 50.00 |" in report
+    assert "| toy | 10 | 10.00 ± 0.00 | - |" in report  # no published figure over local --data
+    assert "toy over local data" in report and "Model `fake`" in report  # the served model
     assert (out / "accuracy.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "lengths.png").read_bytes()[:4] == b"\x89PNG"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -11,8 +12,9 @@ from k2_core import InputError, K2Error
 from k2_core.params import COUNT, MAX_TOKENS, NON_NEGATIVE, SECONDS
 from k2_core.registry import get_registry
 
-from .compare import compare, format_table
+from .compare import compare, format_table, unmatched
 from .harness import EvalSettings, run_eval
+from .safety import safety_report
 
 
 def parse_data(values: tuple[str, ...], benchmarks: list[str]) -> dict[str, str]:
@@ -44,7 +46,9 @@ def benchmark_names(ctx: click.Context, param: click.Parameter, value: str) -> l
             registry.entry("benchmark", name)
         except K2Error as exc:
             raise click.BadParameter(exc.message, ctx, param) from None
-    return names
+    # A suite (`safety`) stands for its member benchmarks.
+    members = [getattr(registry.create("benchmark", n), "members", None) or [n] for n in names]
+    return list(dict.fromkeys(m for group in members for m in group))
 
 
 @click.command("eval")
@@ -110,6 +114,9 @@ def eval_command(benchmarks: list[str], **options) -> None:
                 f"{name}: avg@{settings.n} {scores.avg_at_n:.2f}{error}"
                 f" (K2 Think: {scores.k2_think_reported or '-'}) · {scores.status}"
             )
+    scored = {n: s.avg_at_n for n, s in summary.benchmarks.items() if s.scored}
+    for line in safety_report(scored):
+        click.echo(line)
     click.echo(f"report: {os.path.join(settings.output, 'report.md')}")
     incomplete = [n for n, s in summary.benchmarks.items() if s.status == "incomplete"]
     if incomplete:
@@ -123,6 +130,21 @@ def eval_command(benchmarks: list[str], **options) -> None:
 @click.command("eval-compare")
 @click.argument("run_a", type=click.Path(exists=True, file_okay=False))
 @click.argument("run_b", type=click.Path(exists=True, file_okay=False))
-def eval_compare_command(run_a: str, run_b: str) -> None:
-    """Accuracy and response-length deltas of RUN_B against RUN_A (two eval output folders)."""
-    click.echo(format_table(compare(Path(run_a), Path(run_b))))
+@click.option("--json", "as_json", is_flag=True, help="Print the deltas as JSON.")
+def eval_compare_command(run_a: str, run_b: str, as_json: bool) -> None:
+    """Accuracy and response-length deltas of RUN_B against RUN_A (two eval output folders).
+
+    Benchmarks scored in one run only are listed after the table.
+    """
+    deltas = compare(Path(run_a), Path(run_b))
+    only_one = unmatched(Path(run_a), Path(run_b))
+    if as_json:
+        rows = [
+            {**vars(d), "accuracy_delta": d.accuracy_delta, "tokens_change": d.tokens_change}
+            for d in deltas
+        ]
+        click.echo(json.dumps({"deltas": rows, "unmatched": only_one}, indent=2))
+        return
+    click.echo(format_table(deltas))
+    for line in only_one:
+        click.echo(line)

@@ -35,8 +35,24 @@ class Delta:
         return 100 * (self.tokens_b - self.tokens_a) / self.tokens_a if self.tokens_a else 0.0
 
 
+def unmatched(folder_a: Path, folder_b: Path) -> list[str]:
+    """One line per benchmark that is scored in one run only (so it has no delta)."""
+    a = EvalSummary.read(folder_a).benchmarks
+    b = EvalSummary.read(folder_b).benchmarks
+    lines = []
+    for name in dict.fromkeys([*a, *b]):
+        in_a, in_b = name in a and a[name].scored, name in b and b[name].scored
+        if in_a != in_b:
+            where, other = (folder_a, folder_b) if in_a else (folder_b, folder_a)
+            lines.append(f"{name}: scored only in {where} (not in {other})")
+    return lines
+
+
 def compare(folder_a: Path, folder_b: Path) -> list[Delta]:
-    """Deltas for every benchmark scored (complete or partial) in both folders, in A's order."""
+    """Deltas for every benchmark scored (complete or partial) in both folders, in A's order.
+
+    `unmatched` lists the benchmarks scored in one folder only.
+    """
     a = EvalSummary.read(folder_a).benchmarks
     b = EvalSummary.read(folder_b).benchmarks
     shared = [name for name in a if name in b and a[name].scored and b[name].scored]

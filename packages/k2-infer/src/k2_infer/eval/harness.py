@@ -151,7 +151,7 @@ class EvalSettings:
             recipe=source,
             sampling=sampling,
             system_prompt=recipe.section("pipeline").get("system_prompt", ""),
-            verifier_options={"judge": judge},
+            verifier_options={"judge": judge, "refusal": judge},  # refusal: undecided replies
             **plain,
         )
 
@@ -503,7 +503,10 @@ class Evaluation:
         params = dataclasses.replace(settings.sampling, n=1, seed=seed)
         if self.pipeline is not None:
             return await self._solve_k2(problem, params)
-        messages = [Message("user", problem.prompt)]
+        # A conversation or a system prompt of its own (the safety sets) is sent as it is.
+        given = (problem.meta or {}).get("messages") or []
+        messages = [Message(m["role"], m["content"]) for m in given]
+        messages = messages or [Message("user", problem.prompt)]
         if settings.system_prompt:
             messages.insert(0, Message("system", settings.system_prompt))
         request = GenerationRequest(messages, params, model=settings.model, role="solver")
@@ -517,6 +520,7 @@ class Evaluation:
             "prompt_tokens": completion.usage.prompt_tokens,
             "completion_tokens": completion.usage.completion_tokens,
             "latency": round(time.perf_counter() - start, 4),
+            "served_model": completion.model,
         }
 
     def _pipeline(self, backend: Backend) -> Pipeline:
@@ -540,6 +544,7 @@ class Evaluation:
             "prompt_tokens": chosen.usage.prompt_tokens if chosen else 0,
             "completion_tokens": chosen.usage.completion_tokens if chosen else 0,
             "latency": round(time.perf_counter() - start, 4),
+            "served_model": chosen.model if chosen else None,
             "plan": result.plan.text if result.plan else None,
             "usage": {role: usage.to_dict() for role, usage in result.usage.items()},
         }

@@ -1,8 +1,11 @@
 """`report.md` and its plots: the summary of a run written so it cannot be misread.
 
-Every score sits beside K2 Think's reported figure, the number of runs and the std-err; benchmarks
-that are incomplete say so instead of showing a number. Plots (`accuracy.png`, `lengths.png`) need
-matplotlib (`pip install 'k2-infer[eval]'`); without it the report says they were skipped.
+Every score sits beside K2 Think's reported figure (none over custom `--data`), the number of runs
+and the std-err; benchmarks that are incomplete say so instead of showing a number. The model is
+the one the server says it served when `--model` was not given. Plots (`accuracy.png`,
+`lengths.png`: titled with the model and n; lengths as a density per benchmark, so a large and a
+small benchmark compare) need matplotlib (`pip install 'k2-infer[eval]'`); without it the report
+says they were skipped.
 """
 
 from __future__ import annotations
@@ -40,15 +43,26 @@ def score_row(name: str, scores: BenchmarkScore) -> str:
     )
 
 
-def render(summary: EvalSummary, plots: list[str], plot_note: str = "") -> str:
-    """The markdown text of the report."""
+def model_label(summary: EvalSummary, samples: list[dict[str, Any]]) -> str:
+    """The model asked for, else the one(s) the backend reported serving, else the backend default."""
+    if summary.settings["model"]:
+        return summary.settings["model"]
+    served = sorted({s["served_model"] for s in samples if s.get("served_model")})
+    return ", ".join(served) if served else "(backend default)"
+
+
+def render(
+    summary: EvalSummary, plots: list[str], plot_note: str = "", model: str | None = None
+) -> str:
+    """The markdown text of the report (`model`: `model_label`, default the settings' model)."""
     settings = summary.settings
     sampling = settings["sampling"]
     n = settings["n"]
+    model = model or settings["model"] or "(backend default)"
     lines = [
         "# Evaluation report",
         "",
-        f"Model `{settings['model'] or '(backend default)'}` on backend `{settings['backend']}`, "
+        f"Model `{model}` on backend `{settings['backend']}`, "
         f"pipeline `{settings['pipeline']}`, recipe `{settings['recipe']}`. Each score is avg@{n}: "
         f"the mean of {n} independent pass@1 runs (temperature {sampling['temperature']}, top-p "
         f"{sampling['top_p']}, max {sampling['max_tokens']} tokens, stop {sampling['stop']}).",
@@ -88,6 +102,9 @@ def plot(folder: Path, summary: EvalSummary, samples: list[dict[str, Any]]) -> l
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    model, n = model_label(summary, samples), summary.settings["n"]
 
     scored = {k: v for k, v in summary.benchmarks.items() if v.scored}
     if not scored:
@@ -100,9 +117,10 @@ def plot(folder: Path, summary: EvalSummary, samples: list[dict[str, Any]]) -> l
     reported = [scored[name].k2_think_reported or 0.0 for name in names]
     axes.bar([i - 0.2 for i in x], ours, 0.4, yerr=errors, capsize=3, label="this run")
     axes.bar([i + 0.2 for i in x], reported, 0.4, label="K2 Think (reported)")
-    axes.set_xticks(list(x), names)
-    axes.set_ylabel(f"avg@{summary.settings['n']} (%)")
+    axes.set_xticks(list(x), [f"{name}\n({scored[name].problems} problems)" for name in names])
+    axes.set_ylabel(f"avg@{n} (%)")
     axes.set_ylim(0, 100)
+    axes.set_title(f"{model}: avg@{n} per benchmark")
     axes.legend()
     figure.tight_layout()
     with staged(folder / "accuracy.png") as staging:
@@ -116,9 +134,12 @@ def plot(folder: Path, summary: EvalSummary, samples: list[dict[str, Any]]) -> l
             for s in samples
             if s["benchmark"] == name and s["status"] == "ok"
         ]
-        axes.hist(tokens, bins=30, alpha=0.6, label=name)
+        if tokens:
+            axes.hist(tokens, bins=30, density=True, alpha=0.6, label=f"{name} (n={len(tokens)})")
     axes.set_xlabel("response tokens")
-    axes.set_ylabel("samples")
+    axes.set_ylabel("share of samples (density)")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title(f"{model}: response lengths, {n} runs per problem")
     axes.legend()
     figure.tight_layout()
     with staged(folder / "lengths.png") as staging:
@@ -136,4 +157,6 @@ def write_report(folder: Path, summary: EvalSummary, samples: list[dict[str, Any
             [],
             "Plots skipped: matplotlib is not installed (`pip install 'k2-infer[eval]'`).",
         )
-    return write_atomic(folder / "report.md", render(summary, plots, note))
+    return write_atomic(
+        folder / "report.md", render(summary, plots, note, model_label(summary, samples))
+    )
