@@ -118,6 +118,7 @@ def k2_register_recipes(register):
 @hookimpl
 def k2_register_benchmarks(register):
     from .eval.benchmarks import BENCHMARKS
+    from .eval.safety import SAFETY, SafetySuite
 
-    for benchmark in BENCHMARKS:
+    for benchmark in [*BENCHMARKS, *SAFETY, SafetySuite()]:
         register(benchmark.name, benchmark.factory, description=benchmark.description)
