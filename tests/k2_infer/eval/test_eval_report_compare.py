@@ -79,3 +79,17 @@ def test_eval_compare_lists_benchmarks_scored_in_one_run_only(
     assert f"toy: scored only in {a} (not in {b})" in result.output
     shown = json.loads(CliRunner().invoke(cli, ["eval-compare", str(a), str(b), "--json"]).output)
     assert [d["benchmark"] for d in shown["deltas"]] == ["bare"] and len(shown["unmatched"]) == 1
+
+
+def test_eval_says_what_it_runs_first_and_a_resume_with_nothing_left_says_so(
+    tmp_path, monkeypatch, k2_plugin
+):
+    k2_plugin(BarePlugin)
+    monkeypatch.setenv("K2_FAKE_REPLIES", json.dumps("<answer>\\boxed{2}</answer>"))
+    args = ["eval", "bare", "--backend", "fake", "--n", "2", "-o", str(tmp_path / "run")]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0 and "eval: running 6 samples..." in first.output
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert "eval: nothing left to run (6 already in the run folder)" in again.output
+    assert "eval 0/0" not in again.output

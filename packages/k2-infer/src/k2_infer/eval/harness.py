@@ -401,6 +401,8 @@ class Evaluation:
             for problem in problems
             if not log.done((name, problem.id, run))
         ]
+        progress = Progress(len(todo))
+        progress.begin(already=settings.n * sum(map(len, self.problems.values())) - len(todo))
         if self.backend is not None:  # a ready backend: observed like the registry's
             backend = observe("backend", self.backend)
         else:
@@ -413,7 +415,6 @@ class Evaluation:
                 log.close()
                 raise
         self.pipeline = self._pipeline(backend) if settings.pipeline == "k2" else None
-        progress = Progress(len(todo))
         pending = iter(todo)
 
         async def worker() -> None:

@@ -23,6 +23,15 @@ class Progress:
         self.start = self.last = time.monotonic()
         self.shown = -1  # `done` when the line was last printed
 
+    def begin(self, already: int = 0) -> None:
+        """Say what is about to run before the first sample finishes (`already`: resumed ones)."""
+        resumed = f" ({already} already in the run folder)" if already else ""
+        if self.total:
+            self.stream.write(f"eval: running {self.total} samples{resumed}...\n")
+        else:
+            self.stream.write(f"eval: nothing left to run{resumed}; scoring them\n")
+        self.stream.flush()
+
     def update(self, correct: bool, errored: bool = False) -> None:
         self.done += 1
         self.correct += bool(correct)
@@ -52,7 +61,7 @@ class Progress:
         self.stream.flush()
 
     def close(self) -> None:
-        if self.shown != self.done:
+        if self.total and self.shown != self.done:
             self._show()
         if self.live:
             self.stream.write("\n")
