@@ -9,13 +9,18 @@ every request that asks for the same thing.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from k2_core import K2Error
 from k2_core.protocols import Backend
-from k2_core.registry import get_registry
 
-from ..api import default_recipe, resolve_recipe
+from ..api import (
+    _open_backend,
+    choose_backend,
+    default_recipe,
+    embedded_backend,
+    is_embedded,
+    resolve_recipe,
+)
 from ..pipeline import Pipeline
 from .errors import ApiError, invalid
 from .settings import ServeSettings
@@ -30,11 +35,17 @@ EMBEDDED = "embedded"
 class Pipelines:
     def __init__(self, settings: ServeSettings) -> None:
         self.settings = settings
-        self.recipe_name = settings.recipe or default_recipe(settings.backend, settings.model)
+        backend = choose_backend(settings.backend, settings.model, settings.base_url)
         self.recipe = resolve_recipe(
-            self.recipe_name, backend=settings.backend_name, model=settings.model
+            settings.recipe or default_recipe(backend, settings.model),
+            backend=backend,
+            model=settings.model,
         )
-        self.default_model = self.recipe.section("model").get("model") or EMBEDDED
+        chosen = self.recipe.section("model")
+        self.default_model = chosen.get("model") or EMBEDDED
+        # as `solve` does: the embedded model runs on the fastest local backend installed
+        embedded = backend is None and is_embedded(backend, chosen.get("model"))
+        self.backend_name = embedded_backend() if embedded else chosen.get("backend") or "openai"
         self._backends: dict[str, Backend] = {}
         self._pipelines: dict[tuple[str, K2Options], Pipeline] = {}
 
@@ -61,15 +72,13 @@ class Pipelines:
 
     def _backend(self, model: str) -> Backend:
         if model not in self._backends:
-            settings = self.settings
-            options: dict[str, Any] = {
-                "model": None if model == EMBEDDED else model,
-                "base_url": settings.base_url,
-                "api_key": settings.upstream_api_key,
-            }
-            log.info("opening backend %r for model %r", settings.backend_name, model)
-            self._backends[model] = get_registry().create(
-                "backend", settings.backend_name, **{k: v for k, v in options.items() if v}
+            log.info("opening backend %r for model %r", self.backend_name, model)
+            self._backends[model] = _open_backend(
+                self.backend_name,
+                self.recipe.section("backend"),
+                model=None if model == EMBEDDED else model,
+                base_url=self.settings.base_url,
+                api_key=self.settings.upstream_api_key,
             )
         return self._backends[model]
 

@@ -15,7 +15,8 @@ def keys_from_env() -> list[str]:
 
 @dataclass
 class ServeSettings:
-    """`backend`/`model`/`base_url` name the upstream; none of them means the embedded model.
+    """`backend`/`model`/`base_url` name the upstream (`openai` for a base URL); none of them
+    means the embedded model, on the fastest local backend installed.
 
     `api_keys` are the keys clients must present (`Authorization: Bearer KEY`); without any, only
     loopback clients are served. `upstream_api_key` is what the server sends to the upstream.
@@ -31,11 +32,6 @@ class ServeSettings:
     max_waiting: int = 256
     deadline: float = 600.0
     max_body_bytes: int = 4 * 1024 * 1024
-
-    @property
-    def backend_name(self) -> str:
-        """The solver backend: as given, else `openai` for a base URL, else the embedded model's."""
-        return self.backend or ("openai" if self.base_url else "transformers")
 
     @property
     def passthrough(self) -> bool:
