@@ -292,3 +292,19 @@ def test_progress_line_shows_counts_accuracy_and_errors():
     line = stream.getvalue().strip()
     assert line.startswith("eval 3/4 samples · accuracy 50.0% · 1 errored")
     assert "ETA" in line and line.count("\n") == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ({"n": 0}, "n must be"),
+        ({"concurrency": 0}, "concurrency must be"),
+        ({"limit": 0}, "limit must be at least 1"),
+        ({"limit": -1}, "limit must be at least 1"),  # would drop the last problem
+        ({"retries": -1}, "retries must be 0 or more"),
+        ({"benchmarks": []}, "no benchmark given"),
+    ],
+)
+def test_settings_that_would_sample_nothing_are_refused(tmp_path, toy, toy_data, change, match):
+    with pytest.raises(InputError, match=match):
+        Evaluation(settings(tmp_path, toy_data, **change))
