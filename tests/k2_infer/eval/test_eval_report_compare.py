@@ -93,3 +93,13 @@ def test_eval_says_what_it_runs_first_and_a_resume_with_nothing_left_says_so(
     assert again.exit_code == 0, again.output
     assert "eval: nothing left to run (6 already in the run folder)" in again.output
     assert "eval 0/0" not in again.output
+
+
+def test_eval_backend_options_reach_the_backend_and_are_checked(tmp_path, monkeypatch, k2_plugin):
+    k2_plugin(BarePlugin)
+    monkeypatch.setenv("K2_FAKE_REPLIES", json.dumps("<answer>\\boxed{2}</answer>"))
+    args = ["eval", "bare", "--backend", "fake", "--n", "1", "-o", str(tmp_path / "run")]
+    ok = CliRunner().invoke(cli, [*args, "--backend-option", "latency=0"])
+    assert ok.exit_code == 0, ok.output
+    bad = CliRunner().invoke(cli, [*args, "--backend-option", "latency"])
+    assert bad.exit_code != 0 and "not KEY=VALUE" in bad.output

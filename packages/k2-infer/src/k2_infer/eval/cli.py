@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from k2_core import InputError, K2Error
+from k2_core.cli import parse_options
 from k2_core.params import COUNT, MAX_TOKENS, NON_NEGATIVE, SECONDS
 from k2_core.registry import get_registry
 
@@ -94,6 +95,14 @@ def benchmark_names(ctx: click.Context, param: click.Parameter, value: str) -> l
 @click.option("--allow-partial", is_flag=True, help="Score benchmarks with missing samples.")
 @click.option("--judge-backend", help="Backend of the judge verifier (HLE).")
 @click.option("--judge-model", help="Model of the judge verifier (HLE).")
+@click.option(
+    "--backend-option",
+    "backend_options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A backend option, e.g. dtype=bfloat16, max_concurrency=4 (repeatable; checked against "
+    "the backend's options; over the recipe's [backend] table).",
+)
 def eval_command(benchmarks: list[str], **options) -> None:
     """Evaluate BENCHMARKS (comma-separated) the K2 Think way: n pass@1 runs per problem.
 
@@ -103,6 +112,7 @@ def eval_command(benchmarks: list[str], **options) -> None:
     """
     names = benchmarks
     data = parse_data(options.pop("data"), names)
+    options["backend_options"] = parse_options(options["backend_options"], "--backend-option")
     settings = EvalSettings.from_recipe(
         options.pop("recipe"), benchmarks=names, data=data, **options
     )

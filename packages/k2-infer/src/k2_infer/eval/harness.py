@@ -71,6 +71,7 @@ SETTINGS = (
     "judge_backend",
     "judge_model",
     "timeout",
+    "backend_options",
     *_PLAIN,
 )
 log = logging.getLogger("k2.infer.eval.harness")
@@ -137,7 +138,11 @@ class EvalSettings:
         )
         if "timeout" in model and "timeout" not in given:  # the recipe's request deadline
             given["timeout"] = model["timeout"]
-        backend_options = {k: given[k] for k in ("base_url", "api_key", "timeout") if k in given}
+        backend_options = {
+            **recipe.section("backend"),  # the recipe's [backend] table, then --backend-option
+            **given.get("backend_options", {}),
+            **{k: given[k] for k in ("base_url", "api_key", "timeout") if k in given},
+        }
         judge = {k: given[f"judge_{k}"] for k in ("backend", "model") if f"judge_{k}" in given}
         plain = {k: given[k] for k in _PLAIN if k in given}
         return cls(
