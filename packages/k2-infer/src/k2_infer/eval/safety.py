@@ -410,6 +410,7 @@ class SafetySuite:
     """`safety`: the name that stands for the five sets (the CLI expands it into `members`)."""
 
     name: str = "safety"
+    domain: str = DOMAIN
     description: str = "the five safety sets and the Safety-4 macro average"
     members: tuple[str, ...] = tuple(SUITE)
 
