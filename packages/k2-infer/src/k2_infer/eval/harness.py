@@ -340,7 +340,8 @@ class Evaluation:
 
     def identity(self) -> dict[str, Any]:
         """Everything that decides a sample, for `run.json` (see the module docstring)."""
-        verifiers = {entry.plugin for entry in get_registry().entries["verifier"].values()}
+        registry = get_registry()
+        verifiers = {registry.verifier_for(*route).plugin for route in self.routes}  # those used
         packages = {info.name: info for info in plugin_infos()}
         benchmarks = {}
         for name, benchmark in self.benchmarks.items():
