@@ -137,6 +137,8 @@ BAD_ROWS = [
     ({"text": "no conversation"}, "no 'conversations' or 'messages'"),
     ({"conversations": [{"from": "human", "value": QUESTION}]}, "must end with an assistant"),
     ({"conversations": [{"from": "robot", "value": "x"}]}, "known role"),
+    ({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": " "}]},
+     "empty assistant turn"),
 ]  # fmt: skip
 
 

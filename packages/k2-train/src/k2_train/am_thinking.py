@@ -86,6 +86,8 @@ def to_messages(row: dict[str, Any], system_prompt: str, normalise: bool = False
             continue
         if role == "assistant" and normalise:
             content = tagged(content, turn.get("info"))
+        elif role == "assistant" and not content.strip():
+            raise MalformedRow(f"turn {index} is an empty assistant turn")
         messages.append({"role": role, "content": content})
     roles = [m["role"] for m in messages[1:]]
     if "user" not in roles or roles[-1] != "assistant":
