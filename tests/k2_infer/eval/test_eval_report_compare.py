@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from k2_core import Problem, hookimpl
@@ -103,3 +104,14 @@ def test_eval_backend_options_reach_the_backend_and_are_checked(tmp_path, monkey
     assert ok.exit_code == 0, ok.output
     bad = CliRunner().invoke(cli, [*args, "--backend-option", "latency"])
     assert bad.exit_code != 0 and "not KEY=VALUE" in bad.output
+
+
+def test_eval_json_prints_the_summary(tmp_path, monkeypatch, k2_plugin):
+    k2_plugin(BarePlugin)
+    monkeypatch.setenv("K2_FAKE_REPLIES", json.dumps("<answer>\\boxed{2}</answer>"))
+    args = ["eval", "bare", "--backend", "fake", "--n", "1", "-o", str(tmp_path), "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    text = result.stdout  # click < 8.2 mixes stderr's progress lines in: read the JSON object
+    summary, _ = json.JSONDecoder().raw_decode(text[text.index("{") :])
+    assert summary["benchmarks"]["bare"]["avg@n"] == pytest.approx(100 / 3)

@@ -163,12 +163,17 @@ cli = package_cli(
 
 
 @cli.command("recipes")
-def recipes_command() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def recipes_command(as_json: bool) -> None:
     """List the recipes installed plugins provide."""
     registry = get_registry()
-    for name in registry.names("recipe"):
-        entry = registry.entry("recipe", name)
-        click.echo(f"{name}  ({entry.plugin}: {entry.factory})")
+    entries = [registry.entry("recipe", name) for name in registry.names("recipe")]
+    if as_json:
+        rows = [{"name": e.name, "plugin": e.plugin, "source": str(e.factory)} for e in entries]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for entry in entries:
+        click.echo(f"{entry.name}  ({entry.plugin}: {entry.factory})")
 
 
 @cli.command("config")

@@ -103,7 +103,8 @@ def benchmark_names(ctx: click.Context, param: click.Parameter, value: str) -> l
     help="A backend option, e.g. dtype=bfloat16, max_concurrency=4 (repeatable; checked against "
     "the backend's options; over the recipe's [backend] table).",
 )
-def eval_command(benchmarks: list[str], **options) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the summary (summary.json) as JSON.")
+def eval_command(benchmarks: list[str], as_json: bool, **options) -> None:
     """Evaluate BENCHMARKS (comma-separated) the K2 Think way: n pass@1 runs per problem.
 
     Writes OUTPUT/samples.jsonl as samples are verified (re-run the same command to resume),
@@ -117,17 +118,19 @@ def eval_command(benchmarks: list[str], **options) -> None:
         options.pop("recipe"), benchmarks=names, data=data, **options
     )
     summary = run_eval(settings)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), indent=2))
     for name, scores in summary.benchmarks.items():
-        if scores.scored:
+        if scores.scored and not as_json:
             error = f" ± {scores.std_err:.2f}" if scores.std_err is not None else ""
             click.echo(
                 f"{name}: avg@{settings.n} {scores.avg_at_n:.2f}{error}"
                 f" (K2 Think: {scores.k2_think_reported or '-'}) · {scores.status}"
             )
     scored = {n: s.avg_at_n for n, s in summary.benchmarks.items() if s.scored}
-    for line in safety_report(scored):
+    for line in [] if as_json else safety_report(scored):
         click.echo(line)
-    click.echo(f"report: {os.path.join(settings.output, 'report.md')}")
+    click.echo(f"report: {os.path.join(settings.output, 'report.md')}", err=as_json)
     incomplete = [n for n, s in summary.benchmarks.items() if s.status == "incomplete"]
     if incomplete:
         missing = sum(summary.benchmarks[n].missing for n in incomplete)
