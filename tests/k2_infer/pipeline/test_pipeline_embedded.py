@@ -1,5 +1,6 @@
-"""`k2-infer solve` on the embedded SmolLM2-135M, offline, in a subprocess: the README's main job."""
+"""The embedded SmolLM2-135M, offline: the README's main job in a subprocess, and every pipeline stage."""
 
+import asyncio
 import json
 import os
 import subprocess
@@ -7,6 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from k2_core import Problem
+from k2_core.recipes import load_recipe
+from k2_core.registry import get_registry
+from k2_core.replies import well_formed
+from k2_infer.pipeline import Pipeline
 
 
 @pytest.mark.slow
@@ -30,3 +37,25 @@ def test_solve_runs_the_embedded_model_offline():
     assert result["selection"]["index"] in (0, 1)
     chosen = result["candidates"][result["selection"]["index"]]["completion"]["text"]
     assert result["text"] == chosen
+
+
+@pytest.mark.slow
+def test_every_stage_works_on_the_embedded_model():
+    """k2-think-embedded on the 135M model: a readable plan or "easy", N well-formed candidates, and
+    a judge that decides without falling back (right or wrong: a 135M model cannot do arithmetic)."""
+    recipe = load_recipe("k2-think-embedded")
+    backend = get_registry().create("backend", "transformers")
+    pipeline = Pipeline.from_recipe(recipe, backend)
+    try:
+        result = asyncio.run(pipeline.run(Problem(id="q", prompt="What is 7 * 6?")))
+    finally:
+        asyncio.run(backend.aclose())
+    assert not any("failed" in event for event in result.events), result.events
+    assert result.plan is not None or any("judged the problem easy" in e for e in result.events)
+    n = recipe.section("pipeline")["n"]
+    assert len(result.candidates) == n
+    assert all(well_formed(c.completion.text) for c in result.candidates), "the K2 format is kept"
+    assert all(c.answer for c in result.candidates)
+    assert result.selection.selector == "tournament"
+    assert f"{2 * (n - 1)} of {2 * (n - 1)} replies usable" in result.selection.reason
+    assert set(result.usage) == {"planner", "solver", "judge"}

@@ -32,9 +32,9 @@ from k2_core.replies import final_answer as extract_answer
 from k2_core.replies import find_json_object
 
 MAX_TOPICS = 5
-# A topic is a phrase of words (not "..."), at most 60 characters: a small model neither copies
-# placeholders nor rambles.
-TOPIC_PATTERN = r"^[A-Za-z][A-Za-z0-9 ,'()+*/=^-]{1,59}$"
+# A topic is a phrase of words (not "..."), at most 40 characters: a small model neither copies
+# placeholders nor rambles past its token budget.
+TOPIC_PATTERN = r"^[A-Za-z][A-Za-z0-9 ,'()+*/=^-]{1,39}$"
 
 TOPICS_PROMPT = """Read the problem below. Decide whether it is hard (needs careful multi-step \
 reasoning) and name at most five topics, techniques or facts worth recalling before solving it. Do not \
@@ -57,6 +57,7 @@ TOPICS_SCHEMA = {
         "topics": {
             "type": "array",
             "items": {"type": "string", "pattern": TOPIC_PATTERN},
+            "minItems": 1,
             "maxItems": MAX_TOPICS,
         },
     },
