@@ -76,10 +76,13 @@ def test_keys_are_required_and_checked(serve, upstream):
 def test_without_keys_only_loopback_clients_are_served(serve):
     server = serve()
     assert post(server, CHAT).status_code == 200
-    remote = Request({"type": "http", "client": ("10.1.2.3", 5000), "headers": []})
-    with pytest.raises(ApiError) as refused:
-        server.server.authorize(remote)
-    assert refused.value.status == 403 and "loopback clients only" in refused.value.message
+    for host in ("10.1.2.3", "::ffff:10.1.2.3", "2001:db8::1"):
+        remote = Request({"type": "http", "client": (host, 5000), "headers": []})
+        with pytest.raises(ApiError) as refused:
+            server.server.authorize(remote)
+        assert refused.value.status == 403 and "loopback clients only" in refused.value.message
+    for host in ("127.0.0.1", "127.8.0.1", "::1", "::ffff:127.0.0.1"):
+        server.server.authorize(Request({"type": "http", "client": (host, 1), "headers": []}))
 
 
 def test_upstream_down_is_502_and_slow_is_504_without_secrets(serve, upstream):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import json
 import logging
 import time
@@ -44,7 +45,6 @@ from .validation import (
 log = logging.getLogger("k2.infer.serve.app")
 
 T = TypeVar("T")
-LOOPBACK = ("127.", "::1", "localhost")
 CLIENT_GONE = 499  # nginx's code for "the client closed the connection"; never sent, only counted
 
 
@@ -53,8 +53,13 @@ class ClientGone(Exception):
 
 
 def _loopback(request: Request) -> bool:
-    host = request.client.host if request.client else ""
-    return host.startswith(LOOPBACK)
+    """True for a client on this machine (127.0.0.0/8, ::1, or IPv4 loopback mapped into IPv6)."""
+    try:
+        address = ipaddress.ip_address(request.client.host if request.client else "")
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
 async def _unless_disconnected(request: Request, work: Awaitable[T]) -> T:

@@ -39,7 +39,8 @@ class Upstream:
 
     def __init__(self, base_url: str, api_key: str | None, timeout: float) -> None:
         self.base_url = normalise_base_url(base_url)
-        headers = {"Content-Type": "application/json"}
+        # identity: the bytes relayed to the client are the bytes the upstream sent, uncompressed
+        headers = {"Content-Type": "application/json", "Accept-Encoding": "identity"}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
         self.client = httpx.AsyncClient(
