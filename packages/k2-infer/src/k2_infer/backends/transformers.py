@@ -17,6 +17,10 @@ Speculative decoding (`ngram[:K]` = prompt lookup, `draft:MODEL[:K]` = an assist
 tokenizer) works one sequence at a time in transformers, so N candidates become N generations. The
 completion metrics then carry the acceptance rate and the tokens per target forward pass, counted
 with a forward hook on the target model.
+
+`params.logprobs` returns each generated token's log-probability and its top-k alternatives, from the
+model's own logits (before temperature and top-p), in `Completion.logprobs`; speculative generation
+gives none. A request's `watch` is not honoured: a batch runs to its end.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from k2_core.errors import BackendError, InputError
-from k2_core.types import Completion, GenerationRequest, Message, Usage
+from k2_core.types import Completion, GenerationRequest, Message, TokenLogprob, Usage
 
 from .batching import MicroBatcher
 from .grammar import GrammarMask
@@ -139,7 +143,7 @@ class TransformersBackend:
         """Requests with equal keys can share one `generate`: same model and sampling settings."""
         p = request.params
         model = resolve_model(request.model or self.model)
-        return (model, p.max_tokens, p.temperature, p.top_p, tuple(p.stop), p.seed)
+        return (model, p.max_tokens, p.temperature, p.top_p, tuple(p.stop), p.seed, p.logprobs)
 
     def _generate_batch(self, requests: list[GenerationRequest]) -> list[list[Completion]]:
         """One batched `generate` for requests sharing a key: each prompt repeated n times, padded
@@ -164,22 +168,29 @@ class TransformersBackend:
                 options["logits_processor"] = [mask]
             if first.params.seed is not None:
                 torch.manual_seed(first.params.seed)
+            top = first.params.logprobs
+            if top is not None:  # the model's own logits, before temperature and top-p
+                options.update(return_dict_in_generate=True, output_logits=True)
             start = time.perf_counter()
             with torch.inference_mode():
                 output = model.generate(input_ids=input_ids, attention_mask=attention, **options)
             latency = time.perf_counter() - start
+        sequences = output.sequences if top is not None else output
         results, row = [], 0
         for request, prompt in zip(requests, prompts, strict=True):
-            n = request.params.n
-            results.append(
-                [
-                    self._completion(
-                        tokenizer, ids[width:], None, request, options, len(prompt), latency
+            completions = []
+            for ids in sequences[row : row + request.params.n]:
+                completion = self._completion(
+                    tokenizer, ids[width:], None, request, options, len(prompt), latency
+                )
+                if top is not None:
+                    generated = ids[width : width + completion.usage.completion_tokens].tolist()
+                    completion.logprobs = _token_logprobs(
+                        tokenizer, output.logits, row + len(completions), generated, top
                     )
-                    for ids in output[row : row + n]
-                ]
-            )
-            row += n
+                completions.append(completion)
+            results.append(completions)
+            row += request.params.n
         return results
 
     def _speculate_all(self, request: GenerationRequest) -> list[Completion]:
@@ -298,3 +309,27 @@ class TransformersBackend:
             backend=self.name,
             metrics=metrics,
         )
+
+
+def _token_logprobs(
+    tokenizer: Any, logits: tuple, row: int, ids: list[int], top: int
+) -> list[TokenLogprob]:
+    """Each generated token of batch row `row` with its log-probability and the `top` best."""
+    import torch
+
+    tokens = []
+    for step, token_id in enumerate(ids):
+        logprobs = torch.log_softmax(logits[step][row].float(), dim=-1)
+        best = torch.topk(logprobs, top) if top else None
+        alternatives = (
+            {
+                tokenizer.decode([index]): value
+                for value, index in zip(best.values.tolist(), best.indices.tolist(), strict=True)
+            }
+            if best is not None
+            else {}
+        )
+        tokens.append(
+            TokenLogprob(tokenizer.decode([token_id]), logprobs[token_id].item(), alternatives)
+        )
+    return tokens

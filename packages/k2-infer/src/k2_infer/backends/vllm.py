@@ -9,7 +9,9 @@ small model on a CPU). By default it is vLLM's async engine, so concurrent reque
 together; the N candidates of a request are one batch either way. `--speculative` maps to vLLM's
 `speculative_config` (ngram, draft model, EAGLE) and the engine's acceptance counters become the
 completion metrics. Scripts that build an engine need an `if __name__ == "__main__":` guard: vLLM
-starts worker processes.
+starts worker processes. `params.logprobs` maps to vLLM's `logprobs` (top-k per token, into
+`Completion.logprobs`). A request's `watch` is not honoured yet: the engine is not streamed, so a
+trace a sampler would stop runs to its end (deepconf-online then drops it afterwards).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import uuid
 from typing import Any
 
 from k2_core.errors import BackendError, InputError
-from k2_core.types import Completion, GenerationRequest, Usage
+from k2_core.types import Completion, GenerationRequest, TokenLogprob, Usage
 
 from .metrics import SpeculationCounts, finish_reason
 from .speculative import Speculation, parse_speculative
@@ -226,9 +228,27 @@ class VLLMBackend:
                 model=request.model or self.model or EMBEDDED,
                 backend=self.name,
                 metrics=dict(metrics),
+                logprobs=_logprobs(choice, request.params.logprobs),
             )
             for choice in choices
         ]
+
+
+def _logprobs(choice: Any, top: int | None) -> list[TokenLogprob] | None:
+    """vLLM's per-position `{token_id: Logprob}` maps as k2 tokens: the sampled token's entry, and the
+    `top` best-ranked entries as alternatives (vLLM adds the sampled token when it ranks lower)."""
+    if top is None or choice.logprobs is None:
+        return None
+    tokens = []
+    for token_id, entries in zip(choice.token_ids, choice.logprobs, strict=False):
+        chosen = entries[token_id]
+        best = {
+            entry.decoded_token or str(key): entry.logprob
+            for key, entry in entries.items()
+            if entry.rank is not None and entry.rank <= top
+        }
+        tokens.append(TokenLogprob(chosen.decoded_token or str(token_id), chosen.logprob, best))
+    return tokens
 
 
 def _sampling_params(request: GenerationRequest, n: int, max_tokens: int) -> Any:
@@ -249,6 +269,7 @@ def _sampling_params(request: GenerationRequest, n: int, max_tokens: int) -> Any
         max_tokens=max_tokens,
         stop=list(params.stop) or None,
         seed=params.seed,
+        logprobs=params.logprobs,
         structured_outputs=structured,
         # One output holding all n samples: streamed outputs carry one sample each, so the last
         # one alone would lose the others.
