@@ -95,7 +95,8 @@ class Benchmark(Protocol):
 
     `domain` routes problems without their own domain to a verifier. Optional, read by the eval
     report when present: `description` (one line) and `reported` (K2 Think's published score in
-    percent, shown beside yours; it is left out for custom `--data`).
+    percent, shown beside yours; it is left out for custom `--data`), and for the run's identity
+    `hub` (where it loads from) and `revision` (the data's commit). `BenchmarkContract` checks them.
     """
 
     name: str
