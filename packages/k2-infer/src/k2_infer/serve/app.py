@@ -99,7 +99,10 @@ class Server:
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         if self.settings.passthrough:
             self.upstream = Upstream(
-                self.settings.base_url, self.settings.upstream_api_key, self.settings.deadline
+                self.settings.base_url,
+                self.settings.upstream_api_key,
+                self.settings.deadline,
+                self.settings.max_running,
             )
         try:  # the default pipeline now, so the first request does not wait for it to be built
             self.pipelines.get(self.pipelines.default_model, K2Options())

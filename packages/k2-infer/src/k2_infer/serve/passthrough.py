@@ -35,9 +35,12 @@ def _one_line(response: httpx.Response) -> str:
 
 
 class Upstream:
-    """An httpx client for the upstream's `/v1`; one per server, shared by every request."""
+    """An httpx client for the upstream's `/v1`; one per server, shared by every request, with
+    `connections` kept open (the server's `max_running`)."""
 
-    def __init__(self, base_url: str, api_key: str | None, timeout: float) -> None:
+    def __init__(
+        self, base_url: str, api_key: str | None, timeout: float, connections: int
+    ) -> None:
         self.base_url = normalise_base_url(base_url)
         # identity: the bytes relayed to the client are the bytes the upstream sent, uncompressed
         headers = {"Content-Type": "application/json", "Accept-Encoding": "identity"}
@@ -47,7 +50,8 @@ class Upstream:
             base_url=self.base_url,
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=10.0),
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=256),
+            # one connection per request the server lets run (more only lengthens the pool scans)
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
         )
 
     async def aclose(self) -> None:
