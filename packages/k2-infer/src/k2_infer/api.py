@@ -154,8 +154,8 @@ async def asolve(
     recipe = resolve_recipe(recipe, backend=backend, model=model, **settings)
     chosen = recipe.section("model")
     backend_name, model = chosen.get("backend") or None, chosen.get("model") or None
-    if isinstance(backend, str | None) and is_embedded(backend, model):
-        if backend is None:
+    if isinstance(backend, str | None) and is_embedded(backend_name, model):
+        if backend is None:  # the recipe's default: the fastest local backend installed
             backend_name = embedded_backend()
         embedded_gguf()  # says how to install the model now, not after every candidate failed
     backend_options = {**recipe.section("backend"), **(backend_options or {})}
