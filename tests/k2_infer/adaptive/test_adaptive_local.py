@@ -49,3 +49,25 @@ def test_vllm_logprob_maps_become_tokens():
     assert tokens[1].top == {"c": -0.2, "d": -1.9}  # the sampled token ranks 5th: not in the top 2
     assert vllm_logprobs(choice, None) is None
     assert math.isclose(tokens[0].top["b"], -2.5)
+
+
+@pytest.mark.slow
+@pytest.mark.llamacpp
+def test_llamacpp_gives_logprobs_only_when_built_to_keep_logits():
+    from k2_infer.backends.llamacpp import LlamaCppBackend
+
+    ask = GenerationRequest(
+        [Message("user", "Say hello.")], SamplingParams(max_tokens=6, temperature=0, logprobs=2)
+    )
+
+    async def main(backend):
+        try:
+            return await backend.generate(ask)
+        finally:
+            await backend.aclose()
+
+    [completion] = asyncio.run(main(LlamaCppBackend(logprobs=True, context=512)))
+    [without] = asyncio.run(main(LlamaCppBackend(context=512)))
+    assert len(completion.logprobs) == completion.usage.completion_tokens
+    assert all(t.logprob <= 0 and len(t.top) <= 2 for t in completion.logprobs)
+    assert without.logprobs is None and without.text == completion.text

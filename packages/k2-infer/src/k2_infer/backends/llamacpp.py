@@ -13,6 +13,10 @@ faster than through transformers. The chat template comes from the GGUF file.
 - `parallel` contexts (one `Llama` each, all reading the same memory-mapped file) serve candidates
   and concurrent requests side by side, the `threads` split among them: the binding generates one
   sequence per context, so this is how N candidates and concurrent callers share the CPU.
+- `logprobs=True` keeps every position's logits (llama.cpp's `logits_all`: context x vocabulary
+  floats per context, ~0.8 GB for the embedded model at 4,096 tokens), so requests asking for
+  `params.logprobs` get them in `Completion.logprobs`; without it they get None (unavailable).
+  A request's `watch` is not honoured: each completion runs to its end.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from k2_core.errors import BackendError, InputError
 from k2_core.types import Completion, GenerationRequest, Structured, Usage
 
 from .metrics import SpeculationCounts, finish_reason
+from .openai import read_logprobs
 from .speculative import Speculation, parse_speculative
 
 INSTALL_HINT = "`pip install 'k2-infer[llamacpp]'` (it compiles llama.cpp once: a few minutes)"
@@ -101,6 +106,7 @@ class LlamaCppBackend:
         context: int = 4096,
         speculative: str | Speculation | None = None,
         seed: int = 0,
+        logprobs: bool = False,
     ) -> None:
         if int(parallel) < 1:
             raise InputError(
@@ -111,6 +117,7 @@ class LlamaCppBackend:
         self.threads = int(threads or os.cpu_count() or 1)
         self.context = int(context)
         self.seed = int(seed)
+        self.logprobs = bool(logprobs)
         self.speculation = parse_speculative(speculative)
         if self.speculation and self.speculation.method != "ngram":
             raise InputError(
@@ -170,6 +177,7 @@ class LlamaCppBackend:
                         n_threads_batch=threads,
                         draft_model=draft,
                         seed=self.seed,
+                        logits_all=self.logprobs,
                         verbose=False,
                     )
                 except ValueError as error:
@@ -211,6 +219,7 @@ class LlamaCppBackend:
                 stop=list(params.stop) or None,
                 seed=seed,
                 grammar=LlamaGrammar.from_string(grammar, verbose=False) if grammar else None,
+                **self._logprob_options(params.logprobs),
             )
         except ValueError as error:  # "Requested tokens (...) exceed context window of ..."
             raise BackendError(
@@ -234,4 +243,12 @@ class LlamaCppBackend:
             model=request.model or self.model or EMBEDDED,
             backend=self.name,
             metrics=metrics,
+            logprobs=read_logprobs(choice.get("logprobs")) if params.logprobs is not None else None,
         )
+
+    def _logprob_options(self, top: int | None) -> dict[str, Any]:
+        """What to ask llama.cpp for when a request wants log-probabilities (and this backend keeps
+        the logits they need)."""
+        if top is None or not self.logprobs:
+            return {}
+        return {"logprobs": True, "top_logprobs": top}

@@ -261,7 +261,7 @@ class OpenAIBackend:
                 latency=latency,
                 model=data.get("model") or model,
                 backend=self.name,
-                logprobs=_logprobs(choice.get("logprobs")),
+                logprobs=read_logprobs(choice.get("logprobs")),
             )
             for choice, message, text, share in zip(choices, messages, texts, shares, strict=True)
         ]
@@ -294,7 +294,7 @@ class OpenAIBackend:
                             pieces.append(piece)
                             if choice.get("finish_reason"):
                                 finish = finish_reason(choice["finish_reason"])
-                            new = _logprobs(choice.get("logprobs"))
+                            new = read_logprobs(choice.get("logprobs"))
                             for token in new or ([TokenLogprob(piece, 0.0)] if piece else []):
                                 tokens.append(token)
                                 if not request.watch(token):
@@ -318,7 +318,7 @@ class OpenAIBackend:
         )
 
 
-def _logprobs(data: Any) -> list[TokenLogprob] | None:
+def read_logprobs(data: Any) -> list[TokenLogprob] | None:
     """OpenAI-style `logprobs` (`{"content": [{token, logprob, top_logprobs}]}`) as k2's tokens."""
     content = data.get("content") if isinstance(data, dict) else None
     if not isinstance(content, list):
