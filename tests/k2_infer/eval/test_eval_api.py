@@ -30,7 +30,11 @@ def test_settings_from_a_recipe_with_overrides(tmp_path):
     assert settings.sampling.stop == ["</answer>"] and settings.sampling.temperature == 1.0
     assert settings.n == 16 and settings.pipeline == "plain" and settings.recipe == "k2-think"
     assert settings.backend_options == {"base_url": "http://127.0.0.1:9/v1"}
-    assert settings.verifier_options == {"judge": {"model": "judge-m"}}
+    # the refusal verifier's judge (for replies its rules cannot decide) is the same judge
+    assert settings.verifier_options == {
+        "judge": {"model": "judge-m"},
+        "refusal": {"model": "judge-m"},
+    }
     assert "<think>" in settings.system_prompt
 
 
