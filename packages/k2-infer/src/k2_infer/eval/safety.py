@@ -35,6 +35,7 @@ from itertools import chain, zip_longest
 from pathlib import Path
 
 from k2_core import InputError, K2Error, Problem
+from k2_core.results_log import write_atomic
 
 log = logging.getLogger("k2.infer.eval.safety")
 
@@ -83,7 +84,7 @@ def fetch(source: Source, data: Path | None) -> str:
                 "check the network, or download the file and pass its folder with --data BENCH=DIR",
             ) from None
         cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_bytes(reply.content)
+        write_atomic(cached, reply.text)  # whole or absent, never a torn file
         log.info("cached %s", source.name)
     return cached.read_text(encoding="utf-8")
 
