@@ -34,10 +34,22 @@ log = logging.getLogger("k2.infer.serve.cli")
     multiple=True,
     help="A key clients must send (repeatable) [env: K2_SERVE_API_KEYS, comma-separated].",
 )
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--max-running", default=64, show_default=True, type=click.IntRange(min=1))
-@click.option("--max-waiting", default=256, show_default=True, type=click.IntRange(min=0))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--max-running",
+    default=64,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Requests at work at once.",
+)
+@click.option(
+    "--max-waiting",
+    default=256,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Requests queued beyond those; more get 429.",
+)
 @click.option("--deadline", default=600.0, show_default=True, help="Seconds per request.")
 def serve_command(host: str, port: int, api_keys: tuple[str, ...], **options) -> None:
     """Serve K2 Think as an OpenAI-compatible endpoint (POST /v1/chat/completions).
