@@ -190,3 +190,19 @@ def test_metrics_count_requests_tokens_per_role_and_in_flight(serve):
     assert 'k2_serve_tokens_total{kind="completion",role="judge"}' in text
     assert "k2_serve_in_flight 0.0" in text
     assert 'k2_serve_request_seconds_count{mode="pipeline"} 1.0' in text
+
+
+def test_a_request_that_waits_out_its_deadline_in_the_queue_gets_504(serve, upstream):
+    upstream.script = Reply("slow", delay=1.0)
+    server = serve(max_running=1, max_waiting=4, deadline=0.4)
+    body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+
+    async def two():
+        async with httpx.AsyncClient(timeout=30) as client:
+            url = server.base_url + "/chat/completions"
+            return await asyncio.gather(*(client.post(url, json=body) for _ in range(2)))
+
+    statuses = sorted(r.status_code for r in asyncio.run(two()))
+    assert statuses == [504, 504], "the running one passes its deadline, the queued one too"
+    assert upstream.call_count == 1, "the queued request never reached the upstream"
+    assert server.server.admission.running == server.server.admission.waiting == 0

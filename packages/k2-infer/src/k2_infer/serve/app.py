@@ -192,7 +192,11 @@ class Server:
                     param="model",
                     code="model_not_found",
                 )
-            await self.admission.acquire()
+            try:  # a request that waits out its deadline in the queue is answered too
+                async with asyncio.timeout(self.settings.deadline):
+                    await self.admission.acquire()
+            except TimeoutError:
+                raise self._deadline() from None
         except ApiError as error:
             self.metrics.record(mode, error.status, time.perf_counter() - started)
             return error.response()
