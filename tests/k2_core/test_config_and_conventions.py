@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib.util import find_spec
 
 import pytest
 from click.testing import CliRunner
@@ -65,7 +66,11 @@ def test_version_lists_every_installed_k2_package_and_h_is_help():
     assert CliRunner().invoke(cli, ["-h"]).output == CliRunner().invoke(cli, ["--help"]).output
 
 
-@pytest.mark.parametrize("module", ["k2_core", "k2_verify", "k2_infer", "k2_cerebras"])
+# the k2 packages this environment has (a package environment installs only some)
+INSTALLED = [m for m in ("k2_core", "k2_verify", "k2_infer", "k2_cerebras") if find_spec(m)]
+
+
+@pytest.mark.parametrize("module", INSTALLED)
 def test_python_dash_m_runs_each_package_cli(module):
     import subprocess
     import sys

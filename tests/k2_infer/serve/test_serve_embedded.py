@@ -3,6 +3,8 @@
 import openai
 import pytest
 
+from k2_core import UnavailableError
+from k2_core.registry import get_registry
 from k2_infer.api import EMBEDDED_BACKENDS
 from k2_infer.serve.background import BackgroundServer
 from k2_infer.serve.pipelines import Pipelines
