@@ -171,7 +171,7 @@ class EvalSettings:
             "recipe": Path(self.recipe).stem if self.recipe.endswith(".toml") else self.recipe,
             "sampling": self.sampling.to_dict(),
             "system_prompt": self.system_prompt,
-            "judge": self.verifier_options.get("judge") or None,
+            "judge": _judge_identity(self.verifier_options.get("judge") or {}),
         }
 
     def check(self) -> None:
@@ -612,3 +612,10 @@ def run_eval(settings: EvalSettings, backend: Backend | None = None) -> EvalSumm
     summary.write(settings.output)
     write_report(settings.output, summary, read_samples(settings.output / "samples.jsonl"))
     return summary
+
+
+def _judge_identity(options: dict[str, Any]) -> dict[str, Any] | None:
+    """Which judge decides verdicts: its backend, model and server, never its key or live objects
+    (an in-process judge given as a function or backend object is named by its type)."""
+    named = {k: options[k] for k in ("backend", "model", "base_url") if k in options}
+    return {k: v if isinstance(v, str) else type(v).__name__ for k, v in named.items()} or None
