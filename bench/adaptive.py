@@ -19,6 +19,14 @@ correct, extracted, completion_tokens, latency) plus either `logprobs` (k2 `Toke
     hatch run python bench/adaptive.py [--data samples.jsonl] [--n 4,8,16] [--trials 10]
 
 Prints a markdown table and writes bench/out/adaptive.png (accuracy against tokens) and .json.
+
+Live traces: `--record FILE --backend NAME [--model M]` first draws `--traces` samples with top-5
+log-probabilities for each of `--problems` two-digit additions (graded by k2-verify's math
+verifier) from any backend (the embedded model on `transformers`, a vLLM server on `openai`), writes
+them in the format above, then replays them.
+
+    hatch run python bench/adaptive.py --record bench/out/live.jsonl --backend transformers \
+        --problems 6 --traces 16 --n 4,8 --window 16
 """
 
 from __future__ import annotations
@@ -31,7 +39,15 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from k2_core import Completion, GenerationRequest, Message, Problem, SamplingParams, Usage
+from k2_core import (
+    Completion,
+    GenerationRequest,
+    Message,
+    Problem,
+    SamplingParams,
+    Usage,
+    get_registry,
+)
 from k2_core.types import TokenLogprob
 from k2_infer.adaptive import (
     AdaptiveSampler,
@@ -242,6 +258,51 @@ def plot(rows: list[dict], path: Path, label: str) -> None:
     figure.savefig(path, dpi=120)
 
 
+async def record(
+    path: Path,
+    backend_name: str,
+    model: str | None,
+    problems: int,
+    traces: int,
+    max_tokens: int,
+    seed: int,
+) -> None:
+    """Draw live traces with log-probabilities and write them as replayable samples."""
+    registry = get_registry()
+    backend = registry.create("backend", backend_name, **({"model": model} if model else {}))
+    verifier = registry.create("verifier", "math")
+    rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("w") as out:
+            for number in range(problems):
+                a, b = rng.randint(10, 99), rng.randint(10, 99)
+                problem = Problem(f"add{number}", f"What is {a} + {b}? Answer in \\boxed{{}}.")
+                problem.ground_truth = str(a + b)
+                params = SamplingParams(max_tokens, 0.8, 0.95, n=traces, seed=seed + number)
+                request = GenerationRequest([Message("user", problem.prompt)], params)
+                request.params.logprobs = 5
+                for run, completion in enumerate(await backend.generate(request)):
+                    verdict = verifier.score(completion.text, problem)
+                    confidences = [token_confidence(t) for t in completion.logprobs or []]
+                    line = {
+                        "benchmark": "live-addition",
+                        "problem_id": problem.id,
+                        "run": run,
+                        "status": "ok",
+                        "correct": verdict.correct,
+                        "extracted": verdict.extracted,
+                        "ground_truth": problem.ground_truth,
+                        "completion_tokens": completion.usage.completion_tokens,
+                        "latency": round(completion.latency, 3),
+                        "confidences": [round(c, 3) for c in confidences],
+                    }
+                    out.write(json.dumps(line) + "\n")
+                print(f"  recorded {problem.id}", file=sys.stderr)
+    finally:
+        await backend.aclose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -249,8 +310,27 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=10, help="shuffled orders per problem")
     parser.add_argument("--window", type=int, default=64, help="group confidence window (tokens)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--record", type=Path, help="draw live traces into this file, then replay")
+    parser.add_argument("--backend", default="transformers")
+    parser.add_argument("--model")
+    parser.add_argument("--problems", type=int, default=6)
+    parser.add_argument("--traces", type=int, default=16)
+    parser.add_argument("--max-tokens", type=int, default=128)
     args = parser.parse_args()
 
+    if args.record:
+        asyncio.run(
+            record(
+                args.record,
+                args.backend,
+                args.model,
+                args.problems,
+                args.traces,
+                args.max_tokens,
+                args.seed,
+            )
+        )
+        args.data = args.record
     problems = load(args.data)
     ns = [int(n) for n in args.n.split(",")]
     fewest = min(len(traces) for traces in problems.values())
