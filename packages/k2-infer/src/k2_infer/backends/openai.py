@@ -17,7 +17,8 @@ choice list as an enum, unwrapped from the reply; a regex cannot be asked for).
 request per completion: each token is handed to `watch` as it arrives (each text piece, with
 log-probability 0, when none were asked for), and when `watch` returns False
 the connection is closed, so the server stops generating (finish reason `cancelled`; the tokens
-received are what is billed, since the server's usage never arrives).
+received are what is billed, since the server's usage never arrives). A watched stream is not
+retried: the tokens already handed to `watch` cannot be taken back.
 """
 
 from __future__ import annotations
