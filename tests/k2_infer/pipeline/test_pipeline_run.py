@@ -277,3 +277,12 @@ def test_cli_backend_flags_reach_the_backend_factory(k2_plugin, scripted):
     }
     assert planner == {"model": "p", "base_url": "http://h/v1", "api_key": "sk-1"}
     assert "sk-1" not in result.output, "the key is never shown"
+
+
+def test_the_registry_says_which_options_a_component_takes():
+    from k2_core.registry import get_registry
+
+    registry = get_registry()
+    assert registry.entry("planner", "none").options() == []
+    assert "max_tokens" in registry.entry("selector", "tournament").options()
+    assert registry.entry("backend", "fake").options() is None, "it takes **options"
