@@ -13,7 +13,6 @@ def k2_register_verifiers(register):
     from .math import MathVerifier
     from .multiple_choice import MultipleChoiceVerifier
     from .refusal import RefusalVerifier
-    from .refusal import RefusalVerifier
     from .scicode import SciCodeVerifier
     from .simulation import SimulationVerifier
     from .tabular import TabularVerifier
@@ -74,13 +73,6 @@ def k2_register_verifiers(register):
         domains=["judge", "science", "hle"],
         data_sources=["stem_web"],
         description="an LLM judge over any backend, for free-form science answers",
-    )
-    register(
-        "refusal",
-        RefusalVerifier,
-        domains=["safety"],
-        data_sources=["safety__"],
-        description="refused what must be refused, answered the rest, leaked no secret",
     )
     register(
         "refusal",
