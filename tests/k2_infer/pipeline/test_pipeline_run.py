@@ -1,5 +1,6 @@
 """The pipeline end to end on FakeBackend: plan, candidates, selection, bill, events; solve(); the CLI."""
 
+import asyncio
 import json
 
 import pytest
@@ -286,3 +287,11 @@ def test_the_registry_says_which_options_a_component_takes():
     assert registry.entry("planner", "none").options() == []
     assert "max_tokens" in registry.entry("selector", "tournament").options()
     assert registry.entry("backend", "fake").options() is None, "it takes **options"
+
+
+def test_a_candidate_without_an_answer_is_not_put_to_the_selector():
+    solver = ["<think>hm</think>", "<think>6 sevens</think> <answer>42</answer>"]
+    recipe = load_recipe("k2-think").override("pipeline", n=2, planner="none", selector="first")
+    pipeline = Pipeline.from_recipe(recipe, FakeBackend({"solver": solver}))
+    result = asyncio.run(pipeline.run(Problem(id="q", prompt="What is 7 * 6?")))
+    assert result.answer == "42" and result.selection.reason == "the only usable candidate"

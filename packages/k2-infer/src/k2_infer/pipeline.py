@@ -9,7 +9,8 @@ selectors (which rank or group with it); a problem no verifier serves gets None.
 the problem is solved without it. A selector that fails hands over to the recipe's fallback, and if
 that fails too the first usable candidate is taken (also recorded). Sampling errors (every candidate
 failed, hard timeout) are raised: there is no answer to give. The result carries the token bill per
-role, wall seconds per stage, and is announced through the `k2_on_result` hook.
+role, wall seconds per stage, and is announced through the `k2_on_result` hook. Only candidates
+that gave an answer are put to the selectors, unless none did.
 """
 
 from __future__ import annotations
@@ -184,6 +185,7 @@ class Pipeline:
 
         stage = time.perf_counter()
         usable = [c for c in candidates if c.error is None]
+        usable = [c for c in usable if c.answer] or usable  # a reply with no answer cannot win
         selection = await self._select(problem, usable, solver, verifier, note)
         timings["select"] = time.perf_counter() - stage
         timings["total"] = time.perf_counter() - started
