@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import threading
 from typing import Any
 
@@ -61,11 +60,8 @@ def route(
 
 def _takes(entry: Entry, option: str) -> bool:
     """True when the verifier's factory has a parameter `option` (or takes any keyword)."""
-    try:
-        parameters = inspect.signature(entry.load()).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    return any(p.name == option or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+    taken = entry.options()
+    return taken is None or option in taken
 
 
 def needs_ground_truth(
