@@ -69,31 +69,33 @@ def route_plugin(name, override=False, **routes):
 
 
 def test_a_conflicting_router_is_recorded_and_shown(k2_plugin):
-    k2_plugin(route_plugin("my-math", domains=["math"]), name="rival")
+    k2_plugin(route_plugin("home-riddle", domains=["riddle"]), name="home")
+    k2_plugin(route_plugin("my-riddle", domains=["riddle"]), name="rival")
     registry = get_registry()
     [conflict] = [c for c in registry.conflicts.values() if "rival" in c.plugins]
-    assert str(conflict) == "verifier domain 'math' is registered by both 'k2_verify' and 'rival'"
+    assert str(conflict) == "verifier domain 'riddle' is registered by both 'home' and 'rival'"
     with pytest.raises(DuplicateNameError) as info:
-        registry.verifier_for(domain="math")
+        registry.verifier_for(domain="riddle")
     assert "\n" not in str(info.value) and "override=True" in str(info.value)
     assert plugins_json()["rival"]["conflicts"] == [str(conflict)]
 
 
 def test_a_conflicting_data_source_prefix_is_recorded(k2_plugin):
-    k2_plugin(route_plugin("my-code", data_sources=["codegen__"]), name="rival-code")
-    with pytest.raises(DuplicateNameError, match="data_source 'codegen__'.*'rival-code'"):
-        get_registry().verifier_for(data_source="codegen__leetcode")
-    assert get_registry().verifier_for(data_source="math__aime").name == "math"
+    k2_plugin(route_plugin("home", data_sources=["riddle__", "puzzle__"]), name="home")
+    k2_plugin(route_plugin("my-riddle", data_sources=["riddle__"]), name="rival-riddle")
+    with pytest.raises(DuplicateNameError, match="data_source 'riddle__'.*'rival-riddle'"):
+        get_registry().verifier_for(data_source="riddle__one")
+    assert get_registry().verifier_for(data_source="puzzle__one").name == "home"
 
 
 def test_override_replaces_a_builtin_and_the_conflict_is_still_shown(k2_plugin):
-    k2_plugin(route_plugin("my-math", override=True, domains=["math"]), name="replacer")
+    k2_plugin(route_plugin("home-riddle", domains=["riddle"]), name="home")
+    k2_plugin(route_plugin("my-riddle", override=True, domains=["riddle"]), name="replacer")
     registry = get_registry()
-    assert registry.verifier_for(domain="math").name == "my-math"
-    assert isinstance(registry.verifier(domain="math").inner, Strict)
+    assert registry.verifier_for(domain="riddle").name == "my-riddle"
+    assert isinstance(registry.verifier(domain="riddle").inner, Strict)
     assert plugins_json()["replacer"]["conflicts"] == [
-        "verifier domain 'math' is registered by both 'k2_verify' and 'replacer'; "
-        "'replacer' overrides"
+        "verifier domain 'riddle' is registered by both 'home' and 'replacer'; 'replacer' overrides"
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from .. import hookimpl
 from ..plugins import register_plugin, unregister_plugin
 from .fake_backend import FakeBackend
 
@@ -21,6 +22,26 @@ def k2_plugin():
     yield register
     for name in reversed(names):
         unregister_plugin(name)
+
+
+@pytest.fixture
+def k2_events(k2_plugin):
+    """A list that records each observation hook as it fires, for this test only:
+    `("completion", text)` per `k2_on_completion` and `("verdict", response, correct)` per
+    `k2_on_verdict`."""
+    events: list[tuple] = []
+
+    class Observer:
+        @hookimpl
+        def k2_on_completion(self, request, completion):
+            events.append(("completion", completion.text))
+
+        @hookimpl
+        def k2_on_verdict(self, problem, response, verdict):
+            events.append(("verdict", response, verdict.correct))
+
+    k2_plugin(Observer(), name="k2-events")
+    return events
 
 
 @pytest.fixture
