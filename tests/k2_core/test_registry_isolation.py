@@ -109,13 +109,6 @@ def test_a_typod_option_names_it_and_the_valid_ones(k2_plugin):
     assert get_registry().create("verifier", "strict", judge_model="big").judge_model == "big"
 
 
-def test_openai_backend_refuses_speculative():
-    with pytest.raises(InputError, match="backend 'openai' has no option 'speculative'"):
-        get_registry().create(
-            "backend", "openai", base_url="http://127.0.0.1:9", speculative="ngram"
-        )
-
-
 def test_an_entry_whose_modules_are_missing_is_listed_with_its_install_line(k2_plugin):
     class Heavy:
         @hookimpl

@@ -226,3 +226,10 @@ def test_a_regex_cannot_be_asked_of_an_openai_server(server):
     req.structured = Structured(regex="[0-9]+")
     with pytest.raises(InputError, match="cannot constrain a reply to a regex"):
         generate(req, base_url=server.base_url, model="tiny")
+
+
+def test_openai_backend_refuses_speculative():
+    with pytest.raises(InputError, match="backend 'openai' has no option 'speculative'"):
+        get_registry().create(
+            "backend", "openai", base_url="http://127.0.0.1:9", speculative="ngram"
+        )
