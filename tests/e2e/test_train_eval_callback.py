@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from k2_train.cli import cli as train_cli
+from k2_train.eval_callback import CheckpointEval
 
 pytestmark = pytest.mark.slow
 
@@ -43,3 +44,13 @@ def test_each_checkpoint_is_evaluated_and_its_avg_at_n_logged(tmp_path, monkeypa
     history = state["log_history"]
     assert any("loss" in entry for entry in history)  # the training metrics it is logged beside
     assert {"eval/aime24/avg@n": score, "step": 2}.items() <= history[-1].items()
+
+
+def test_checkpoint_settings_come_from_the_recipe_with_the_callback_flags(tmp_path):
+    callback = CheckpointEval("aime24", n=2, limit=3, max_tokens=64, data="aime.jsonl")
+    settings = callback.settings(tmp_path / "checkpoint-4", tmp_path / "eval")
+    assert (settings.backend, settings.model) == ("transformers", str(tmp_path / "checkpoint-4"))
+    assert settings.benchmarks == ["aime24"] and settings.data == {"aime24": "aime.jsonl"}
+    assert (settings.n, settings.limit, settings.concurrency, settings.retries) == (2, 3, 1, 0)
+    assert settings.sampling.max_tokens == 64 and settings.sampling.stop == ["</answer>"]
+    assert settings.allow_partial and settings.pipeline == "plain"

@@ -53,13 +53,3 @@ def test_eval_flags_without_a_benchmark_are_refused(tmp_path):
 def test_counts_must_be_positive(option):
     with pytest.raises(InputError, match="at least 1"):
         CheckpointEval("aime24", **{option: 0})
-
-
-def test_checkpoint_settings_come_from_the_recipe_with_the_callback_flags(tmp_path):
-    callback = CheckpointEval("aime24", n=2, limit=3, max_tokens=64, data="aime.jsonl")
-    settings = callback.settings(tmp_path / "checkpoint-4", tmp_path / "eval")
-    assert (settings.backend, settings.model) == ("transformers", str(tmp_path / "checkpoint-4"))
-    assert settings.benchmarks == ["aime24"] and settings.data == {"aime24": "aime.jsonl"}
-    assert (settings.n, settings.limit, settings.concurrency, settings.retries) == (2, 3, 1, 0)
-    assert settings.sampling.max_tokens == 64 and settings.sampling.stop == ["</answer>"]
-    assert settings.allow_partial and settings.pipeline == "plain"
