@@ -33,7 +33,9 @@ def still_serving(mechanism: str) -> None:
 
 def test_infinite_loop_times_out(mechanism):
     result = sandboxed(mechanism, "while True: pass")
-    assert result.status == "timeout" and result.returncode is None
+    # stopped by the wall clock (no return code) or, on a loaded machine, by the CPU limit first
+    assert result.status == "timeout"
+    assert result.returncode in (None, -signal.SIGXCPU, -signal.SIGKILL)
     assert result.wall_time < QUICK.wall_time + 3
     still_serving(mechanism)
 
