@@ -33,7 +33,7 @@ from k2_core.protocols import Backend, Verifier
 
 from .confidence import MEASURES, WINDOW, GroupMonitor, trace_confidence
 from .samplers import BestOfNSampler, OnCandidate, SamplingError
-from .selectors import SelectionError, _normalise
+from .selectors import SelectionError, normalise_answer
 
 log = logging.getLogger("k2.infer.adaptive")
 
@@ -233,7 +233,7 @@ class AdaptiveSampler:
     def agreed(self, candidates: list[Candidate]) -> bool:
         """Whether the answers so far meet the stopping rule."""
         counts = Counter(
-            _normalise(c.answer) for c in candidates if c.error is None and c.answer
+            normalise_answer(c.answer) for c in candidates if c.error is None and c.answer
         ).most_common(2)
         if not counts:
             return False
@@ -284,15 +284,15 @@ class ConfidenceVoteSelector:
             raise SelectionError("no kept candidate gave an answer to vote on")
         weight: dict[str, float] = {}
         for candidate in kept:
-            key = _normalise(candidate.answer)
+            key = normalise_answer(candidate.answer)
             weight[key] = weight.get(key, 0.0) + (
                 1.0 if candidate.confidence is None else candidate.confidence
             )
         for candidate in candidates:
             in_vote = candidate.answer and candidate.stopped is None
-            candidate.votes = weight[_normalise(candidate.answer)] if in_vote else 0.0
+            candidate.votes = weight[normalise_answer(candidate.answer)] if in_vote else 0.0
         best = max(weight, key=weight.get)  # ties: the answer seen first
-        winner = next(c for c in kept if _normalise(c.answer) == best)
+        winner = next(c for c in kept if normalise_answer(c.answer) == best)
         reason = (
             f"{winner.answer!r} carries confidence {weight[best]:.3f} of {sum(weight.values()):.3f}"
             f" over {len(kept)} kept of {len(candidates)} candidates"

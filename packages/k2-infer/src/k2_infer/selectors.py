@@ -96,7 +96,8 @@ class VerifierSelector:
         return Selection(candidates[best].index, self.name, f"{verifier.name} score", scores)
 
 
-def _normalise(answer: str) -> str:
+def normalise_answer(answer: str) -> str:
+    """The form in which answers are grouped for votes: no white space, no final dot, lower case."""
     return re.sub(r"\s+", "", answer).rstrip(".").lower()
 
 
@@ -124,7 +125,9 @@ class MajoritySelector:
                 return score(candidate.completion.text, reference).correct
 
             return equivalent
-        return lambda candidate, answer: _normalise(candidate.answer or "") == _normalise(answer)
+        return lambda candidate, answer: (
+            normalise_answer(candidate.answer or "") == normalise_answer(answer)
+        )
 
     async def select(
         self,
