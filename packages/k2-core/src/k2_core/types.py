@@ -164,12 +164,14 @@ class GenerationRequest(_Serializable):
 @dataclass
 class Usage(_Serializable):
     """Token counts. `stopped` counts completions cut short by an early stop (a request's `watch`)
-    and `saved_tokens` estimates the tokens those stops did not generate (see `k2_infer.billing`)."""
+    and `saved_tokens` estimates the tokens those stops did not generate (see `k2_infer.billing`).
+    `calls` counts the backend calls a bill covers (0 on one completion's own usage)."""
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
     stopped: int = 0
     saved_tokens: int = 0
+    calls: int = 0
 
     @property
     def total_tokens(self) -> int:
@@ -181,6 +183,7 @@ class Usage(_Serializable):
             self.completion_tokens + other.completion_tokens,
             self.stopped + other.stopped,
             self.saved_tokens + other.saved_tokens,
+            self.calls + other.calls,
         )
 
 

@@ -32,7 +32,7 @@ from k2_core import Candidate, Completion, GenerationRequest, InputError, Proble
 from k2_core.protocols import Backend, Verifier
 
 from .confidence import MEASURES, WINDOW, GroupMonitor, trace_confidence
-from .samplers import BestOfNSampler, OnCandidate, SamplingError
+from .samplers import BestOfNSampler, OnCandidate, SamplingError, reseeded
 from .selectors import SelectionError, normalise_answer
 
 log = logging.getLogger("k2.infer.adaptive")
@@ -188,9 +188,8 @@ class DeepConfOnlineSampler:
             monitor = GroupMonitor(threshold, self.window)
             one = BestOfNSampler(1, self.soft_timeout, self.hard_timeout)
             try:
-                [candidate] = await one.sample(
-                    dataclasses.replace(request, watch=monitor), backend, verifier=verifier
-                )
+                watched_request = dataclasses.replace(reseeded(request, index, 1), watch=monitor)
+                [candidate] = await one.sample(watched_request, backend, verifier=verifier)
             except SamplingError as error:
                 candidate = Candidate(0, Completion("", finish_reason="error"), error=str(error))
             candidate.index = index
@@ -253,7 +252,9 @@ class AdaptiveSampler:
             size = min(self.wave, self.n - len(candidates))
             draw = BestOfNSampler(size, self.soft_timeout, self.hard_timeout)
             try:
-                wave = await draw.sample(request, backend, verifier=verifier)
+                wave = await draw.sample(
+                    reseeded(request, len(candidates), size), backend, verifier=verifier
+                )
             except SamplingError:
                 if any(c.error is None for c in candidates):
                     break  # keep what the earlier waves gave

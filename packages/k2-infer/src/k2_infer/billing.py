@@ -1,7 +1,8 @@
 """Token accounting for one solve: a backend wrapper that bills every completion to its request's role.
 
 The pipeline hands planners, samplers and selectors a `MeteredBackend`, so the bill per role
-(`planner`, `solver`, `judge`) and the number of calls come out without those components doing any
+(`planner`, `solver`, `judge`: backend calls, prompt tokens, generated tokens, early stops and the
+tokens they saved, all in one `Usage` per role) comes out without those components doing any
 bookkeeping. (Backends themselves announce each completion through the `k2_on_completion` hook.)
 
 Early stops are billed too: a completion a sampler stopped mid-generation (finish reason
@@ -20,15 +21,14 @@ from k2_core.protocols import Backend
 
 @dataclass
 class Bill:
-    """Tokens and backend calls per role."""
+    """Tokens and backend calls per role (`usage`), and the lengths of each role's whole
+    completions so far (`whole`, what a stopped one is measured against)."""
 
     usage: dict[str, Usage] = field(default_factory=dict)
-    calls: dict[str, int] = field(default_factory=dict)
     whole: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, role: str, completions: list[Completion]) -> None:
         """One backend call: its prompt is billed once, however many completions share it."""
-        self.calls[role] = self.calls.get(role, 0) + 1
         prompt = max((c.usage.prompt_tokens for c in completions), default=0)
         generated = sum(c.usage.completion_tokens for c in completions)
         lengths = self.whole.setdefault(role, [])
@@ -38,7 +38,7 @@ class Bill:
         lengths.extend(
             c.usage.completion_tokens for c in completions if c.finish_reason != "cancelled"
         )
-        bill = Usage(prompt, generated, len(stopped), saved)
+        bill = Usage(prompt, generated, len(stopped), saved, calls=1)
         self.usage[role] = self.usage.get(role, Usage()) + bill
 
 

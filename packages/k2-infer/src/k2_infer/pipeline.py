@@ -9,8 +9,14 @@ selectors (which rank or group with it); a problem no verifier serves gets None.
 the problem is solved without it. A selector that fails hands over to the recipe's fallback, and if
 that fails too the first usable candidate is taken (also recorded). Sampling errors (every candidate
 failed, hard timeout) are raised: there is no answer to give. The result carries the token bill per
-role, wall seconds per stage, and is announced through the `k2_on_result` hook. Only candidates
-that gave an answer are put to the selectors, unless none did.
+role (`Usage`: calls, tokens, early stops, tokens saved), wall seconds per stage, and is announced
+through the `k2_on_result` hook.
+
+Only candidates a sampler kept are put to the selectors: one it stopped mid-generation or dropped
+from the vote (deepconf's low-confidence traces; `Candidate.stopped` says why) takes no part in
+majority, judge or verifier selection, and each such candidate is noted in `Result.events`. Of the
+kept ones, only those that gave an answer are put forward. Each rule yields when it would leave
+nobody.
 """
 
 from __future__ import annotations
@@ -60,17 +66,19 @@ def resolve_verifier(problem: Problem) -> Verifier | None:
         return None
 
 
-def _build(kind: str, name: str, **settings: Any) -> Any:
+def _build(kind: str, name: str, options: dict[str, Any] | None = None, **settings: Any) -> Any:
     """Build a component from the registry with the pipeline settings its factory takes.
 
     The settings are pipeline-wide (token budgets, N, timeouts), each offered to the components
     that use it: the `none` planner takes no token budget, the `first` selector no judge budget.
+    `options` are the component's own (a recipe's `sampler_options`): all of them are passed, so
+    the registry refuses one the factory does not take.
     """
     registry = get_registry()
     takes = registry.entry(kind, name).options()
     if takes is not None:
         settings = {key: value for key, value in settings.items() if key in takes}
-    return registry.create(kind, name, **settings)
+    return registry.create(kind, name, **(settings | (options or {})))
 
 
 @dataclass
@@ -100,9 +108,13 @@ class Pipeline:
         """Build the parts a recipe names (`[sampling]` and `[pipeline]` sections) from the registry.
 
         Optional `[pipeline]` keys: `planner_max_tokens` and `judge_max_tokens` (default: the solver's
-        `max_tokens`), `split` (draw candidates as separate requests, see `samplers`), and
+        `max_tokens`), `split` (draw candidates as separate requests, see `samplers`),
         `solver_structured`, a table with one of `json_schema`, `choice` or `regex` that constrains
-        every solver reply (a small model kept to the K2 format; see `k2-think-embedded`).
+        every solver reply (a small model kept to the K2 format; see `k2-think-embedded`), and
+        `sampler_options`, a table passed to the sampler's factory as it is (e.g.
+        `{ keep = 0.5, warmup = 4, window = 256 }` for `deepconf-online`, `{ wave = 2,
+        confidence = 0.9 }` for `adaptive`): an option the sampler does not take is an error
+        naming the ones it does.
         """
         sampling, settings = recipe.section("sampling"), recipe.section("pipeline")
         params = SamplingParams().replace(**sampling)
@@ -119,6 +131,7 @@ class Pipeline:
             sampler=_build(
                 "sampler",
                 settings.get("sampler", "best-of-n"),
+                settings.get("sampler_options", {}),
                 n=settings.get("n", 1),
                 soft_timeout=settings.get("soft_timeout"),
                 hard_timeout=settings.get("hard_timeout"),
@@ -184,8 +197,7 @@ class Pipeline:
         timings["sample"] = time.perf_counter() - stage
 
         stage = time.perf_counter()
-        usable = [c for c in candidates if c.error is None]
-        usable = [c for c in usable if c.answer] or usable  # a reply with no answer cannot win
+        usable = self._voters(candidates, note)
         selection = await self._select(problem, usable, solver, verifier, note)
         timings["select"] = time.perf_counter() - stage
         timings["total"] = time.perf_counter() - started
@@ -222,11 +234,30 @@ class Pipeline:
             self.progress(f"plan ready; topics: {'; '.join(plan.topics) or '-'}")
         return plan
 
+    @staticmethod
+    def _voters(candidates: list[Candidate], note: Progress) -> list[Candidate]:
+        """The candidates put to the selectors (see the module docstring)."""
+        usable = [c for c in candidates if c.error is None]
+        for candidate in usable:
+            if candidate.stopped is not None:
+                note(f"candidate {candidate.index + 1} left out of selection: {candidate.stopped}")
+        kept = [c for c in usable if c.stopped is None]
+        if not kept and usable:
+            note("the sampler stopped or dropped every candidate; selecting among all of them")
+        kept = kept or usable
+        return [c for c in kept if c.answer] or kept  # a reply with no answer cannot win
+
     def _report(self, candidate: Candidate) -> None:
         if candidate.error:
             self.progress(f"candidate {candidate.index + 1} failed: {candidate.error}")
             return
         completion = candidate.completion
+        if candidate.stopped is not None:
+            self.progress(
+                f"candidate {candidate.index + 1} {candidate.stopped} "
+                f"({completion.usage.completion_tokens} tokens)"
+            )
+            return
         self.progress(
             f"candidate {candidate.index + 1} finished: answer {candidate.answer!r}, "
             f"{completion.usage.completion_tokens} tokens in {completion.latency:.1f} s"

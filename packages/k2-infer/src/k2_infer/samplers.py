@@ -4,6 +4,9 @@
 a local model samples them in one batch and a server such as vLLM batches them too; with `split=True`
 as N concurrent requests of one answer each, so the soft timeout can keep the early finishers.
 
+A seeded request drawn as several calls (`split`, and the adaptive samplers' waves) gives call i
+the seed `seed + i`, so the calls are different samples, as the N of one call are.
+
 Timeouts (seconds, from the start of sampling): after `soft_timeout` the candidates that finished are
 used and the stragglers cancelled (if none finished yet, the first to finish is waited for); after
 `hard_timeout` with nothing finished, sampling fails with `SamplingError`. A request that fails gives
@@ -31,11 +34,21 @@ class SamplingError(K2Error):
 
 
 def _candidate(index: int, completion: Completion, extract: Extract) -> Candidate:
-    return Candidate(index, completion, answer=extract(completion.text))
+    """A drawn candidate; one stopped mid-generation has no answer (it never wrote one)."""
+    stopped = completion.finish_reason == "cancelled"
+    return Candidate(index, completion, answer=None if stopped else extract(completion.text))
 
 
 def _failed(index: int, error: str) -> Candidate:
     return Candidate(index, Completion("", finish_reason="error"), error=error)
+
+
+def reseeded(request: GenerationRequest, offset: int, n: int) -> GenerationRequest:
+    """`request` for `n` samples, its seed (if any) moved on by `offset`: the request for the
+    sample(s) after the first `offset` when one sample is drawn as several calls."""
+    seed = request.params.seed
+    params = request.params.replace(n=n, seed=None if seed is None else seed + offset)
+    return dataclasses.replace(request, params=params)
 
 
 def _describe(exc: BaseException) -> str:
@@ -66,8 +79,7 @@ class BestOfNSampler:
     def _jobs(self, request: GenerationRequest) -> list[tuple[list[int], GenerationRequest]]:
         """(candidate indices, request) for each backend call."""
         if self.split:
-            one = dataclasses.replace(request, params=request.params.replace(n=1))
-            return [([i], one) for i in range(self.n)]
+            return [([i], reseeded(request, i, 1)) for i in range(self.n)]
         batch = dataclasses.replace(request, params=request.params.replace(n=self.n))
         return [(list(range(self.n)), batch)]
 
