@@ -19,7 +19,7 @@ import inspect
 import json
 from typing import Any, ClassVar
 
-from ..protocols import Backend, Benchmark, Planner, Selector, Verifier
+from ..protocols import Backend, Benchmark, Planner, Sampler, Selector, Verifier
 from ..registry import get_registry
 from ..types import (
     Candidate,
@@ -222,6 +222,66 @@ class SelectorContract:
         asyncio.run(selector.select(problem, candidates, self.judge_backend(), self.verifier()))
         assert [c.completion.text for c in candidates] == [b["completion"]["text"] for b in before]
         assert len(candidates) == len(before)
+
+
+class SamplerContract:
+    """Subclass and set `sampler_name`, `options` (e.g. `{"n": 4}`) and `replies` (what the fake
+    solver answers, in turn; its words carry log-probabilities, `logprob(text)`, for samplers that
+    read confidence).
+
+    The pipeline calls `await sampler.sample(request, backend, verifier=..., on_candidate=...)`
+    and puts the candidates it returns to the selectors, leaving out those whose `stopped` says
+    why the sampler stopped or dropped them.
+    """
+
+    sampler_name: ClassVar[str]
+    options: ClassVar[dict[str, Any]] = {}
+    replies: ClassVar[list[str]] = ["<answer>4</answer>", "<answer>5</answer>"]
+
+    @staticmethod
+    def logprob(text: str) -> float:
+        return -1.0
+
+    def make_sampler(self) -> Sampler:
+        return get_registry().create("sampler", self.sampler_name, **self.options)
+
+    def sample(self, request: GenerationRequest | None = None, **keywords: Any) -> list[Candidate]:
+        backend = FakeBackend({"solver": self.replies}, logprob=self.logprob)
+        request = request or self.request()
+        return asyncio.run(self.make_sampler().sample(request, backend, **keywords))
+
+    def request(self) -> GenerationRequest:
+        return GenerationRequest([Message("user", "What is 2 + 2?")], SamplingParams(seed=1))
+
+    def test_implements_protocol(self):
+        sampler = self.make_sampler()
+        assert isinstance(sampler, Sampler)
+        assert sampler.name == self.sampler_name
+
+    def test_candidates_are_numbered_and_usable(self):
+        candidates = self.sample()
+        assert candidates, "a sampler returns at least one candidate (or raises)"
+        assert [c.index for c in candidates] == list(range(len(candidates)))
+        assert any(c.error is None for c in candidates)
+        json.dumps([c.to_dict() for c in candidates])
+
+    def test_every_candidate_is_reported_once(self):
+        reported: list[int] = []
+        candidates = self.sample(on_candidate=lambda c: reported.append(c.index))
+        assert sorted(reported) == [c.index for c in candidates]
+
+    def test_a_stopped_candidate_says_why_and_gave_no_answer_if_cut(self):
+        for candidate in self.sample():
+            if candidate.completion.finish_reason == "cancelled":
+                assert candidate.stopped, "a trace stopped mid-generation says why"
+                assert candidate.answer is None
+            assert candidate.stopped is None or isinstance(candidate.stopped, str)
+
+    def test_the_request_is_left_as_it_was(self):
+        request = self.request()
+        before = request.to_dict()
+        self.sample(request)
+        assert request.to_dict() == before
 
 
 class PlannerContract:

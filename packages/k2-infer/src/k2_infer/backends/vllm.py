@@ -10,13 +10,20 @@ together; the N candidates of a request are one batch either way. `--speculative
 `speculative_config` (ngram, draft model, EAGLE) and the engine's acceptance counters become the
 completion metrics. Scripts that build an engine need an `if __name__ == "__main__":` guard: vLLM
 starts worker processes. `params.logprobs` maps to vLLM's `logprobs` (top-k per token, into
-`Completion.logprobs`). A request's `watch` is not honoured yet: the engine is not streamed, so a
-trace a sampler would stop runs to its end (deepconf-online then drops it afterwards).
+`Completion.logprobs`).
+
+A request with a `watch` (deepconf-online's early stop) is streamed on the async engine, each of its
+`n` completions as its own engine request (seed + i for the i-th, when seeded): every new token,
+with its log-probabilities, is handed to `watch`, and when `watch` returns False the engine request
+is aborted, so the engine generates no more of it (finish reason `cancelled`; the tokens billed
+are those it generated). The offline engine cannot be streamed: it ignores `watch` and returns
+whole completions (deepconf-online then drops a low-confidence trace afterwards).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 import time
 import uuid
@@ -161,6 +168,8 @@ class VLLMBackend:
                 args = AsyncEngineArgs(**self._engine_args())
                 self._llm = await asyncio.to_thread(AsyncLLM.from_engine_args, args)
         llm = self._llm
+        if request.watch is not None:
+            return await self._generate_watched(llm, request)
         prompt, copies, sampling = self._prepare(
             llm.get_tokenizer(), llm.model_config.max_model_len, request
         )
@@ -179,12 +188,57 @@ class VLLMBackend:
         latency = time.perf_counter() - start
         return self._completions(request, prompt, outputs, latency, before)
 
+    async def _generate_watched(self, llm: Any, request: GenerationRequest) -> list[Completion]:
+        """`params.n` streamed engine requests, each stopped as soon as `request.watch` says so."""
+        params = request.params
+        context = llm.model_config.max_model_len
+
+        async def one(i: int) -> Completion:
+            seed = None if params.seed is None else params.seed + i
+            single = dataclasses.replace(request, params=params.replace(n=1, seed=seed))
+            prompt, _, sampling = self._prepare(llm.get_tokenizer(), context, single, stream=True)
+            start = time.perf_counter()
+            stream = llm.generate(
+                {"prompt_token_ids": prompt}, sampling, request_id=uuid.uuid4().hex
+            )
+            pieces: list[str] = []
+            tokens: list[TokenLogprob] = []
+            finish = "stop"
+            try:
+                async for output in stream:
+                    choice = output.outputs[0]
+                    pieces.append(choice.text)
+                    if choice.finish_reason is not None:
+                        finish = finish_reason(choice.finish_reason)
+                    new = _logprobs(choice, params.logprobs or 0) or []
+                    stop = next(
+                        (j for j, token in enumerate(new) if not request.watch(token)), None
+                    )
+                    tokens.extend(new if stop is None else new[: stop + 1])
+                    if stop is not None:
+                        finish = "cancelled"
+                        break
+            finally:
+                await stream.aclose()  # vLLM aborts an unfinished request when its stream closes
+            return Completion(
+                text="".join(pieces),
+                finish_reason=finish,
+                usage=Usage(len(prompt), len(tokens)),
+                latency=time.perf_counter() - start,
+                model=request.model or self.model or EMBEDDED,
+                backend=self.name,
+                logprobs=tokens if params.logprobs is not None else None,
+            )
+
+        return list(await asyncio.gather(*(one(i) for i in range(params.n))))
+
     # -- shared --------------------------------------------------------------------------------
 
     def _prepare(
-        self, tokenizer: Any, context: int, request: GenerationRequest
+        self, tokenizer: Any, context: int, request: GenerationRequest, stream: bool = False
     ) -> tuple[list[int], int, Any]:
-        """The prompt's token ids, how many copies to send, and vLLM sampling parameters."""
+        """The prompt's token ids, how many copies to send, and vLLM sampling parameters (for a
+        stream of new tokens with their log-probabilities when `stream`)."""
         chat = [{"role": m.role, "content": m.content} for m in request.messages]
         prompt = list(
             tokenizer.apply_chat_template(
@@ -199,7 +253,8 @@ class VLLMBackend:
         params = request.params
         # vLLM refuses n > 1 with greedy decoding: send n copies of the prompt instead.
         copies, n = (params.n, 1) if params.temperature == 0 else (1, params.n)
-        sampling = _sampling_params(request, n, min(params.max_tokens, context - len(prompt)))
+        budget = min(params.max_tokens, context - len(prompt))
+        sampling = _sampling_params(request, n, budget, stream)
         return prompt, copies, sampling
 
     def _completions(
@@ -251,7 +306,12 @@ def _logprobs(choice: Any, top: int | None) -> list[TokenLogprob] | None:
     return tokens
 
 
-def _sampling_params(request: GenerationRequest, n: int, max_tokens: int) -> Any:
+def _sampling_params(
+    request: GenerationRequest, n: int, max_tokens: int, stream: bool = False
+) -> Any:
+    """vLLM's sampling parameters: one final output holding all `n` samples, or with `stream`
+    each step's new tokens, with at least the sampled token's log-probability (what `watch` reads).
+    """
     from vllm import SamplingParams
     from vllm.sampling_params import RequestOutputKind, StructuredOutputsParams
 
@@ -269,11 +329,11 @@ def _sampling_params(request: GenerationRequest, n: int, max_tokens: int) -> Any
         max_tokens=max_tokens,
         stop=list(params.stop) or None,
         seed=params.seed,
-        logprobs=params.logprobs,
+        logprobs=(params.logprobs or 0) if stream else params.logprobs,
         structured_outputs=structured,
-        # One output holding all n samples: streamed outputs carry one sample each, so the last
-        # one alone would lose the others.
-        output_kind=RequestOutputKind.FINAL_ONLY,
+        # Not streamed: one output holding all n samples (streamed outputs carry one sample
+        # each, so the last one alone would lose the others).
+        output_kind=RequestOutputKind.DELTA if stream else RequestOutputKind.FINAL_ONLY,
     )
 
 
