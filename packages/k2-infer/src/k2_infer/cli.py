@@ -5,7 +5,7 @@ from __future__ import annotations
 from k2_core.cli import package_cli
 
 from .__about__ import __version__
-from .eval.cli import eval_command, eval_compare_command
+from .eval.cli import eval_command, eval_compare_command, eval_merge_command
 from .serve.cli import serve_command
 from .solve_cli import solve_command
 
@@ -17,6 +17,7 @@ cli = package_cli(
 
 cli.add_command(solve_command)
 cli.add_command(eval_command)
+cli.add_command(eval_merge_command)
 cli.add_command(eval_compare_command)
 cli.add_command(serve_command)
 

@@ -1,4 +1,4 @@
-"""The `k2-infer eval` and `k2-infer eval-compare` commands."""
+"""The `k2-infer eval`, `k2-infer eval-merge` and `k2-infer eval-compare` commands."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ from k2_core.registry import get_registry
 
 from .compare import compare, format_table, unmatched
 from .harness import EvalSettings, run_eval
+from .merge import merge_shards
+from .ray_runner import LOCAL, RayRunner, import_ray
+from .records import EvalSummary
 from .safety import safety_report
+from .shards import Shard, ShardPlan
 
 
 def parse_data(values: tuple[str, ...], benchmarks: list[str]) -> dict[str, str]:
@@ -50,6 +54,14 @@ def benchmark_names(ctx: click.Context, param: click.Parameter, value: str) -> l
     # A suite (`safety`) stands for its member benchmarks.
     members = [getattr(registry.create("benchmark", n), "members", None) or [n] for n in names]
     return list(dict.fromkeys(m for group in members for m in group))
+
+
+def shard_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Shard | None:
+    """`--shard I/N` as a `Shard`; a malformed one is a usage error."""
+    try:
+        return Shard.parse(value) if value is not None else None
+    except K2Error as exc:
+        raise click.BadParameter(exc.message + f" ({exc.hint})", ctx, param) from None
 
 
 @click.command("eval")
@@ -103,6 +115,29 @@ def benchmark_names(ctx: click.Context, param: click.Parameter, value: str) -> l
     help="A backend option, e.g. dtype=bfloat16, max_concurrency=4 (repeatable; checked against "
     "the backend's options; over the recipe's [backend] table).",
 )
+@click.option(
+    "--shard",
+    callback=shard_option,
+    metavar="I/N",
+    help="Run only shard I of N of the samples (1 <= I <= N), e.g. on machine I; then merge the "
+    "shard folders with `k2-infer eval-merge`.",
+)
+@click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value=LOCAL,
+    metavar="[ADDRESS]",
+    help="Run the samples as Ray tasks, each with its own backend: on the cluster at ADDRESS "
+    "(`auto`, ray://HOST:PORT), or alone on a local cluster started for the run. "
+    "Needs `pip install 'k2-infer[ray]'`.",
+)
+@click.option("--ray-tasks", type=COUNT, help="Ray tasks to split the samples over (default 2).")
+@click.option(
+    "--ray-gpus",
+    type=NON_NEGATIVE,
+    help="GPUs each Ray task reserves (for a backend that loads the model in the task, e.g. vllm).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary (summary.json) as JSON.")
 def eval_command(benchmarks: list[str], as_json: bool, **options) -> None:
     """Evaluate BENCHMARKS (comma-separated) the K2 Think way: n pass@1 runs per problem.
@@ -114,30 +149,86 @@ def eval_command(benchmarks: list[str], as_json: bool, **options) -> None:
     names = benchmarks
     data = parse_data(options.pop("data"), names)
     options["backend_options"] = parse_options(options["backend_options"], "--backend-option")
+    runner = ray_runner(
+        options.pop("ray_address"), options.pop("ray_tasks"), options.pop("ray_gpus")
+    )
+    if runner and options["shard"]:
+        raise click.UsageError("--ray runs every shard itself: leave out --shard")
     settings = EvalSettings.from_recipe(
         options.pop("recipe"), benchmarks=names, data=data, **options
     )
-    summary = run_eval(settings)
+    summary = run_eval(settings, runner=runner)
+    if isinstance(summary, ShardPlan):
+        finish_shard(summary, settings, as_json)
+        return
+    print_summary(summary, settings.output, as_json)
+
+
+def ray_runner(address: str | None, tasks: int | None, gpus: int | None) -> RayRunner | None:
+    """The `--ray` flags as a runner (None without `--ray`); Ray missing is one line."""
+    if address is None:
+        if tasks is not None or gpus is not None:
+            raise click.UsageError("--ray-tasks and --ray-gpus go with --ray")
+        return None
+    import_ray()  # say how to install it before loading anything
+    return RayRunner(address, tasks or 2, gpus or 0)
+
+
+def finish_shard(plan: ShardPlan, settings: EvalSettings, as_json: bool) -> None:
+    """Say what a shard's run did; unfinished samples fail the command (re-run to resume)."""
+    if as_json:
+        click.echo(json.dumps(plan.to_dict(), indent=2))
+    owned = len(plan.keys())
+    click.echo(
+        f"shard {plan.shard}: {owned - plan.missing}/{owned} samples verified in {settings.output}; "
+        "when every shard is done: k2-infer eval-merge SHARD_FOLDERS... -o OUTPUT",
+        err=as_json,
+    )
+    if not plan.complete:
+        raise K2Error(
+            f"shard {plan.shard} not finished: {plan.missing} samples missing or errored",
+            "re-run the same command to resume",
+        )
+
+
+def print_summary(summary: EvalSummary, output: Path, as_json: bool) -> None:
+    """The scores, the report's path; benchmarks left incomplete fail the command."""
+    n = summary.settings["n"]
     if as_json:
         click.echo(json.dumps(summary.to_dict(), indent=2))
     for name, scores in summary.benchmarks.items():
         if scores.scored and not as_json:
             error = f" ± {scores.std_err:.2f}" if scores.std_err is not None else ""
             click.echo(
-                f"{name}: avg@{settings.n} {scores.avg_at_n:.2f}{error}"
+                f"{name}: avg@{n} {scores.avg_at_n:.2f}{error}"
                 f" (K2 Think: {scores.k2_think_reported or '-'}) · {scores.status}"
             )
-    scored = {n: s.avg_at_n for n, s in summary.benchmarks.items() if s.scored}
+    scored = {name: s.avg_at_n for name, s in summary.benchmarks.items() if s.scored}
     for line in [] if as_json else safety_report(scored):
         click.echo(line)
-    click.echo(f"report: {os.path.join(settings.output, 'report.md')}", err=as_json)
-    incomplete = [n for n, s in summary.benchmarks.items() if s.status == "incomplete"]
+    click.echo(f"report: {os.path.join(output, 'report.md')}", err=as_json)
+    incomplete = [name for name, s in summary.benchmarks.items() if s.status == "incomplete"]
     if incomplete:
-        missing = sum(summary.benchmarks[n].missing for n in incomplete)
+        missing = sum(summary.benchmarks[name].missing for name in incomplete)
         raise K2Error(
             f"{', '.join(incomplete)} not scored: {missing} samples missing or errored",
             "re-run the same command to resume, or pass --allow-partial",
         )
+
+
+@click.command("eval-merge")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False), help="Run folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary (summary.json) as JSON.")
+def eval_merge_command(shards: tuple[str, ...], output: str, as_json: bool) -> None:
+    """Merge the SHARDS folders of one run (`k2-infer eval --shard I/N`) into OUTPUT.
+
+    Every shard 1/N ... N/N must be there once, finished, with the same settings; anything else is
+    refused, naming the shard to run or resume. OUTPUT gets every sample exactly once, then
+    summary.json, report.md and plots, as an unsharded run would.
+    """
+    summary = merge_shards([Path(folder) for folder in shards], Path(output))
+    print_summary(summary, Path(output), as_json)
 
 
 @click.command("eval-compare")

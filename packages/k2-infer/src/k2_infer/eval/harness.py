@@ -28,6 +28,7 @@ import json
 import logging
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +49,7 @@ from .progress import Progress
 from .records import EvalSummary
 from .report import write_report
 from .samples import SampleLog, read_samples
+from .shards import Shard, ShardPlan
 from .verifying import InlineWhenCheap
 
 PIPELINES = ("plain", "k2")
@@ -56,7 +58,16 @@ LIBRARIES = ("torch", "transformers", "vllm", "httpx", "datasets", "sympy")
 # crashed): such samples are errored and tried again, not scored 0.
 VERIFIER_FAILURES = {"error", "judge_error", "judge_unavailable"}
 # What `EvalSettings.from_recipe` takes: the `k2-infer eval` flags, by name.
-_PLAIN = ("concurrency", "limit", "data", "retries", "retry_delay", "allow_partial", "force_new")
+_PLAIN = (
+    "concurrency",
+    "limit",
+    "data",
+    "retries",
+    "retry_delay",
+    "allow_partial",
+    "force_new",
+    "shard",
+)
 SETTINGS = (
     "benchmarks",
     "output",
@@ -85,7 +96,7 @@ class EvalSettings:
     and `concurrency` may change between runs (more runs or problems are added to the same folder).
     `backend_options` go to the backend factory (`base_url`, `api_key`, `timeout`: the total seconds
     one request may take, ...); the API key is never written anywhere. `verifier_options` maps a verifier name to its factory options (the judge's
-    backend and model).
+    backend and model). `shard` runs only that shard's samples (see `shards.py`).
     """
 
     benchmarks: list[str]
@@ -106,6 +117,7 @@ class EvalSettings:
     allow_partial: bool = False
     force_new: bool = False
     verifier_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    shard: Shard | None = None
 
     @classmethod
     def from_recipe(cls, recipe: str | Recipe, **overrides: Any) -> EvalSettings:
@@ -225,7 +237,7 @@ def versions() -> dict[str, str]:
     return {**found, "python": platform.python_version()}
 
 
-def _differences(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
+def identity_differences(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
     """The keys whose values differ; each benchmark both runs have is compared on its own."""
     changed = [key for key in now if key != "benchmarks" and before.get(key) != now[key]]
     old = before.get("benchmarks") or {}
@@ -267,7 +279,7 @@ def _check_run_folder(output: Path, identity: dict[str, Any], force_new: bool) -
         _set_aside(output)
     before = _read_identity(path)
     if before is not None:
-        changed = _differences(before, identity)
+        changed = identity_differences(before, identity)
         if changed:
             raise InputError(
                 f"{output} holds a run with different settings ({', '.join(changed)})",
@@ -282,9 +294,24 @@ def _check_run_folder(output: Path, identity: dict[str, Any], force_new: bool) -
 
 
 class Evaluation:
-    """One run of the harness over loaded problems; `await run()` returns the summary."""
+    """One run of the harness over loaded problems; `await run()` returns the summary (a shard's
+    run returns its `ShardPlan`).
 
-    def __init__(self, settings: EvalSettings, backend: Backend | None = None) -> None:
+    `runner` replaces the in-process sampling loop (`produce`) with another that has the same
+    signature, e.g. `RayRunner` (tasks on a Ray cluster); the log, resume and report stay here.
+    `problems` and `recipe` are given by such a runner's workers, which sample problems the driver
+    loaded: then no benchmark is loaded here and `run()` is not called.
+    """
+
+    def __init__(
+        self,
+        settings: EvalSettings,
+        backend: Backend | None = None,
+        runner: Any = None,
+        *,
+        problems: dict[str, list[Problem]] | None = None,
+        recipe: Recipe | None = None,
+    ) -> None:
         if settings.pipeline not in PIPELINES:
             raise InputError(
                 f"unknown pipeline {settings.pipeline!r}", f"choose one of {', '.join(PIPELINES)}"
@@ -292,19 +319,25 @@ class Evaluation:
         settings.check()
         self.settings = settings
         self.backend = backend
-        self.recipe = load_recipe(settings.recipe)
+        self.runner = runner
+        self.recipe = recipe or load_recipe(settings.recipe)
         registry = get_registry()
-        self.benchmarks = {name: registry.create("benchmark", name) for name in settings.benchmarks}
-        unknown = set(settings.data) - set(self.benchmarks)
-        if unknown:
-            raise InputError(
-                f"--data names {', '.join(sorted(unknown))}, which is not being evaluated",
-                "use --data BENCH=PATH with one of the benchmarks given",
-            )
-        self.problems = {
-            name: benchmark.load(settings.data.get(name), settings.limit)
-            for name, benchmark in self.benchmarks.items()
-        }
+        self.benchmarks = {}
+        if problems is None:
+            self.benchmarks = {
+                name: registry.create("benchmark", name) for name in settings.benchmarks
+            }
+            unknown = set(settings.data) - set(self.benchmarks)
+            if unknown:
+                raise InputError(
+                    f"--data names {', '.join(sorted(unknown))}, which is not being evaluated",
+                    "use --data BENCH=PATH with one of the benchmarks given",
+                )
+            problems = {
+                name: benchmark.load(settings.data.get(name), settings.limit)
+                for name, benchmark in self.benchmarks.items()
+            }
+        self.problems = problems
         self.digests = {  # by (benchmark, problem id)
             (name, str(problem.id)): problem_digest(problem)
             for name, problems in self.problems.items()
@@ -387,9 +420,16 @@ class Evaluation:
                 options.setdefault(name, settings.concurrency)
         return get_registry().create("backend", settings.backend, **options)
 
-    async def run(self) -> EvalSummary:
+    def folder_identity(self) -> dict[str, Any]:
+        """`run.json`: the identity and the shard, None for a whole run (so a shard's folder cannot
+        be resumed as another shard or as a whole run, nor a whole run's as a shard)."""
+        shard = self.settings.shard
+        return {**self.identity(), "shard": str(shard) if shard else None}
+
+    async def run(self) -> EvalSummary | ShardPlan:
         with FolderLock(self.settings.output):
-            _check_run_folder(self.settings.output, self.identity(), self.settings.force_new)
+            identity = self.folder_identity()
+            _check_run_folder(self.settings.output, identity, self.settings.force_new)
             log = SampleLog(self.settings.output / "samples.jsonl")
             try:
                 self._check_problems(log)
@@ -398,29 +438,50 @@ class Evaluation:
                 raise
             return await self._run(log)
 
-    async def _run(self, log: SampleLog) -> EvalSummary:
-        settings = self.settings
-        todo = [
+    def owned(self) -> list[tuple[str, Problem, int]]:
+        """Every sample of this run (of its shard, when it is one), in the order they are run."""
+        shard = self.settings.shard
+        return [
             (name, problem, run)
-            for run in range(settings.n)
+            for run in range(self.settings.n)
             for name, problems in self.problems.items()
-            for problem in problems
-            if not log.done((name, problem.id, run))
+            for position, problem in enumerate(problems)
+            if shard is None or shard.owns(position, run)
         ]
+
+    async def _run(self, log: SampleLog) -> EvalSummary | ShardPlan:
+        owned = self.owned()
+        todo = [(name, p, run) for name, p, run in owned if not log.done((name, p.id, run))]
         progress = Progress(len(todo))
-        progress.begin(already=settings.n * sum(map(len, self.problems.values())) - len(todo))
+        progress.begin(already=len(owned) - len(todo))
+
+        def emit(sample: dict[str, Any]) -> None:
+            log.append(sample)
+            progress.update(sample["correct"], errored=sample["status"] != "ok")
+
+        try:
+            if self.runner is not None:
+                await self.runner.produce(self, todo, emit)
+            else:
+                await self.produce(todo, emit)
+        finally:
+            log.close()
+            progress.close()
+        return self.shard_plan(log) if self.settings.shard else self.summary(log)
+
+    async def produce(
+        self, todo: list[tuple[str, Problem, int]], emit: Callable[[dict[str, Any]], None]
+    ) -> None:
+        """Sample `todo` on one backend, `concurrency` samples in flight, handing each finished
+        sample to `emit`; raises the failure that ended the run early (see `sample`)."""
         if self.backend is not None:  # a ready backend: observed like the registry's
             backend = observe("backend", self.backend)
         else:
             try:
                 backend = self._backend()
             except ImportError as exc:  # a backend whose library is missing
-                log.close()
                 raise _cannot_run(exc) from None
-            except BaseException:
-                log.close()
-                raise
-        self.pipeline = self._pipeline(backend) if settings.pipeline == "k2" else None
+        self.pipeline = self._pipeline(backend) if self.settings.pipeline == "k2" else None
         pending = iter(todo)
 
         async def worker() -> None:
@@ -430,21 +491,18 @@ class Evaluation:
                 sample = await self.sample(backend, name, problem, run)
                 if sample is None:  # a failure that ends the run
                     return
-                log.append(sample)
-                progress.update(sample["correct"], errored=sample["status"] != "ok")
+                emit(sample)
 
+        workers = min(self.settings.concurrency, len(todo))
         try:
-            await asyncio.gather(*(worker() for _ in range(min(settings.concurrency, len(todo)))))
+            await asyncio.gather(*(worker() for _ in range(workers)))
         finally:
-            log.close()
-            progress.close()
             if self.backend is None:
                 await backend.aclose()
         if isinstance(self.fatal, K2Error):
             raise self.fatal
         if self.fatal is not None:  # a missing library
             raise _cannot_run(self.fatal)
-        return self.summary(log)
 
     async def sample(
         self, backend: Backend, name: str, problem: Problem, run: int
@@ -571,6 +629,37 @@ class Evaluation:
             "k2_think_reported": getattr(benchmark, "reported", None),
         }
 
+    def run_settings(self) -> dict[str, Any]:
+        """The summary's `settings`: the identity and how the run was made (the same for every
+        shard of a run)."""
+        settings = self.settings
+        return {
+            **settings.identity(),
+            "n": settings.n,
+            "limit": settings.limit,
+            "data": settings.data,
+            "concurrency": settings.concurrency,
+            "identity_digest": digest(self.identity()),
+            "allow_partial": settings.allow_partial,
+        }
+
+    def shard_plan(self, log: SampleLog) -> ShardPlan:
+        """What this shard's folder holds (`shard.json`), for `eval-merge`."""
+        keys = [(name, str(problem.id), run) for name, problem, run in self.owned()]
+        missing = [key for key in keys if not log.done(key)]
+        return ShardPlan(
+            shard=self.settings.shard,
+            n=self.settings.n,
+            problems={
+                name: [str(p.id) for p in problems] for name, problems in self.problems.items()
+            },
+            missing=len(missing),
+            errored=sum(key in log.samples for key in missing),
+            about={name: self.about(name) for name in self.problems},
+            settings=self.run_settings(),
+            versions=versions(),
+        )
+
     def summary(self, log: SampleLog) -> EvalSummary:
         settings = self.settings
         benchmarks = {}
@@ -585,15 +674,7 @@ class Evaluation:
             benchmarks[name] = dataclasses.replace(scores, **self.about(name))
         return EvalSummary(
             benchmarks=benchmarks,
-            settings={
-                **settings.identity(),
-                "n": settings.n,
-                "limit": settings.limit,
-                "data": settings.data,
-                "concurrency": settings.concurrency,
-                "identity_digest": digest(self.identity()),
-                "allow_partial": settings.allow_partial,
-            },
+            settings=self.run_settings(),
             versions=versions(),
             written=datetime.now(UTC).isoformat(timespec="seconds"),
         )
@@ -606,9 +687,18 @@ def _cannot_run(error: BaseException) -> K2Error:
     )
 
 
-def run_eval(settings: EvalSettings, backend: Backend | None = None) -> EvalSummary:
-    """Run (or resume) an evaluation and write `summary.json`, `report.md` and plots in its folder."""
-    summary = asyncio.run(Evaluation(settings, backend).run())
+def run_eval(
+    settings: EvalSettings, backend: Backend | None = None, runner: Any = None
+) -> EvalSummary | ShardPlan:
+    """Run (or resume) an evaluation and write `summary.json`, `report.md` and plots in its folder.
+
+    A shard's run (`settings.shard`) writes and returns its `ShardPlan` instead: the report comes
+    from `eval-merge` once every shard is done. `runner`: see `Evaluation`.
+    """
+    summary = asyncio.run(Evaluation(settings, backend, runner).run())
+    if isinstance(summary, ShardPlan):
+        summary.write(settings.output)
+        return summary
     summary.write(settings.output)
     write_report(settings.output, summary, read_samples(settings.output / "samples.jsonl"))
     return summary
