@@ -1,4 +1,4 @@
-"""The `llamacpp` backend: grammar text and errors here; the embedded GGUF itself in the llamacpp
+"""The `llamacpp` backend: the token mask and errors here; the embedded GGUF itself in the llamacpp
 environment (`hatch run llamacpp:test`, marked `llamacpp`)."""
 
 from __future__ import annotations
@@ -6,20 +6,22 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import re
 
+import numpy as np
 import pytest
 
 from k2_core.errors import BackendError, InputError, UnavailableError
 from k2_core.registry import get_registry
 from k2_core.testing.contracts import BackendContract
 from k2_core.types import GenerationRequest, Message, SamplingParams, Structured
-from k2_infer.backends.llamacpp import LlamaCppBackend, grammar_text, resolve_gguf
+from k2_infer.backends.llamacpp import LlamaCppBackend, resolve_gguf
 
 SCHEMA = {
     "type": "object",
     "properties": {
         "hard": {"type": "boolean"},
-        "topics": {"type": "array", "items": {"type": "string"}},
+        "topics": {"type": "array", "items": {"type": "string", "maxLength": 30}, "maxItems": 3},
     },
     "required": ["hard", "topics"],
     "additionalProperties": False,
@@ -44,12 +46,54 @@ def generate(backend, req):
     return asyncio.run(main())
 
 
-def test_a_choice_becomes_grammar_alternatives_and_a_regex_is_refused():
-    assert (
-        grammar_text(Structured(choice=["yes", 'say "no"'])) == 'root ::= "yes" | "say \\"no\\""\n'
+class ByteTokenizer:
+    """A tokenizer of 256 byte tokens and an end-of-sequence token, for llguidance."""
+
+    eos_token_id = 256
+    bos_token_id = None
+    tokens = [bytes([b]) for b in range(256)] + [b"\xff<eos>"]
+    special_token_ids = [256]
+
+    def __call__(self, text: bytes) -> list[int]:
+        return list(text)
+
+
+def decode_greedily(constraint, scores, steps=40):
+    """Drive `LogitsMask` as llama-cpp-python does: the prompt first, then one sampled token a call;
+    "sampling" takes the best of fixed random scores among the allowed tokens."""
+    llguidance = pytest.importorskip("llguidance")
+    from k2_infer.backends.grammar import LogitsMask, TokenMask
+
+    tokenizer = llguidance.LLTokenizer(llguidance.TokenizerWrapper(ByteTokenizer()))
+    mask = LogitsMask(TokenMask(tokenizer, constraint, 257, ByteTokenizer.eos_token_id))
+    ids = [ord("?")] * 3  # the prompt
+    for step in range(steps):
+        token = int(np.argmax(mask(np.array(ids), scores[step].copy())))
+        if token == ByteTokenizer.eos_token_id:
+            break
+        ids.append(token)
+    return bytes(ids[3:]).decode()
+
+
+def test_the_token_mask_keeps_a_reply_to_its_regex_choice_or_schema_then_ends_it():
+    scores = np.random.default_rng(0).normal(size=(40, 257)).astype(np.float32)
+    assert re.fullmatch(
+        "[0-9]{2,4}-[ab]", decode_greedily(Structured(regex="[0-9]{2,4}-[ab]"), scores)
     )
-    with pytest.raises(InputError, match="cannot constrain a reply to a regex"):
-        grammar_text(Structured(regex="[0-9]+"))
+    assert decode_greedily(Structured(choice=["yes", "no"]), scores) in {"yes", "no"}
+    schema = {
+        "type": "object",
+        "properties": {"n": {"type": "integer"}},
+        "required": ["n"],
+        "additionalProperties": False,
+    }
+    reply = decode_greedily(Structured(json_schema=schema), scores)
+    assert set(json.loads(reply)) == {"n"} and reply.startswith('{"n": ')  # compact JSON
+
+
+def test_a_bad_regex_is_a_clear_error():
+    with pytest.raises(InputError, match="cannot use the structured-output constraint"):
+        decode_greedily(Structured(regex="[0-9"), np.zeros((1, 257), dtype=np.float32))
 
 
 def test_bad_options_and_missing_files_are_clear_errors(tmp_path):
@@ -75,7 +119,7 @@ class TestLlamaCppContract(BackendContract):
 
 @pytest.mark.llamacpp
 @pytest.mark.slow
-def test_structured_output_follows_a_schema_and_a_choice():
+def test_structured_output_follows_a_schema_a_choice_and_a_regex():
     backend = LlamaCppBackend(parallel=2)
     ask = "Is 'What is 7 * 6?' hard? Give topics as JSON."
     replies = generate(
@@ -89,6 +133,13 @@ def test_structured_output_follows_a_schema_and_a_choice():
         LlamaCppBackend(), request("Is 7 * 6 = 42?", Structured(choice=["yes", "no"]))
     )
     assert pick.text in {"yes", "no"}
+    answer = r"<answer>[0-9]{1,3}</answer>"
+    speculating = LlamaCppBackend(speculative="ngram:5")  # a constrained reply decodes without it
+    [boxed] = generate(
+        speculating, request("What is 7 * 6?", Structured(regex=answer), max_tokens=12)
+    )
+    assert re.fullmatch(answer, boxed.text) and boxed.finish_reason == "stop"
+    assert "spec_draft_tokens" not in boxed.metrics
 
 
 @pytest.mark.llamacpp

@@ -35,7 +35,7 @@ def k2_register_backends(register):
         "llamacpp",
         "k2_infer.backends.llamacpp:LlamaCppBackend",
         description="GGUF files run natively by llama.cpp (embedded SmolLM2 by default)",
-        requires=("llama_cpp",),
+        requires=("llama_cpp", "llguidance"),
         install="'k2-infer[llamacpp]'",
     )
     register(
