@@ -6,6 +6,8 @@ know every verdict in advance without k2-verify. Loaded by conftest.py and by su
 
 from __future__ import annotations
 
+import sys
+
 from k2_core import Verdict, hookimpl
 from k2_infer.eval.benchmarks import Benchmark, HubSource, math_rows
 
@@ -35,3 +37,10 @@ def k2_register_verifiers(register):
 @hookimpl
 def k2_register_benchmarks(register):
     register("toy", TOY.factory)
+
+
+def register_in_worker() -> None:
+    """A Ray worker's setup hook (`worker_process_setup_hook`): this plugin is no installed package."""
+    from k2_core.plugins import register_plugin
+
+    register_plugin(sys.modules[__name__], name="toy")

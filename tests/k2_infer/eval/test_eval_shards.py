@@ -13,57 +13,8 @@ from click.testing import CliRunner
 from k2_core import InputError
 from k2_infer.cli import cli
 from k2_infer.eval.shards import Shard, ShardPlan
-from k2_infer.testing import ScriptedOpenAIServer
 
-TRUTH = {f"p{i}": str(i % 3) for i in range(10)}
-
-
-def reply(body):
-    """Right for some (problem, run) pairs and wrong for others, decided by the request alone."""
-    problem = int(body["messages"][-1]["content"].split("p")[-1])
-    return f"<answer>{(problem + body['seed']) % 3 if body['seed'] % 2 else problem % 3}</answer>"
-
-
-@pytest.fixture
-def server():
-    with ScriptedOpenAIServer(reply) as server:
-        yield server
-
-
-def eval_args(data, out, server, *extra):
-    return [
-        "eval",
-        "toy",
-        "--backend",
-        "openai",
-        "--base-url",
-        server.base_url,
-        "--model",
-        "m",
-        "--n",
-        "4",
-        "--data",
-        str(data),
-        "-o",
-        str(out),
-        *extra,
-    ]
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def lines(path):
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
-def outcome(folder):
-    """What each sample said and scored, by (problem, run): what must not depend on sharding."""
-    return {
-        (s["problem_id"], s["run"]): (s["response"], s["correct"], s["problem_digest"])
-        for s in lines(folder / "samples.jsonl")
-    }
+from .conftest import TRUTH, eval_args, invoke, lines, outcome
 
 
 def test_shard_parse_and_refusals():

@@ -74,7 +74,9 @@ class RayRunner:
             ray.init(address=address, include_dashboard=False, log_to_driver=False)
         generators = []
         try:
-            task = ray.remote(sample_task).options(num_cpus=1, num_gpus=self.gpus)
+            # Not retried: a retry would sample again what the driver has already logged; a run
+            # that fails is resumed by running it again.
+            task = ray.remote(sample_task).options(num_cpus=1, num_gpus=self.gpus, max_retries=0)
             problems = ray.put(evaluation.problems)  # sent to the cluster once, shared by tasks
             for part in (todo[i :: self.tasks] for i in range(self.tasks)):
                 if part:
