@@ -3,7 +3,8 @@
     hatch run bench:python bench/verify_math.py [--data SET.jsonl ...] [--errors]
 
 Suites scored by default: `math_families.jsonl` (every extraction and comparison family of issue 12,
-with negative twins), the shared Math-Verify cases (`../shared/benchmarks/math_equivalence`, unflagged
+with negative twins), `math_graders.jsonl` (one suite per public grader its facts come from: Qwen2.5-Math,
+Minerva, verl, DeepScaleR, GSM8K, OlympiadBench, physics, sympy-syntax equations), the shared Math-Verify cases (`../shared/benchmarks/math_equivalence`, unflagged
 only) split into their development part and the held-out part listed in `data/mv_heldout_ids.txt`,
 then `math_equivalence.jsonl` and `math_heldout.jsonl`. For each suite, and within it for each kind of
 answer (`latex`, `plain`, `sympy`: the case's own `kind`, else guessed from its text), it prints
@@ -28,7 +29,12 @@ from k2_verify import verify
 
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "math_equivalence"
-SETS = [DATA / "math_families.jsonl", DATA / "math_equivalence.jsonl", DATA / "math_heldout.jsonl"]
+SETS = [
+    DATA / "math_families.jsonl",
+    DATA / "math_graders.jsonl",
+    DATA / "math_equivalence.jsonl",
+    DATA / "math_heldout.jsonl",
+]
 HELD_OUT = "mv-heldout"
 
 
@@ -49,6 +55,17 @@ def math_verify_suites() -> dict[str, list[dict]]:
         case = {"id": row["id"], "category": "math-verify", "response": row["pred"],
                 "ground_truth": row["gold"], "label": row["expected"]}  # fmt: skip
         suites[HELD_OUT if row["id"] in held_out else "mv-dev"].append(case)
+    return suites
+
+
+def by_suite(name: str, cases: list[dict]) -> dict[str, list[dict]]:
+    """A set whose cases name their `suite` (the grader each was learnt from) is one suite per
+    grader, `name:suite`; any other set is one suite."""
+    if not all("suite" in case for case in cases):
+        return {name: cases}
+    suites: dict[str, list[dict]] = {}
+    for case in cases:
+        suites.setdefault(f"{name}:{case['suite']}", []).append(case)
     return suites
 
 
@@ -147,9 +164,11 @@ def main() -> None:
     for judge in (k2, math_verify):  # warm up: imports and caches are not per-case costs
         judge("\\boxed{\\frac{1}{2}}", "0.5")
         judge("\\boxed{x^2}", "x^2")  # k2-verify's time-bounded worker starts here
-    suites = {path.name: load(path) for path in (args.data or SETS)}
+    suites = {}
+    for path in args.data or SETS:
+        suites.update(by_suite(path.name, load(path)))
     if args.data is None:
-        suites = {SETS[0].name: suites[SETS[0].name], **math_verify_suites(), **suites}
+        suites = {SETS[0].name: suites.pop(SETS[0].name), **math_verify_suites(), **suites}
     for title, cases in suites.items():
         table(title, cases, args.errors)
 

@@ -25,7 +25,8 @@ import sympy
 from sympy.core.evalf import PrecisionExhausted
 
 from .normalize import Answer, normalize, unit_scale
-from .parse import Matrix, Relation, Seq, Union, Unparseable, is_words, parse
+from .latex_fallback import parse_fallback
+from .parse import Matrix, Relation, Seq, Union, UnknownCommand, Unparseable, is_words, parse
 from .sympy_syntax import looks_like_sympy, parse_sympy
 
 # Fixed points at which expressions in variables are compared (fixed, so verdicts are deterministic).
@@ -35,9 +36,10 @@ _PROBES = ("0.5773", "1.3117", "-0.8421", "2.2361", "7.3891", "12.817", "-4.6692
 _INTEGER_NAMES = {"n", "m", "k"}
 _INTEGER_PROBES = ("3", "4", "5", "6", "7", "8", "11", "14")
 _POSITIVE_PROBES = tuple(p.lstrip("-") for p in _PROBES)
+MIN_LONG_DECIMAL = 6  # a decimal answer this long may stand for an exact value it rounds from
 MAX_RATIO_OPS = 60  # equations larger than this are not tested for a variable ratio
 _CHOICE = re.compile(r"^\(?([A-J])\)?$")
-_ANSWER_CHOICE = re.compile(r"^\(?([A-Ja-j])(?:\)|\.|:|$)")
+_ANSWER_CHOICE = re.compile(r"^(?:(?:option|choice)\s+)?\(?([A-Ja-j])(?:\)|\.|:|$)", re.IGNORECASE)
 _LABELLED_CHOICE = re.compile(r"^\(([A-J])\)\s*(\S.*)$")
 _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
 _SCIENTIFIC_TRUTH = re.compile(
@@ -68,8 +70,10 @@ def _letter(text: str, pattern: re.Pattern) -> str | None:
     return match.group(1).upper() if match else None
 
 
-def equivalent(answer: str, truth: str) -> Match:
-    """Whether the extracted `answer` is equivalent to the ground truth `truth`."""
+def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
+    """Whether the extracted `answer` is equivalent to the ground truth `truth`. With `fallback`, a
+    side our parser refuses is read by latex2sympy2_extended where installed (see
+    `latex_fallback`; its results may need evaluating, so only the time-bounded worker asks)."""
     a, t = normalize(answer), normalize(truth)
     if not a.text:
         return Match(False, "no_answer")
@@ -112,8 +116,8 @@ def equivalent(answer: str, truth: str) -> Match:
         equal = _compact(a.text).lower() == _compact(t.text).lower()
         return Match(equal, "equivalent" if equal else "different")
     try:
-        truth_value = _parse_labelled(t.text)
-        answer_value = _parse_labelled(a.text)
+        truth_value = _parse_labelled(t.text, fallback)
+        answer_value = _parse_labelled(a.text, fallback)
     except Unparseable:
         return Match(False, "unparseable")
     numbers = isinstance(answer_value, sympy.Basic) and isinstance(truth_value, sympy.Basic)
@@ -128,6 +132,8 @@ def equivalent(answer: str, truth: str) -> Match:
             equal = _equal(answer_value * radian, truth_value, None)
         else:
             equal = _equal(answer_value, truth_value * radian, None)
+    if not equal and numbers and answer_value.is_number and truth_value.is_number:
+        equal = _long_decimal_of(a.text, truth_value)
     figures = _significant_figures(t.text)
     if not equal and numbers and figures and answer_value.is_number:
         equal = _rounds_to_figures(answer_value, truth_value, figures)
@@ -182,16 +188,23 @@ def _sympy_values(answer: str, truth: str, a: Answer, t: Answer) -> tuple | None
         return None
 
 
-def _parse_labelled(text: str):
+def _parse_labelled(text: str, fallback: bool = False):
     """The parsed answer; one whose label does not parse (`A:B = 4`, `\\angle ABC = 30`) is its value
     after the last `=`. Solutions written as assignments in groups (`p=5, q=2; p=7, q=2`) are the
-    set of their tuples, `{(5, 2), (7, 2)}`."""
+    set of their tuples, `{(5, 2), (7, 2)}`. With `fallback`, text that uses a LaTeX command our
+    parser does not know (`\\sum`, `\\int`, `\\lim`) is read by latex2sympy2_extended; text refused for
+    any other reason (malformed, ambiguous, too large) stays refused."""
     groups = _assignment_groups(text) if ";" in text else None
     if groups is not None:
         return groups
     try:
         return parse(text)
-    except Unparseable:
+    except Unparseable as refused:
+        if fallback and isinstance(refused, UnknownCommand):
+            try:
+                return parse_fallback(text)
+            except Unparseable:
+                pass
         if "=" not in text:
             raise
         return parse(text.rsplit("=", 1)[1])
@@ -248,6 +261,22 @@ def _assignment_groups(text: str) -> Seq | None:
     return Seq("{", "}", tuple(tuples))
 
 
+def _long_decimal_of(text: str, truth: sympy.Basic) -> bool:
+    """Whether `text` is a decimal of at least MIN_LONG_DECIMAL significant digits that is an exact
+    truth without a finite decimal form, rounded or cut at its last digit (`0.0833333333` is
+    `\\frac{1}{12}`, `1.414214` is `\\sqrt{2}`); `3.1416` is not `\\pi`, nor `0.500001` `\\frac12`."""
+    match = _DECIMAL.match(text.strip())
+    if not match or len((match.group(1) + match.group(2)).lstrip("0")) < MIN_LONG_DECIMAL:
+        return False
+    if truth.is_Rational and _finite_decimal(truth):
+        return False
+    try:
+        gap = abs(sympy.Rational(text.strip()) - truth).evalf(30)
+        return bool(gap < sympy.Rational(1, 10 ** len(match.group(2))))
+    except (TypeError, ValueError):
+        return False
+
+
 def _decimal_places(text: str) -> int | None:
     """How many decimals a ground truth like `0.333` gives (3 significant digits at least), else None."""
     match = _DECIMAL.match(text)
@@ -281,7 +310,25 @@ def _equal(a, b, places: int | None) -> bool:
             len(ra) == len(rb) and all(_equal(x, y, None) for x, y in zip(ra, rb, strict=True))
             for ra, rb in zip(a.rows, b.rows, strict=True)
         )
+    vector, items = _vector(a, b) or _vector(b, a) or (None, None)
+    if vector is not None:  # a one-column (or one-row) matrix is the tuple of its entries
+        return len(vector) == len(items) and all(
+            _equal(x, y, None) for x, y in zip(vector, items, strict=True)
+        )
     return False
+
+
+def _vector(matrix, seq) -> tuple | None:
+    """The entries of a single-row or single-column `matrix`, and the items of the tuple or bare list
+    `seq`, when they are those; else None."""
+    if not (isinstance(matrix, Matrix) and isinstance(seq, Seq) and seq.open in {"(", ""}):
+        return None
+    rows = matrix.rows
+    if len(rows) == 1:
+        return rows[0], seq.items
+    if all(len(row) == 1 for row in rows):
+        return tuple(row[0] for row in rows), seq.items
+    return None
 
 
 def _condition(value):
@@ -543,6 +590,8 @@ def _inequality(relation: Relation) -> list | None:
         isinstance(p, sympy.Basic) for p in parts
     ):
         return None
+    if len(parts) == 2 and any(p.has(sympy.Abs) for p in parts):
+        return _solved_absolute(parts[0] - parts[1], ops[0])
     if len(parts) == 2 and not any(_is_name(p) for p in parts):
         parts, ops = _solved_linear(parts[0] - parts[1], ops[0])
     if any(op in {">", ">="} for op in ops):  # read right to left: `3 > x` is `x < 3`
@@ -560,6 +609,34 @@ def _inequality(relation: Relation) -> list | None:
         right = ")" if ops[1] == "<" else "]"
         return [Seq(left, right, (parts[0], parts[2]))]
     return None
+
+
+_SYMPY_RELATIONS = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
+
+
+def _solved_absolute(f: sympy.Basic, op: str) -> list | None:
+    """`f op 0` with absolute values of expressions linear in one variable, as the intervals it holds
+    on (`|x| > 1` is `(-\\infty, -1) \\cup (1, \\infty)`, `|x - 1| \\le 2` is `[-1, 3]`); None for
+    anything else."""
+    if len(f.free_symbols) != 1:
+        return None
+    (x,) = f.free_symbols
+    inside = [a.args[0] for a in f.atoms(sympy.Abs)]
+    if not all(sympy.degree(arg, x) == 1 for arg in inside if arg.is_polynomial(x)) or not all(
+        arg.is_polynomial(x) for arg in inside
+    ):
+        return None
+    try:
+        solved = sympy.solveset(_SYMPY_RELATIONS[op](f, 0), x, sympy.S.Reals)
+    except (TypeError, ValueError, NotImplementedError):
+        return None
+    pieces = solved.args if isinstance(solved, sympy.Union) else (solved,)
+    if not all(isinstance(piece, sympy.Interval) for piece in pieces):
+        return None
+    return [
+        Seq("(" if p.left_open else "[", ")" if p.right_open else "]", (p.start, p.end))
+        for p in pieces
+    ]
 
 
 def _solved_linear(f: sympy.Basic, op: str) -> tuple[tuple, tuple]:

@@ -9,6 +9,7 @@ wins:
 1. a final-answer phrase stated after the last box (`\\boxed{255}` ... `The final answer is $10,455$`),
 2. the last `\\boxed{...}` / `\\fbox{...}` (nested braces), else the last brace-less `\\boxed 5`,
 3. the text after a final-answer phrase: "final answer is", "the answer is", "Answer:", `Answer $9$`,
+   "the correct option is",
    and the same in Chinese, Arabic, French, Spanish, Portuguese, German and Russian (`答案：`, `الجواب`,
    `la réponse est`, `la respuesta es`, `ответ:`); display math after the phrase may span lines. When
    the phrase opens a sentence (`The largest $n$ is 34.`) the value after its last "is" / `=` is taken,
@@ -35,7 +36,7 @@ MAX_SHORT = 200  # a response (or answer block) this short, on one line, is itse
 # "final answer is", "Answer:", and their equivalents in other languages, then what links them to
 # the value (`is`, `:`, `=`, `est`, `是`, ...). `Answer $9$` links by the math delimiter alone.
 _CUE = (
-    r"(?:final answer|the answer|answer|最终答案|答案|答え|الإجابة النهائية|الإجابة|الجواب"
+    r"(?:final answer|the answer|answer|correct option|correct choice|最终答案|答案|答え|الإجابة النهائية|الإجابة|الجواب"
     r"|la réponse finale|la réponse|réponse finale|réponse|la respuesta final|la respuesta"
     r"|respuesta final|respuesta|a resposta final|a resposta|resposta|die antwort|antwort"
     r"|окончательный ответ|ответ)"

@@ -162,6 +162,13 @@ _WHOLE_WORDS = {
     r"\mathbb{r}": r"(-\infty, \infty)",
     r"\mathbb r": r"(-\infty, \infty)",
 }
+# An ordinal suffix after a number (`5^{\\text{th}}`, `5^{th}`, `21st`): the number.
+_ORDINAL_WORD = r"(?:st|nd|rd|th)"
+_ORDINAL = re.compile(
+    rf"(?<=\d)(?:\^\s*(?:\{{\s*(?:\\(?:text|mathrm|textrm)\s*\{{\s*{_ORDINAL_WORD}\s*\}}|{_ORDINAL_WORD})\s*\}}"
+    rf"|\\(?:text|mathrm|textrm)\s*\{{\s*{_ORDINAL_WORD}\s*\}})|{_ORDINAL_WORD}(?![a-zA-Z]))"
+)
+_DIVISOR_NAMES = re.compile(r"\\operatorname\s*\{\s*(gcd|lcm)\s*\}|(?<![\\a-zA-Z])(gcd|lcm)(?=\s*\()")
 _SET_BUILDER = re.compile(r"^\\\{\s*([a-zA-Z])\s*(?:\||:)\s*(.+?)\s*\\\}$")
 _BASED = re.compile(r"(?<![\w.])(\d[0-9A-Za-z]*)_\{?(\d{1,2})\}?(?![\w}])")
 
@@ -230,13 +237,14 @@ def _based(match: re.Match) -> str:
 
 def normalize(text: str) -> Answer:
     """Clean `text` (an extracted answer) into an `Answer`."""
-    text = text.strip()
+    text = _DIVISOR_NAMES.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text.strip())
     for char, replacement in _UNICODE.items():
         text = text.replace(char, replacement)
     text = _DOLLARS.sub("", text)
     text = text.replace("$", "")
     text = re.sub(r"^\\[\[(]|\\[\])]$", "", text).strip()
     text = _unbox(text)
+    text = _ORDINAL.sub("", text)
     text = _PY_RELATIONS.sub(lambda m: _PY_RELATION_LATEX.get(m.group(), r" \neq "), text)
     for name, latex in _SYMPY_NAMES.items():
         text = re.sub(rf"(?<![\\a-zA-Z]){name}(?=\s*\()", latex, text)

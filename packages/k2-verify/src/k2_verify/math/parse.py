@@ -16,6 +16,7 @@ Numbers too large to hold (`10^{10^{10}}`, `100000!`) raise `TooLarge` before sy
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import re
@@ -33,6 +34,10 @@ class Unparseable(ValueError):
 
 class TooLarge(Unparseable):
     """The text names a number too large to compute with."""
+
+
+class UnknownCommand(Unparseable):
+    """The text uses a LaTeX command or environment this parser does not know (`\\sum`, `\\int`)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,8 @@ _EXTREMA = {
     r"\max": (sympy.Max, sympy.Function("max")),
     r"\min": (sympy.Min, sympy.Function("min")),
 }
+# `\\gcd(12, 18)`, `\\operatorname{lcm}(4, 6)`: of integers only.
+_DIVISORS = {r"\gcd": sympy.gcd, r"\lcm": sympy.lcm}
 _INVERSES = {r"\sin": sympy.asin, r"\cos": sympy.acos, r"\tan": sympy.atan}
 _CONSTANTS = {r"\pi": sympy.pi, r"\infty": sympy.oo, r"\imath": sympy.I}
 _GREEK = {
@@ -384,6 +391,12 @@ class _Parser:
             return sympy.Symbol("dots")
         if name in _EXTREMA:
             return self.extremum(name)
+        if name in _DIVISORS and self.peek() == "(":
+            inner = self.bracket()
+            items = [_expr(i) for i in (inner.items if isinstance(inner, Seq) else (inner,))]
+            if len(items) < 2 or not all(item.is_Integer for item in items):
+                raise Unparseable(f"{name} of anything but integers")
+            return functools.reduce(_DIVISORS[name], items)
         if name == r"\frac":
             numerator, denominator = self.argument(), self.argument()
             return _combine(operator.truediv, numerator, denominator)
@@ -403,7 +416,7 @@ class _Parser:
             return self.function(name)
         if name == r"\begin":
             return self.matrix()
-        raise Unparseable(f"unknown command {name}")
+        raise UnknownCommand(f"unknown command {name}")
 
     def function(self, name: str):
         function = _FUNCTIONS[name]
@@ -439,7 +452,7 @@ class _Parser:
             env += self.take()
         self.take("}")
         if env not in _MATRIX_ENVS:
-            raise Unparseable(f"unknown environment {env}")
+            raise UnknownCommand(f"unknown environment {env}")
         if env == "array" and self.peek() == "{":  # column spec `{cc}`
             while self.take() != "}":
                 pass

@@ -20,10 +20,15 @@ from k2_core import Problem, Verdict
 from ..pool import WorkerError, WorkerPool, WorkerTimeout, in_worker
 from .equivalence import Match, equivalent
 from .extract import extract_answer, extract_truth
+from .latex_fallback import available as fallback_available
 from .normalize import normalize
 
+# What our parser refuses is read again by latex2sympy2_extended, in the worker, where it is installed.
+FALLBACK = fallback_available()
 MAX_ANSWER_CHARS = 1000  # longer "answers" are not math answers; they are refused unparsed
-_RISKY = re.compile(r"\^|!|\\binom|factorial|binomial|\\(?:sin|cos|tan|cot|sec|csc|arc|log|ln|exp)")
+_RISKY = re.compile(
+    r"\^|!|\||\\binom|factorial|binomial|\\(?:sin|cos|tan|cot|sec|csc|arc|log|ln|exp)"
+)  # `|x| > 1` is solved by sympy, in the worker too
 _LIST = re.compile(r",|(?<![a-zA-Z\\])(?:and|or)(?![a-zA-Z])")  # a ground truth with several parts
 _guard: WorkerPool | None = None
 _guard_lock = threading.Lock()
@@ -96,13 +101,17 @@ class MathVerifier:
         return self._equivalent(answer, truth, deadline)
 
     def _equivalent(self, answer: str, truth: str, deadline: float) -> Match:
-        if in_worker() or not (_risky(answer) or _risky(truth)):
-            return equivalent(answer, truth)
+        if in_worker():
+            return equivalent(answer, truth, fallback=FALLBACK)
+        if not (_risky(answer) or _risky(truth)):
+            match = equivalent(answer, truth)
+            if match.reason != "unparseable" or not FALLBACK:
+                return match
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return Match(False, "timeout")
         try:
-            return _guard_pool().call(equivalent, answer, truth, timeout=remaining)
+            return _guard_pool().call(equivalent, answer, truth, FALLBACK, timeout=remaining)
         except WorkerTimeout:
             return Match(False, "timeout")
         except WorkerError:

@@ -1,0 +1,71 @@
+"""A second reader for the LaTeX that `parse` refuses: latex2sympy2_extended, when it is installed.
+
+latex2sympy2_extended is the maintained ANTLR-based LaTeX-to-sympy parser that math-verify builds on; it
+knows constructs our small parser does not (`\\sum`, `\\int`, `\\lim`, derivatives, set operations,
+`\\begin{array}`). It is an optional extra (`pip install k2-verify[latex]`), consulted only for an
+answer `parse` cannot read, and only inside the time-bounded worker (its results may need evaluating:
+`\\sum_{i=1}^{10} i`). Its results are translated into `parse`'s values, so every comparison rule
+(sets unordered, intervals by their brackets, relations in normal form) applies unchanged; anything it
+returns that has no such translation stays unparseable.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+
+import sympy
+
+from .parse import Matrix, Relation, Seq, Union, Unparseable
+
+log = logging.getLogger("k2.verify.math.latex_fallback")
+_RELATIONS = {
+    sympy.Equality: "=",
+    sympy.StrictLessThan: "<",
+    sympy.LessThan: "<=",
+    sympy.StrictGreaterThan: ">",
+    sympy.GreaterThan: ">=",
+    sympy.Unequality: "!=",
+}
+_UNEVALUATED = (sympy.Sum, sympy.Product, sympy.Integral, sympy.Limit, sympy.Derivative)
+
+
+def available() -> bool:
+    """Whether latex2sympy2_extended is installed."""
+    return importlib.util.find_spec("latex2sympy2_extended") is not None
+
+
+def parse_fallback(text: str):
+    """`text` read by latex2sympy2_extended, as a value of `parse`'s kinds; raises `Unparseable`."""
+    if not available():
+        raise Unparseable("latex2sympy2_extended is not installed")
+    from latex2sympy2_extended.latex2sympy2 import ConversionConfig, latex2sympy
+
+    config = ConversionConfig(lowercase_symbols=False, interpret_contains_as_eq=False)
+    try:
+        value = latex2sympy(text, conversion_config=config)
+    except Exception as exc:  # noqa: BLE001  (any failure of the second reader is "unparseable")
+        raise Unparseable(f"latex2sympy2_extended: {type(exc).__name__}") from None
+    return _translate(value)
+
+
+def _translate(value):
+    if isinstance(value, sympy.MatrixBase):
+        return Matrix(tuple(tuple(_translate(x) for x in row) for row in value.tolist()))
+    if isinstance(value, sympy.FiniteSet):
+        return Seq("{", "}", tuple(_translate(item) for item in value.args))
+    if isinstance(value, sympy.Interval):
+        opening = "(" if value.left_open else "["
+        closing = ")" if value.right_open else "]"
+        return Seq(opening, closing, (value.start, value.end))
+    if isinstance(value, sympy.Union):
+        return Union(tuple(_translate(part) for part in value.args))
+    if type(value) in _RELATIONS:
+        return Relation((_translate(value.lhs), _translate(value.rhs)), (_RELATIONS[type(value)],))
+    if isinstance(value, sympy.Expr):
+        if value.has(*_UNEVALUATED):
+            value = value.doit()
+        if value.has(*_UNEVALUATED):
+            raise Unparseable("an unevaluated sum, integral, limit or derivative")
+        return value
+    raise Unparseable(f"latex2sympy2_extended gave a {type(value).__name__}")
