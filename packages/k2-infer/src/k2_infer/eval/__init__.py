@@ -5,6 +5,8 @@
 - `metrics`: avg@n, std-err, unbiased pass@k, maj@n, length statistics, truncation rate.
 - `records`: `BenchmarkScore` and `EvalSummary`, the typed `summary.json`.
 - `report` and `compare`: `report.md` with plots, and deltas between two runs.
+- `shards`, `merge` and `ray_runner`: one run over several machines (`--shard I/N`, `eval-merge`)
+  or Ray tasks (`--ray`).
 """
 
 from .harness import EvalSettings, run_eval

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -37,6 +38,26 @@ def parse_data(values: tuple[str, ...], benchmarks: list[str]) -> dict[str, str]
                 "write --data BENCH=PATH when evaluating several benchmarks",
             )
     return data
+
+
+def parse_benchmark_options(
+    values: tuple[str, ...], benchmarks: list[str]
+) -> dict[str, dict[str, Any]]:
+    """`--benchmark-option KEY=VALUE` (one benchmark) or `BENCH:KEY=VALUE` as {benchmark: options}."""
+    by_benchmark: dict[str, list[str]] = {}
+    for value in values:
+        name, sep, option = value.partition(":")
+        if not (sep and "=" not in name and name in benchmarks):
+            if len(benchmarks) != 1:
+                raise InputError(
+                    f"--benchmark-option {value!r} does not say which benchmark it is for",
+                    "write --benchmark-option BENCH:KEY=VALUE when evaluating several benchmarks",
+                )
+            name, option = benchmarks[0], value
+        by_benchmark.setdefault(name, []).append(option)
+    return {
+        name: parse_options(options, "--benchmark-option") for name, options in by_benchmark.items()
+    }
 
 
 def benchmark_names(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
@@ -105,6 +126,14 @@ def shard_option(ctx: click.Context, param: click.Parameter, value: str | None) 
     help="Start afresh: move the folder's old samples aside instead of resuming them.",
 )
 @click.option("--allow-partial", is_flag=True, help="Score benchmarks with missing samples.")
+@click.option(
+    "--benchmark-option",
+    "benchmark_options",
+    multiple=True,
+    metavar="[BENCH:]KEY=VALUE",
+    help='A benchmark option, e.g. min_difficulty=7.5 or lcb-v5:window="2024-08-01:2025-02-01" '
+    "(repeatable; BENCH: when evaluating several; checked against the benchmark's options).",
+)
 @click.option("--judge-backend", help="Backend of the judge verifier (HLE).")
 @click.option("--judge-model", help="Model of the judge verifier (HLE).")
 @click.option(
@@ -145,15 +174,15 @@ def eval_command(benchmarks: list[str], as_json: bool, **options) -> None:
     Writes OUTPUT/samples.jsonl as samples are verified (re-run the same command to resume),
     then OUTPUT/summary.json, OUTPUT/report.md and plots. A resume must have the same identity
     (model, sampling, recipe, data, verifiers: OUTPUT/run.json); --force-new starts afresh.
+    --shard I/N runs one shard of the samples (then `k2-infer eval-merge`); --ray runs them as
+    tasks on a Ray cluster.
     """
     names = benchmarks
     data = parse_data(options.pop("data"), names)
     options["backend_options"] = parse_options(options["backend_options"], "--backend-option")
-    runner = ray_runner(
-        options.pop("ray_address"), options.pop("ray_tasks"), options.pop("ray_gpus")
-    )
-    if runner and options["shard"]:
-        raise click.UsageError("--ray runs every shard itself: leave out --shard")
+    options["benchmark_options"] = parse_benchmark_options(options["benchmark_options"], names)
+    ray = [options.pop(name) for name in ("ray_address", "ray_tasks", "ray_gpus")]
+    runner = ray_runner(*ray, shard=options["shard"])
     settings = EvalSettings.from_recipe(
         options.pop("recipe"), benchmarks=names, data=data, **options
     )
@@ -164,12 +193,16 @@ def eval_command(benchmarks: list[str], as_json: bool, **options) -> None:
     print_summary(summary, settings.output, as_json)
 
 
-def ray_runner(address: str | None, tasks: int | None, gpus: int | None) -> RayRunner | None:
+def ray_runner(
+    address: str | None, tasks: int | None, gpus: int | None, shard: Shard | None
+) -> RayRunner | None:
     """The `--ray` flags as a runner (None without `--ray`); Ray missing is one line."""
     if address is None:
         if tasks is not None or gpus is not None:
             raise click.UsageError("--ray-tasks and --ray-gpus go with --ray")
         return None
+    if shard is not None:
+        raise click.UsageError("--ray runs every shard itself: leave out --shard")
     import_ray()  # say how to install it before loading anything
     return RayRunner(address, tasks or 2, gpus or 0)
 

@@ -16,6 +16,9 @@ and the digest of its data file). Resuming under another identity is refused, na
 carries a digest of its problem, so changed data under the same problem ids is refused too. The
 folder is locked (`FOLDER/.lock`) while a run writes it. A failure that will not pass by retrying
 (a rejected key, an unknown model, a missing library) stops the run at once with that one line.
+A run with `shard` set samples only that shard and writes `shard.json` instead of a report
+(`shards.py`; `merge.py` combines the shards); a `runner` (`ray_runner.RayRunner`) samples on a
+Ray cluster while this process keeps the log.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ _PLAIN = (
     "allow_partial",
     "force_new",
     "shard",
+    "benchmark_options",
 )
 SETTINGS = (
     "benchmarks",
@@ -97,6 +101,7 @@ class EvalSettings:
     `backend_options` go to the backend factory (`base_url`, `api_key`, `timeout`: the total seconds
     one request may take, ...); the API key is never written anywhere. `verifier_options` maps a verifier name to its factory options (the judge's
     backend and model). `shard` runs only that shard's samples (see `shards.py`).
+    `benchmark_options` maps a benchmark name to its factory options (`--benchmark-option`).
     """
 
     benchmarks: list[str]
@@ -118,6 +123,7 @@ class EvalSettings:
     force_new: bool = False
     verifier_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     shard: Shard | None = None
+    benchmark_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def from_recipe(cls, recipe: str | Recipe, **overrides: Any) -> EvalSettings:
@@ -323,16 +329,19 @@ class Evaluation:
         self.recipe = recipe or load_recipe(settings.recipe)
         registry = get_registry()
         self.benchmarks = {}
+        options = settings.benchmark_options
         if problems is None:
+            for flag, given in (("--data", settings.data), ("--benchmark-option", options)):
+                unknown = set(given) - set(settings.benchmarks)
+                if unknown:
+                    raise InputError(
+                        f"{flag} names {', '.join(sorted(unknown))}, which is not being evaluated",
+                        f"give {flag} for one of the benchmarks given",
+                    )
             self.benchmarks = {
-                name: registry.create("benchmark", name) for name in settings.benchmarks
+                name: registry.create("benchmark", name, **options.get(name, {}))
+                for name in settings.benchmarks
             }
-            unknown = set(settings.data) - set(self.benchmarks)
-            if unknown:
-                raise InputError(
-                    f"--data names {', '.join(sorted(unknown))}, which is not being evaluated",
-                    "use --data BENCH=PATH with one of the benchmarks given",
-                )
             problems = {
                 name: benchmark.load(settings.data.get(name), settings.limit)
                 for name, benchmark in self.benchmarks.items()
@@ -387,6 +396,8 @@ class Evaluation:
                 "revision": getattr(benchmark, "revision", None),
                 "data_digest": file_digest(Path(data)) if data and Path(data).exists() else None,
             }
+            if self.settings.benchmark_options.get(name):  # absent without: older folders resume
+                benchmarks[name]["options"] = self.settings.benchmark_options[name]
         return {
             **self.settings.identity(),
             "recipe_digest": digest(self.recipe.sections),
