@@ -1,6 +1,7 @@
 """Scale-out: eval throughput with 1 against 2 shards, and the verifier pool's rewards/s as workers grow.
 
     hatch run python bench/scale.py [--problems 30] [--n 8] [--latency 0.2] [--concurrency 4]
+                                    [--pool-items 400]
 
 1. Sharded eval against k2's scripted OpenAI-compatible server on 127.0.0.1, which answers every
    request after a fixed `--latency` (a model server whose replies take that long). The same run of
