@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import sympy
 from sympy.core.evalf import PrecisionExhausted
 
-from .normalize import Answer, normalize, unit_scale
 from .latex_fallback import parse_fallback
+from .normalize import Answer, normalize, split_modulus, unit_scale
 from .parse import Matrix, Relation, Seq, Union, UnknownCommand, Unparseable, is_words, parse
 from .sympy_syntax import looks_like_sympy, parse_sympy
 
@@ -74,6 +74,9 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
     """Whether the extracted `answer` is equivalent to the ground truth `truth`. With `fallback`, a
     side our parser refuses is read by latex2sympy2_extended where installed (see
     `latex_fallback`; its results may need evaluating, so only the time-bounded worker asks)."""
+    (answer, modulus_a), (truth, modulus_t) = split_modulus(answer), split_modulus(truth)
+    if modulus_a and modulus_t and _compact(modulus_a) != _compact(modulus_t):
+        return Match(False, "different")  # `7 \\pmod{12}` is `7`, not `7 \\pmod{13}`
     a, t = normalize(answer), normalize(truth)
     if not a.text:
         return Match(False, "no_answer")
@@ -586,6 +589,10 @@ def _inequality(relation: Relation) -> list | None:
     parts = relation.parts
     if ops == ("in",):
         return _as_intervals(parts[1])
+    if ops == ("!=",) and _is_name(parts[0]) and isinstance(parts[1], sympy.Basic):
+        if parts[1].is_real:  # `x \\neq 0` is every real but 0
+            return [Seq("(", ")", (-sympy.oo, parts[1])), Seq("(", ")", (parts[1], sympy.oo))]
+        return None
     if not all(op in {"<", "<=", ">", ">="} for op in ops) or not all(
         isinstance(p, sympy.Basic) for p in parts
     ):

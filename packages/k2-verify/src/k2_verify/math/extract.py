@@ -55,14 +55,16 @@ _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
 _NUMBER = r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?"
 _TRAILING_MATH = re.compile(r"(\$\$?|\\\(|\\\[)([^$]{1,300}?)(\$\$?|\\\)|\\\])[\s.!]*$")
 # A trailing number may carry a percent sign, a currency sign or a short unit (`1,000.99m²`).
+_RATIO_OR_NUMBER = rf"(?:\d+:\d+|{_NUMBER})"
 _TRAILING_NUMBER = re.compile(
-    rf"(?<![\w.]){_NUMBER}\s*(?:\\?%|[€£¥°]|[a-zA-Z]{{1,3}}[²³]?)?\s*[.!]?\s*$"
+    rf"(?<![\w.:]){_RATIO_OR_NUMBER}\s*(?:\\?%|[€£¥°]|[a-zA-Z]{{1,3}}[²³]?)?\s*[.!]?\s*$"
 )
 _VALUE_AFTER_IS = re.compile(
-    rf"(?:\bis|\bare|\bequals|=|是|为)\s*(\$[^$]+\$|\\\(.+?\\\)|{_NUMBER}\s*\\?%?)", re.IGNORECASE
-)
+    rf"(?:\bis|\bare|\bequals|=|是|为)\s*(\$[^$]+\$|\\\(.+?\\\)|\d+:\d+(?!\d)|{_NUMBER}\s*\\?%?)",
+    re.IGNORECASE,
+)  # a value, `$..$`, a ratio `3:2`, a number (with `%`)
 _SPACED_BOX = re.compile(r"\\(?:boxed|fbox) +([^\s${}\\]+)")
-_BARE_NUMBER = re.compile(rf"(?<![\w.^_]){_NUMBER}(?![\w.])")
+_BARE_NUMBER = re.compile(rf"(?<![\w.^_]){_NUMBER}(?=(?:st|nd|rd|th)?(?![\w.]))")  # `21`, `21st`
 
 
 @dataclass
@@ -140,7 +142,7 @@ def _trailing(last_line: str) -> str | None:
         return math.group(2).strip()
     number = _TRAILING_NUMBER.search(last_line[-400:])
     if number:
-        return re.match(_NUMBER, number.group().strip()).group()
+        return re.match(_RATIO_OR_NUMBER, number.group().strip()).group()
     sentences = [s for s in re.split(r"(?<=[.!?。])\s+", last_line.strip()) if s]
     maths = list(_INLINE_MATH.finditer(sentences[-1])) if sentences else []
     if maths:  # `Therefore $x \geq 5$ is the solution.`

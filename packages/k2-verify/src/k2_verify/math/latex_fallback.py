@@ -16,7 +16,7 @@ import logging
 
 import sympy
 
-from .parse import Matrix, Relation, Seq, Union, Unparseable
+from .parse import Matrix, Relation, Seq, Unparseable, from_sympy_set
 
 log = logging.getLogger("k2.verify.math.latex_fallback")
 _RELATIONS = {
@@ -54,12 +54,8 @@ def _translate(value):
         return Matrix(tuple(tuple(_translate(x) for x in row) for row in value.tolist()))
     if isinstance(value, sympy.FiniteSet):
         return Seq("{", "}", tuple(_translate(item) for item in value.args))
-    if isinstance(value, sympy.Interval):
-        opening = "(" if value.left_open else "["
-        closing = ")" if value.right_open else "]"
-        return Seq(opening, closing, (value.start, value.end))
-    if isinstance(value, sympy.Union):
-        return Union(tuple(_translate(part) for part in value.args))
+    if isinstance(value, sympy.Set):
+        return from_sympy_set(value)
     if type(value) in _RELATIONS:
         return Relation((_translate(value.lhs), _translate(value.rhs)), (_RELATIONS[type(value)],))
     if isinstance(value, sympy.Expr):

@@ -168,8 +168,20 @@ _ORDINAL = re.compile(
     rf"(?<=\d)(?:\^\s*(?:\{{\s*(?:\\(?:text|mathrm|textrm)\s*\{{\s*{_ORDINAL_WORD}\s*\}}|{_ORDINAL_WORD})\s*\}}"
     rf"|\\(?:text|mathrm|textrm)\s*\{{\s*{_ORDINAL_WORD}\s*\}})|{_ORDINAL_WORD}(?![a-zA-Z]))"
 )
-_DIVISOR_NAMES = re.compile(r"\\operatorname\s*\{\s*(gcd|lcm)\s*\}|(?<![\\a-zA-Z])(gcd|lcm)(?=\s*\()")
-_SET_BUILDER = re.compile(r"^\\\{\s*([a-zA-Z])\s*(?:\||:)\s*(.+?)\s*\\\}$")
+_DIVISOR_NAMES = re.compile(
+    r"\\operatorname\s*\{\s*(gcd|lcm)\s*\}|(?<![\\a-zA-Z])(gcd|lcm)(?=\s*\()"
+)
+_SET_BUILDER = re.compile(
+    r"^\\\{\s*([a-zA-Z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?(?:\||:)\s*(.+?)\s*\\\}$"
+)  # `\\{x \\mid x > 2\\}`, `\\{x \\in \\mathbb{R} : x > 2\\}`
+# Environments that only align lines (`\\begin{aligned} x &= 2 \\end{aligned}`): their lines are a list.
+_ALIGNED = re.compile(r"\\(?:begin|end)\s*\{\s*(?:aligned|align\*?|gathered|gather\*?|split)\s*\}")
+# A modulus after a residue: `7 \\pmod{12}`, `7 \\pmod 12`, `7 \\bmod 12`, `7 \\mod 12`, `(\\mod 12)`.
+_MODULUS = re.compile(
+    r"\s*(?:\(\s*)?\\(?:pmod|bmod|mod)\s*(\{[^{}]*\}|\d+)\s*\)?\s*$|\s*\(\s*mod\s*(\d+)\s*\)\s*$"
+)
+# A ratio of two numbers, `3:2`, is their quotient.
+_RATIO = re.compile(r"^(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)$")
 _BASED = re.compile(r"(?<![\w.])(\d[0-9A-Za-z]*)_\{?(\d{1,2})\}?(?![\w}])")
 
 
@@ -181,6 +193,15 @@ class Answer:
     percent: bool = False
     degrees: bool = False
     unit: str = ""
+
+
+def split_modulus(text: str) -> tuple[str, str | None]:
+    """`text` without a trailing modulus (`7 \\pmod{12}`), and the modulus (`12`), or None."""
+    match = _MODULUS.search(text)
+    if not match:
+        return text, None
+    modulus = (match.group(1) or match.group(2)).strip("{} ")
+    return text[: match.start()], modulus
 
 
 def unit_scale(a: Answer, b: Answer) -> Fraction | None:
@@ -245,6 +266,9 @@ def normalize(text: str) -> Answer:
     text = re.sub(r"^\\[\[(]|\\[\])]$", "", text).strip()
     text = _unbox(text)
     text = _ORDINAL.sub("", text)
+    if _ALIGNED.search(text):  # aligned lines are a list of what they say
+        text = _ALIGNED.sub("", text).replace("&", "")
+        text = ", ".join(line.strip() for line in text.split("\\\\") if line.strip())
     text = _PY_RELATIONS.sub(lambda m: _PY_RELATION_LATEX.get(m.group(), r" \neq "), text)
     for name, latex in _SYMPY_NAMES.items():
         text = re.sub(rf"(?<![\\a-zA-Z]){name}(?=\s*\()", latex, text)
@@ -286,6 +310,9 @@ def normalize(text: str) -> Answer:
     builder = _SET_BUILDER.match(text)
     if builder and re.search(rf"(?<![a-zA-Z\\]){builder.group(1)}(?![a-zA-Z])", builder.group(2)):
         text = builder.group(2).strip()  # `\{x | x > 2\}` is the condition `x > 2`
+    ratio = _RATIO.match(text)
+    if ratio:
+        text = f"\\frac{{{ratio.group(1)}}}{{{ratio.group(2)}}}"
     if _SPACED_THOUSANDS.match(text):
         text = text.replace(" ", "")
     return Answer(text, percent=bool(percent), degrees=bool(degrees), unit=unit)

@@ -112,6 +112,10 @@ _EXTREMA = {
     r"\max": (sympy.Max, sympy.Function("max")),
     r"\min": (sympy.Min, sympy.Function("min")),
 }
+_ACCENTS = {
+    r"\vec": "vec", r"\hat": "hat", r"\bar": "bar", r"\overline": "bar", r"\tilde": "tilde",
+    r"\dot": "dot", r"\ddot": "ddot", r"\widehat": "hat", r"\widetilde": "tilde",
+}  # fmt: skip
 # `\\gcd(12, 18)`, `\\operatorname{lcm}(4, 6)`: of integers only.
 _DIVISORS = {r"\gcd": sympy.gcd, r"\lcm": sympy.lcm}
 _INVERSES = {r"\sin": sympy.asin, r"\cos": sympy.acos, r"\tan": sympy.atan}
@@ -216,11 +220,23 @@ class _Parser:
         return items[0] if len(items) == 1 else Seq("", "", tuple(items))
 
     def union(self):
-        parts = [self.relation()]
+        parts = [self.set_operation()]
         while self.peek() == r"\cup":
             self.take()
-            parts.append(self.relation())
+            parts.append(self.set_operation())
         return parts[0] if len(parts) == 1 else Union(tuple(parts))
+
+    def set_operation(self):
+        """`A \\cap B`, `A \\setminus B` of intervals and sets, computed (`[1, 2] \\cap [2, 3]` is
+        `\\{2\\}`); their operands are read as sets, so `(1, 2)` is an interval here."""
+        value = self.relation()
+        while self.peek() in {r"\cap", r"\setminus"}:
+            operation = self.take()
+            left, right = as_sympy_set(value), as_sympy_set(self.relation())
+            value = from_sympy_set(
+                sympy.Intersection(left, right) if operation == r"\cap" else left - right
+            )
+        return value
 
     def relation(self):
         parts = [self.additive()]
@@ -279,7 +295,8 @@ class _Parser:
         if value in {"(", r"\{", r"\langle", r"\lfloor", r"\lceil"}:
             return True
         return kind == "cmd" and value not in _RELATIONS and value not in _MULTIPLY | _DIVIDE | {
-            r"\pm", r"\mp", r"\cup", r"\}", r"\rangle", "\\\\", r"\end", r"\rightarrow",
+            r"\pm", r"\mp", r"\cup", r"\cap", r"\setminus", r"\}", r"\rangle", "\\\\", r"\end",
+            r"\rightarrow",
             r"\rfloor", r"\rceil",
         }  # fmt: skip
 
@@ -385,6 +402,17 @@ class _Parser:
             return _CONSTANTS[name]
         if name in {r"\emptyset", r"\varnothing"}:
             return Seq("{", "}", ())
+        if (
+            name in _ACCENTS
+        ):  # `\\vec{v}`, `\\hat x`, `\\bar{z}` (= `\\overline{z}`) name a quantity
+            marked = self.argument()
+            if not isinstance(marked, sympy.Symbol):
+                raise Unparseable(f"{name} over something that is not a letter")
+            return sympy.Symbol(f"{_ACCENTS[name]}({marked})")
+        if name == r"\mathbb":
+            if self.argument() != sympy.Symbol("R"):
+                raise Unparseable("a number set other than the reals")
+            return Seq("(", ")", (-sympy.oo, sympy.oo))
         if name[1:] in _GREEK or name == r"\ell":
             return sympy.Symbol(name[1:])
         if name in _DOTS:  # an elided run of terms: the same on both sides or not at all
@@ -477,6 +505,32 @@ class _Parser:
         if len({len(r) for r in rows}) != 1:
             raise Unparseable("ragged matrix")
         return Matrix(tuple(rows))
+
+
+def as_sympy_set(value) -> sympy.Set:
+    """An interval (`Seq` with brackets), set (`Seq` in braces) or `Union` as the sympy set it names."""
+    if isinstance(value, Union):
+        return sympy.Union(*(as_sympy_set(part) for part in value.parts))
+    if isinstance(value, Seq) and value.open == "{":
+        return sympy.FiniteSet(*(_expr(item) for item in value.items))
+    if isinstance(value, Seq) and value.open in "([" and value.close and len(value.items) == 2:
+        low, high = (_expr(item) for item in value.items)
+        return sympy.Interval(low, high, value.open == "(", value.close == ")")
+    raise Unparseable("a set operation on something that is not a set")
+
+
+def from_sympy_set(value: sympy.Set):
+    """A sympy set as `parse`'s values: intervals and sets as `Seq`, unions as `Union`."""
+    if isinstance(value, sympy.FiniteSet):
+        return Seq("{", "}", tuple(value.args))
+    if value is sympy.S.EmptySet:
+        return Seq("{", "}", ())
+    if isinstance(value, sympy.Interval):
+        opening, closing = "(" if value.left_open else "[", ")" if value.right_open else "]"
+        return Seq(opening, closing, (value.start, value.end))
+    if isinstance(value, sympy.Union):
+        return Union(tuple(from_sympy_set(part) for part in value.args))
+    raise Unparseable(f"a set sympy cannot write out ({type(value).__name__})")
 
 
 def _subscript(value) -> str:
