@@ -1,5 +1,5 @@
-"""The `vllm` backend with a real engine on the embedded model, and the `openai` backend against a
-real vLLM server. Run in the vllm environment: `hatch run vllm:test`."""
+"""The `vllm` backend with a real engine on the embedded model (early stopping included), and the
+`openai` backend against a real vLLM server. Run in the vllm environment: `hatch run vllm:test`."""
 
 from __future__ import annotations
 
@@ -124,6 +124,61 @@ def test_offline_engine_with_ngram_speculation_keeps_greedy_output(engine, loop)
     assert m["speculative"] == "ngram:4"
     assert 0 < m["spec_accepted_tokens"] <= m["spec_draft_tokens"]
     assert 0 < m["spec_acceptance_rate"] <= 1 and m["spec_mean_accepted"] > 1
+
+
+def generated_by_engine() -> int:
+    """The engine's own count of tokens generated so far (its Prometheus counter)."""
+    from vllm.v1.metrics.reader import get_metrics_snapshot
+
+    return sum(int(m.value) for m in get_metrics_snapshot() if m.name == "vllm:generation_tokens")
+
+
+COUNT_PROMPT = "Count from 1 to 500, separated by commas."
+
+
+def test_a_watched_request_is_aborted_in_the_engine_and_bills_only_what_was_generated(engine, loop):
+    start = generated_by_engine()
+    [whole] = loop.run_until_complete(
+        engine.generate(request(COUNT_PROMPT, max_tokens=300, temperature=0, logprobs=2))
+    )
+    assert whole.usage.completion_tokens > 100
+    loop.run_until_complete(asyncio.sleep(1.0))
+    assert generated_by_engine() - start >= whole.usage.completion_tokens  # the counter counts
+    seen = []
+
+    def watch(token):
+        seen.append(token)
+        return len(seen) < 10
+
+    watched = request(COUNT_PROMPT, max_tokens=300, temperature=0, logprobs=2)
+    watched.watch = watch
+    before = generated_by_engine()
+    [cut] = loop.run_until_complete(engine.generate(watched))
+    loop.run_until_complete(asyncio.sleep(1.0))  # any step still in flight is counted by now
+    assert cut.finish_reason == "cancelled"
+    assert cut.usage.completion_tokens == len(seen) == 10
+    assert whole.text.startswith(cut.text) and cut.text
+    assert [t.token for t in cut.logprobs] == [t.token for t in whole.logprobs[:10]]
+    assert all(len(t.top) <= 2 and t.logprob <= 0 for t in cut.logprobs)
+    assert generated_by_engine() - before < 30, "the engine stopped generating"
+
+
+def test_deepconf_online_stops_traces_on_the_engine(engine, loop):
+    from k2_infer.adaptive import DeepConfOnlineSampler
+    from k2_infer.billing import Bill, MeteredBackend
+
+    bill = Bill()
+    sampler = DeepConfOnlineSampler(n=6, warmup=2, keep=0.1, window=8, top_logprobs=5)
+    ask = request(COUNT_PROMPT, max_tokens=120, temperature=1.0, seed=3)
+    candidates = loop.run_until_complete(sampler.sample(ask, MeteredBackend(engine, bill)))
+    stopped = [c for c in candidates if c.completion.finish_reason == "cancelled"]
+    assert stopped, "keep=0.1 puts the threshold at the warm-up's 90th percentile"
+    for candidate in stopped:
+        assert candidate.stopped.startswith("stopped early") and candidate.answer is None
+        assert 8 <= candidate.completion.usage.completion_tokens < 120
+    usage = bill.usage["solver"]
+    assert usage.stopped == len(stopped) and usage.calls == 6
+    assert usage.saved_tokens > 0
 
 
 def free_port() -> int:
