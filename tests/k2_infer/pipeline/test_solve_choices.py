@@ -32,13 +32,13 @@ def _missing(names):
     return property(lambda entry: ["a_module"] if entry.name in names else [])
 
 
-def test_the_embedded_model_runs_on_transformers_else_llamacpp_else_says_what_to_install(
+def test_the_embedded_model_runs_on_llamacpp_else_transformers_else_says_what_to_install(
     monkeypatch,
 ):
     monkeypatch.setattr(Entry, "missing", _missing(set()))
-    assert api.embedded_backend() == "transformers"
-    monkeypatch.setattr(Entry, "missing", _missing({"transformers"}))
     assert api.embedded_backend() == "llamacpp"
+    monkeypatch.setattr(Entry, "missing", _missing({"llamacpp"}))
+    assert api.embedded_backend() == "transformers"
     monkeypatch.setattr(Entry, "missing", _missing({"llamacpp", "transformers"}))
     with pytest.raises(UnavailableError, match=r"k2-infer\[local\]"):
         api.embedded_backend()

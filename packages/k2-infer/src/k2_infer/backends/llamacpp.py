@@ -16,6 +16,10 @@ faster than through transformers. The chat template comes from the GGUF file.
 - `parallel` contexts (one `Llama` each, all reading the same memory-mapped file) serve candidates
   and concurrent requests side by side, the `threads` split among them: the binding generates one
   sequence per context, so this is how N candidates and concurrent callers share the CPU.
+  By default there is one single-threaded context per CPU core (at most 4): llama.cpp's threads wait
+  for each other at every layer by spinning, so on a shared machine one descheduled thread stalls
+  the rest. Measured here on 2 busy cores: one context with 2 threads decoded 3-11 tok/s, one with
+  1 thread 57-101 tok/s, interleaved in one run.
 - `logprobs=True` keeps every position's logits (llama.cpp's `logits_all`: context x vocabulary
   floats per context, ~0.8 GB for the embedded model at 4,096 tokens), so requests asking for
   `params.logprobs` get them in `Completion.logprobs`; without it they get None (unavailable).
@@ -79,9 +83,9 @@ class _CountedLookup:
 class LlamaCppBackend:
     """A GGUF model; `model` is a .gguf path (default: the embedded SmolLM2-135M-Instruct).
 
-    Options: `parallel` contexts (default 1), `threads` in all (default: every CPU core),
-    `context` tokens per context (default 4096), `speculative` (`ngram[:K]`), `seed` (used when a
-    request gives none).
+    Options: `parallel` contexts (default: one per CPU core, at most 4), `threads` in all (default:
+    one per context), `context` tokens per context (default 4096), `speculative` (`ngram[:K]`),
+    `seed` (used when a request gives none).
     """
 
     name = "llamacpp"
@@ -90,20 +94,21 @@ class LlamaCppBackend:
         self,
         *,
         model: str | None = None,
-        parallel: int = 1,
+        parallel: int | None = None,
         threads: int | None = None,
         context: int = 4096,
         speculative: str | Speculation | None = None,
         seed: int = 0,
         logprobs: bool = False,
     ) -> None:
+        parallel = parallel if parallel is not None else min(os.cpu_count() or 1, 4)
         if int(parallel) < 1:
             raise InputError(
                 f"parallel must be at least 1, got {parallel}", "pass parallel=1 or more"
             )
         self.model = model
         self.parallel = int(parallel)
-        self.threads = int(threads or os.cpu_count() or 1)
+        self.threads = int(threads or self.parallel)
         self.context = int(context)
         self.seed = int(seed)
         self.logprobs = bool(logprobs)
