@@ -14,7 +14,7 @@ from k2_core.cli import parse_options
 from k2_core.params import COUNT, MAX_TOKENS, NON_NEGATIVE, SECONDS
 from k2_core.registry import get_registry
 
-from .compare import compare, format_table, unmatched
+from .compare import compare, format_table, plot, run_label, unmatched
 from .harness import EvalSettings, run_eval
 from .merge import merge_shards
 from .ray_runner import LOCAL, RayRunner, import_ray
@@ -268,20 +268,37 @@ def eval_merge_command(shards: tuple[str, ...], output: str, as_json: bool) -> N
 @click.argument("run_a", type=click.Path(exists=True, file_okay=False))
 @click.argument("run_b", type=click.Path(exists=True, file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the deltas as JSON.")
-def eval_compare_command(run_a: str, run_b: str, as_json: bool) -> None:
-    """Accuracy and response-length deltas of RUN_B against RUN_A (two eval output folders).
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(dir_okay=False),
+    help="Also draw accuracy against tokens spent into this PNG (needs k2-infer[eval]).",
+)
+def eval_compare_command(run_a: str, run_b: str, as_json: bool, plot_path: str | None) -> None:
+    """Accuracy, answer-length and tokens-spent deltas of RUN_B against RUN_A (two eval output
+    folders, e.g. two recipes on the same benchmarks).
 
     Benchmarks scored in one run only are listed after the table.
     """
     deltas = compare(Path(run_a), Path(run_b))
     only_one = unmatched(Path(run_a), Path(run_b))
+    labels = run_label(Path(run_a)), run_label(Path(run_b))
+    if plot_path:
+        plot(deltas, Path(plot_path), *labels)
     if as_json:
         rows = [
-            {**vars(d), "accuracy_delta": d.accuracy_delta, "tokens_change": d.tokens_change}
+            {
+                **vars(d),
+                "accuracy_delta": d.accuracy_delta,
+                "tokens_change": d.tokens_change,
+                "spent_ratio": d.spent_ratio,
+            }
             for d in deltas
         ]
         click.echo(json.dumps({"deltas": rows, "unmatched": only_one}, indent=2))
         return
-    click.echo(format_table(deltas))
+    click.echo(format_table(deltas, *labels))
     for line in only_one:
         click.echo(line)
+    if plot_path:
+        click.echo(f"wrote {plot_path}")
