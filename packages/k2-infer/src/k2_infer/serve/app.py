@@ -10,6 +10,7 @@ but `/health` needs a key when keys are set, and otherwise serves loopback clien
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import ipaddress
 import json
@@ -19,11 +20,13 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-import httpx
+import aiohttp
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from k2_core import Result
 
 from ..pipeline import Pipeline
 from .admission import Admission
@@ -54,8 +57,13 @@ class ClientGone(Exception):
 
 def _loopback(request: Request) -> bool:
     """True for a client on this machine (127.0.0.0/8, ::1, or IPv4 loopback mapped into IPv6)."""
+    return _loopback_host(request.client.host if request.client else "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _loopback_host(host: str) -> bool:
     try:
-        address = ipaddress.ip_address(request.client.host if request.client else "")
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
     mapped = getattr(address, "ipv4_mapped", None)
@@ -63,24 +71,31 @@ def _loopback(request: Request) -> bool:
 
 
 async def _unless_disconnected(request: Request, work: Awaitable[T]) -> T:
-    """`work`'s result, or `ClientGone` (and `work` cancelled) if the client hangs up first."""
-    task = asyncio.ensure_future(work)
+    """`work`'s result, or `ClientGone` (and `work` cancelled) if the client hangs up first.
 
-    async def hung_up() -> None:
+    `work` runs in the calling task; a watcher task cancels that task if the client hangs up
+    (one task per request rather than two: this is on every pass-through request's path)."""
+    current = asyncio.current_task()
+    assert current is not None
+    gone = False
+
+    async def watch() -> None:
+        nonlocal gone
         while (await request.receive())["type"] != "http.disconnect":
             pass
+        gone = True
+        current.cancel()
 
-    watcher = asyncio.ensure_future(hung_up())
+    watcher = asyncio.ensure_future(watch())
     try:
-        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        return await work
+    except asyncio.CancelledError:
+        if not gone:
+            raise
+        current.uncancel()
+        raise ClientGone from None
     finally:
         watcher.cancel()
-        if not task.done():
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-    if task.cancelled():
-        raise ClientGone
-    return task.result()
 
 
 class Server:
@@ -99,10 +114,7 @@ class Server:
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         if self.settings.passthrough:
             self.upstream = Upstream(
-                self.settings.base_url,
-                self.settings.upstream_api_key,
-                self.settings.deadline,
-                self.settings.max_running,
+                self.settings.base_url, self.settings.upstream_api_key, self.settings.max_running
             )
         try:  # the default pipeline now, so the first request does not wait for it to be built
             self.pipelines.get(self.pipelines.default_model, K2Options())
@@ -254,10 +266,12 @@ class Server:
         """Progress as `reasoning_content` while the pipeline works, then the answer, then usage."""
         chunks = Chunks(chat.model)
         told: asyncio.Queue[str] = asyncio.Queue()
-        task = asyncio.ensure_future(solve(pipeline, chat, told.put_nowait, self.upstream))
+        task: asyncio.Future[Result] | None = None
         status = 200
         try:
+            # the headers and this first chunk leave before the pipeline starts any work
             yield chunks.delta(role="assistant", content="")
+            task = asyncio.ensure_future(solve(pipeline, chat, told.put_nowait, self.upstream))
             async with asyncio.timeout(self.settings.deadline):
                 while not (task.done() and told.empty()):
                     getter = asyncio.ensure_future(told.get())
@@ -288,7 +302,7 @@ class Server:
             status = CLIENT_GONE
             raise
         finally:
-            if not task.done():
+            if task is not None and not task.done():
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
             release(status)
@@ -301,15 +315,15 @@ class Server:
     ) -> Response:
         assert self.upstream is not None
 
-        async def forward() -> tuple[httpx.Response, bytes | None]:
+        async def forward() -> tuple[aiohttp.ClientResponse, bytes | None]:
             """The upstream's response, read whole unless it is a stream (then `None`)."""
             upstream = await self.upstream.open("POST", "/chat/completions", raw)
-            if chat.stream and upstream.status_code == 200:
+            if chat.stream and upstream.status == 200:
                 return upstream, None
             try:
-                return upstream, await upstream.aread()
+                return upstream, await upstream.read()
             finally:
-                await upstream.aclose()
+                upstream.release()
 
         try:
             async with asyncio.timeout(self.settings.deadline):
@@ -325,15 +339,12 @@ class Server:
         self._count_usage(content)
         return Response(
             content,
-            status_code=upstream.status_code,
+            status_code=upstream.status,
             media_type=upstream.headers.get("content-type", "application/json"),
         )
 
     def _count_usage(self, content: bytes) -> None:
-        try:
-            usage: dict[str, Any] = json.loads(content).get("usage") or {}
-        except (ValueError, AttributeError):
-            return
+        usage = _usage_of(content)
         self.metrics.tokens.labels("passthrough", "prompt").inc(usage.get("prompt_tokens", 0))
         self.metrics.tokens.labels("passthrough", "completion").inc(
             usage.get("completion_tokens", 0)
@@ -344,17 +355,36 @@ class Server:
         status = 200
         try:
             async with asyncio.timeout(self.settings.deadline):
-                async for chunk in upstream.aiter_raw():
+                async for chunk in upstream.content.iter_any():
                     yield chunk
         except TimeoutError:
             status = 504
             yield Chunks.error(self._deadline().message, "timeout_error")
+        except aiohttp.ClientError as error:
+            status = 502
+            yield Chunks.error(
+                f"the upstream stream broke off ({type(error).__name__})", "upstream_error"
+            )
         except BaseException:
             status = CLIENT_GONE
             raise
         finally:
-            await upstream.aclose()
+            upstream.release()  # a stream cut short closes its connection: the upstream stops
             release(status)
+
+
+def _usage_of(content: bytes) -> dict[str, Any]:
+    """The `usage` object of a completion body, read without decoding the rest of it (a long
+    answer's text is most of the body, and the server only counts its tokens). `{}` if none."""
+    key = content.rfind(b'"usage"')  # inside a JSON string a quote is escaped: no false match
+    if key < 0:
+        return {}
+    rest = content[key + len(b'"usage"') :].lstrip().removeprefix(b":").lstrip()
+    try:
+        usage, _ = json.JSONDecoder().raw_decode(rest.decode())
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return usage if isinstance(usage, dict) else {}
 
 
 class _Stream(StreamingResponse):
