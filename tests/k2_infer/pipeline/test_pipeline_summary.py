@@ -57,3 +57,11 @@ def test_fallbacks_are_named_with_their_reason():
     assert fallbacks.startswith("fallbacks no plan: planner 'k2' failed")
     assert "selector 'tournament' failed (none of the 2 judge replies" in fallbacks
     assert "select    majority:" in text, "the recipe's fallback chose"
+
+
+def test_a_run_on_the_embedded_model_says_what_such_a_small_model_can_do():
+    result = run({"planner": "no idea", "solver": SOLUTIONS, "judge": judge_for_42})
+    assert "135M" not in summary(result)
+    for candidate in result.candidates:
+        candidate.completion.model = "embedded"
+    assert summary(result).splitlines()[-2].startswith("note      the embedded 135M model")

@@ -7,8 +7,10 @@
     chosen    #1
     stages    plan 0.9 s, 31 tokens | sample 3.2 s, 184 tokens | select 0.7 s, 4 tokens | total 4.8 s
     fallbacks none
+    note      the embedded 135M model shows the pipeline at work, not reliable answers (it gets
+              7 * 6 wrong even greedily); for real ones: --backend cerebras, or --base-url URL
 
-Every line comes from the `Result`: nothing is re-derived, so the summary says what the pipeline did,
+The `note` is printed only when the embedded model answered. Every other line comes from the `Result`: nothing is re-derived, so the summary says what the pipeline did,
 including which stage fell back and why (`Result.events`).
 """
 
@@ -16,6 +18,10 @@ from __future__ import annotations
 
 from k2_core import Result
 
+EMBEDDED_NOTE = (
+    "note      the embedded 135M model shows the pipeline at work, not reliable answers (it gets\n"
+    "          7 * 6 wrong even greedily); for real ones: --backend cerebras, or --base-url URL"
+)
 # Which role's tokens each stage spends.
 STAGES = {"plan": "planner", "sample": "solver", "select": "judge"}
 EASY = "judged the problem easy"  # the pipeline's event for a planner that chose not to plan
@@ -67,4 +73,8 @@ def summary(result: Result) -> str:
         lines.append(f"chosen    #{selection.index + 1}")
     lines.append(f"stages    {_stages_line(result)}")
     lines.append(f"fallbacks {'; '.join(_fallbacks(result)) or 'none'}")
+    if any(
+        c.completion is not None and c.completion.model == "embedded" for c in result.candidates
+    ):
+        lines.append(EMBEDDED_NOTE)
     return "\n".join(lines)
