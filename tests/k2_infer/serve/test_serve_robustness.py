@@ -3,6 +3,7 @@
 import asyncio
 import json
 import socket
+import subprocess
 import time
 
 import httpx
@@ -116,7 +117,7 @@ def test_raw_sse_bytes_of_a_streamed_pipeline(serve):
 
 
 def test_first_streamed_bytes_come_before_the_pipeline_ends(serve, upstream):
-    upstream.script = by_step(delays={"solver": 1.0})
+    upstream.script = by_step(delays={"topics": 1.0, "solver": 1.0})
     server = serve()
     body = {**CHAT, "stream": True}
     started = time.perf_counter()
@@ -125,7 +126,7 @@ def test_first_streamed_bytes_come_before_the_pipeline_ends(serve, upstream):
         next(stream)
         first = time.perf_counter() - started
         rest = list(stream)
-    assert first < 0.5, "the role chunk arrives at once"
+    assert first < 0.5, "the role chunk arrives at once, before the planner has answered"
     assert any("plan ready" in line for line in rest)
 
 
@@ -206,3 +207,65 @@ def test_a_request_that_waits_out_its_deadline_in_the_queue_gets_504(serve, upst
     assert statuses == [504, 504], "the running one passes its deadline, the queued one too"
     assert upstream.call_count == 1, "the queued request never reached the upstream"
     assert server.server.admission.running == server.server.admission.waiting == 0
+
+
+def _hang_up_after_sending(server, upstream, body):
+    """Send `body` on a raw connection, wait until the upstream is working on it, hang up."""
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        raw = json.dumps(body).encode()
+        head = (
+            f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(raw)}\r\n\r\n"
+        )
+        sock.sendall(head.encode() + raw)
+        deadline = time.monotonic() + 5
+        while upstream.in_flight == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert upstream.in_flight == 1, "the call is running upstream"
+
+
+def test_a_passthrough_client_that_hangs_up_leaves_no_upstream_call_running(serve, upstream):
+    upstream.script = Reply("late", delay=5.0)
+    server = serve()
+    for stream in (False, True):
+        body = {"model": "m", "messages": [{"role": "user", "content": "hi"}], "stream": stream}
+        _hang_up_after_sending(server, upstream, body)
+        deadline = time.monotonic() + 3
+        while upstream.in_flight and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert upstream.in_flight == 0, f"stream={stream}: the upstream call was dropped"
+    assert upstream.abandoned == 2
+    deadline = time.monotonic() + 3
+    while server.server.admission.running and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.server.admission.running == 0, "both slots were given back"
+
+
+def test_curl_reads_the_sse_bytes_of_both_modes(serve, upstream):
+    solution = "<think>so 4</think><answer>4</answer>"
+    upstream.script = by_step(solver=Reply(solution))
+    server = serve()
+    expected = {"m": solution, "k2/m": "4"}  # pass-through relays; the pipeline answers
+    for model, extra in (("m", {}), ("k2/m", {"k2": {"n": 1}})):
+        body = {**CHAT, "model": model, "stream": True, **extra}
+        command = ["curl", "-sS", "-N", "--fail-with-body", "-H", "Content-Type: application/json"]
+        command += ["-d", json.dumps(body), server.base_url + "/chat/completions"]
+        done = subprocess.run(command, capture_output=True, timeout=30, check=True)
+        events = done.stdout.split(b"\n\n")
+        assert events[-2:] == [b"data: [DONE]", b""], model
+        chunks = [json.loads(e.removeprefix(b"data: ")) for e in events[:-2]]
+        assert all(c["object"] == "chat.completion.chunk" for c in chunks)
+        content = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks)
+        assert content == expected[model]
+
+
+def test_passthrough_tokens_are_counted_from_the_upstream_usage(serve, upstream):
+    upstream.script = Reply('a reply that quotes "usage": {"prompt_tokens": 999} as text')
+    server = serve()
+    body = {"model": "m", "messages": [{"role": "user", "content": "one two three"}]}
+    reply = post(server, body).json()
+    assert reply["usage"]["prompt_tokens"] == 3
+    text = httpx.get(server.base_url.removesuffix("/v1") + "/metrics").text
+    assert 'k2_serve_tokens_total{kind="prompt",role="passthrough"} 3.0' in text
+    completion = reply["usage"]["completion_tokens"]
+    assert f'k2_serve_tokens_total{{kind="completion",role="passthrough"}} {completion}.0' in text
