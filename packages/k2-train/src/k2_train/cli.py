@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import click
@@ -27,6 +28,19 @@ cli = package_cli(
 
 def main() -> None:
     cli()
+
+
+def report_from_rank_zero() -> bool:
+    """Under `accelerate launch` every process runs this command; only the first one reports.
+
+    The others show warnings and errors only. Returns whether this process is the first.
+    """
+    from .training import main_process
+
+    if main_process():
+        return True
+    logging.getLogger("k2").setLevel(logging.WARNING)
+    return False
 
 
 def with_data_flags(recipe: Recipe, dataset, data_format, limit, skip_invalid, domains) -> Recipe:
@@ -186,6 +200,7 @@ def sft(
     """Supervised fine-tuning on K2-format conversations (resumes from OUTPUT's last checkpoint)."""
     from .sft import run_sft
 
+    reporting = report_from_rank_zero()
     callbacks = eval_callbacks(**evals)
 
     recipe = training_recipe(
@@ -199,7 +214,9 @@ def sft(
         skip_invalid,
         max_steps=max_steps,
     )
-    click.echo(f"model saved to {run_sft(recipe, output, callbacks)}", err=True)
+    saved = run_sft(recipe, output, callbacks)
+    if reporting:
+        click.echo(f"model saved to {saved}", err=True)
 
 
 @cli.command()
@@ -230,6 +247,7 @@ def grpo(
     """GRPO with rewards from k2-verify's verifiers (resumes from OUTPUT's last checkpoint)."""
     from .grpo import run_grpo
 
+    reporting = report_from_rank_zero()
     callbacks = eval_callbacks(**evals)
 
     recipe = training_recipe(
@@ -245,7 +263,9 @@ def grpo(
         num_generations=num_generations,
         use_vllm=True if use_vllm else None,
     )
-    click.echo(f"model saved to {run_grpo(recipe, output, callbacks=callbacks)}", err=True)
+    saved = run_grpo(recipe, output, callbacks=callbacks)
+    if reporting:
+        click.echo(f"model saved to {saved}", err=True)
 
 
 @cli.command("export-verl")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -76,8 +77,34 @@ def load_rows(recipe: Recipe, default_format: str) -> list[dict[str, Any]]:
     return rows
 
 
+def world_size() -> int:
+    """How many processes train together: `WORLD_SIZE`, set by `accelerate launch` / torchrun."""
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def main_process() -> bool:
+    """True in a single-process run and in the first process (rank 0) of a multi-process one."""
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+def several_processes_without_gpu() -> bool:
+    """True when launched as several processes on a machine with no GPU (or other accelerator).
+
+    transformers then runs every process as a separate single-process training (each on all the data,
+    all writing one folder) unless `use_cpu` is set, which gives DDP over gloo instead.
+    """
+    import torch
+
+    accelerator = getattr(torch, "accelerator", None)  # torch >= 2.6; older: CUDA only
+    has_gpu = accelerator.is_available() if accelerator else torch.cuda.is_available()
+    return world_size() > 1 and not has_gpu
+
+
 def trainer_config(config_class: type, recipe: Recipe, section: str, output_dir: str | Path):
-    """A TRL config (`SFTConfig`, `GRPOConfig`) from one recipe section; unknown keys are an error."""
+    """A TRL config (`SFTConfig`, `GRPOConfig`) from one recipe section; unknown keys are an error.
+
+    Launched as several processes on CPUs only, `use_cpu` defaults to true (DDP over gloo).
+    """
     settings = recipe.section(section)
     known = {field.name for field in dataclasses.fields(config_class)}
     unknown = sorted(set(settings) - known)
@@ -86,6 +113,12 @@ def trainer_config(config_class: type, recipe: Recipe, section: str, output_dir:
             f"recipe {recipe.name!r} [{section}] has {unknown[0]!r}, not a {config_class.__name__} field",
             "fix the recipe; its keys are passed to TRL as written",
         )
+    if "use_cpu" not in settings and several_processes_without_gpu():
+        log.info("%d processes and no GPU: DDP on CPU (use_cpu = true)", world_size())
+        settings["use_cpu"] = True
+        if os.environ.get("ACCELERATE_USE_FSDP", "").lower() == "true":
+            # accelerate turns FSDP on for GPU-like devices only; on CPUs the model is replicated
+            log.warning("FSDP needs GPUs under accelerate: this CPU run is DDP (no sharding)")
     try:
         return config_class(output_dir=str(output_dir), **settings)
     except ValueError as exc:  # TRL/transformers check combinations, e.g. bf16 without a GPU
