@@ -5,8 +5,9 @@
 - `deepconf-online`: draw `warmup` whole traces; the (1 - keep) percentile of their confidences is the
   threshold; every further trace is watched token by token and stopped as soon as its group
   confidence (the mean over the last `window` tokens) falls below it, so its remaining tokens are
-  never generated. Backends that stream (`openai`, `fake`) stop for real; on the others the trace
-  runs to its end and is dropped afterwards, with the same effect on the vote but no tokens saved.
+  never generated. Backends that stream (`openai`, `vllm`'s async engine, `fake`) stop for real; on
+  the others the trace runs to its end and is dropped afterwards, with the same effect on the vote
+  but no tokens saved.
 - `adaptive`: draw in waves of `wave` until the answers agree, at most `n`. The stopping rule is
   adaptive-consistency's Beta rule (Aggarwal et al. 2023, arXiv 2305.11860): with `top` votes for the
   leading answer and `second` for the runner-up, the leader's share p of the two follows the posterior
@@ -15,9 +16,11 @@
 - `confidence-vote` (a selector): the answer with the largest sum of confidences among candidates
   that were not stopped or dropped (a candidate without a confidence weighs 1).
 
-Every sampler meets the `Sampler` protocol, so it composes with any planner, verifier and selector;
-a candidate's `stopped` says why it was stopped or dropped and `confidence` holds its score, so
-selectors and the result trace can see both. Confidence measures live in `k2_infer.confidence`.
+Every sampler meets the `Sampler` protocol (and `k2_core.testing.contracts.SamplerContract`), so it
+composes with any planner, verifier and selector; a candidate's `stopped` says why it was stopped or
+dropped and `confidence` holds its score. The pipeline keeps stopped and dropped candidates out of
+the selection and notes them in the result. Options reach the samplers from a recipe's
+`[pipeline] sampler_options`. Seeded draws made as several calls give each call its own seed. Confidence measures live in `k2_infer.confidence`.
 """
 
 from __future__ import annotations
