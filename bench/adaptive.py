@@ -1,32 +1,47 @@
-"""Confidence-aware and adaptive sampling against plain best-of-N, replayed from recorded traces.
+"""Confidence-aware and adaptive sampling against plain best-of-N: replayed from recorded traces,
+or live on a vLLM engine.
 
-Each problem's recorded traces are served by a replay backend to k2's real samplers and selectors
-(the same code a solve runs), so the replay measures the samplers themselves: which traces they
-draw, where deepconf-online's watch stops one, when adaptive's stopping rule fires. Every method gets
-the same N and, per trial, the same shuffled order of each problem's traces (a paired comparison).
+Methods, all at the same N: best-of-N taking the first candidate (plain: the baseline, one
+candidate's accuracy at N candidates' cost), best-of-N with a majority vote, deepconf-offline and
+deepconf-online (keep 90% and 10%) with the confidence vote, and adaptive (waves of 2, majority).
+Each solve runs k2's real `Pipeline` with that sampler and selector, so a candidate the sampler
+stopped or dropped takes no part in the vote, as in `k2-infer solve`.
 
+Replay (the default): each problem's recorded traces are served by a replay backend, in the same
+shuffled order for every method in a trial (a paired comparison). Per solve:
 - accuracy: the share of (problem, trial) solves whose chosen trace is correct;
-- tokens: generated solver tokens per solve (a stopped trace costs what it generated before the stop);
-- wall: simulated seconds per solve; each trace takes its recorded latency (scaled by the share of
-  it generated), traces drawn together overlap, waves add up. The replay runs on a virtual clock
-  (a sleep jumps the clock ahead instead of waiting), so the figure is exact and costs no real time.
+- tokens: generated solver tokens (a stopped trace costs what it generated before the stop);
+- wall: simulated seconds; each trace takes its recorded latency (scaled by the share of it
+  generated), traces drawn together overlap, waves add up. The replay runs on a virtual clock (a
+  sleep jumps the clock ahead instead of waiting), so the figure is exact and costs no real time.
 
 Traces: a JSONL of samples, one line each, in `k2-infer eval`'s samples.jsonl fields (problem_id,
 correct, extracted, completion_tokens, latency) plus either `logprobs` (k2 `TokenLogprob` dicts) or
-`confidences` (per-token DeepConf confidences). The default is bench/data's SYNTHETIC set
-(`build_adaptive_traces.py`), so the figures show the mechanism, not a model's behaviour.
+`confidences` (per-token DeepConf confidences). The default is bench/data's RECORDED set: the
+embedded SmolLM2-135M on a vLLM CPU server, single-digit additions graded by k2-verify's math
+verifier (`--data bench/data/adaptive_traces_synthetic.jsonl` for the synthetic set).
 
     hatch run python bench/adaptive.py [--data samples.jsonl] [--n 4,8,16] [--trials 10]
 
-Prints a markdown table and writes bench/out/adaptive.png (accuracy against tokens) and .json.
+Recording: `--record FILE` draws `--traces` samples with top-5 log-probabilities for each of
+`--problems` additions and writes them in the format above, then replays them; from `--base-url` (an
+OpenAI-compatible server, e.g. vLLM), from `--backend NAME`, or by default from a vLLM server this
+script starts on the embedded model with `--vllm-python` (the vllm env's interpreter; default
+`$K2_VLLM_PYTHON`, else `hatch env find vllm`).
 
-Live traces: `--record FILE --backend NAME [--model M]` first draws `--traces` samples with top-5
-log-probabilities for each of `--problems` two-digit additions (graded by k2-verify's math
-verifier) from any backend (the embedded model on `transformers`, a vLLM server on `openai`), writes
-them in the format above, then replays them.
+    hatch run python bench/adaptive.py --record bench/data/adaptive_traces_smollm2_vllm.jsonl \
+        --problems 12 --traces 16
 
-    hatch run python bench/adaptive.py --record bench/out/live.jsonl --backend transformers \
-        --problems 6 --traces 16 --n 4,8 --window 16
+Live (`--live`): the same methods run for real on that vLLM server (or `--base-url`) through the
+`openai` backend: deepconf-online's early stops close the stream and vLLM stops generating.
+(The synthetic set's traces are longer: replay it with `--window 64`.) Every
+method gets the same seeds, so the samplers see the same traces where they draw the same ones.
+Tokens are the bill, wall is real seconds (the server runs one solve at a time).
+
+    hatch run python bench/adaptive.py --live --problems 6 --n 8
+
+Prints a markdown table (each method's tokens and wall as a ratio to plain best-of-N) and writes
+bench/out/adaptive[-live].png (accuracy against tokens) and .json.
 """
 
 from __future__ import annotations
@@ -34,10 +49,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
+import shutil
+import socket
+import subprocess
 import sys
+import time
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
+
+import httpx
 
 from k2_core import (
     Completion,
@@ -48,6 +71,7 @@ from k2_core import (
     Usage,
     get_registry,
 )
+from k2_core.models import embedded_model_dir
 from k2_core.types import TokenLogprob
 from k2_infer.adaptive import (
     AdaptiveSampler,
@@ -55,13 +79,16 @@ from k2_infer.adaptive import (
     DeepConfOfflineSampler,
     DeepConfOnlineSampler,
 )
-from k2_infer.billing import Bill, MeteredBackend
 from k2_infer.confidence import token_confidence
+from k2_infer.pipeline import Pipeline
+from k2_infer.planners import NoPlanner
 from k2_infer.samplers import BestOfNSampler
 from k2_infer.selectors import FirstSelector, MajoritySelector
 
 ROOT = Path(__file__).parent
-DATA = ROOT / "data" / "adaptive_traces_synthetic.jsonl"
+DATA = ROOT / "data" / "adaptive_traces_smollm2_vllm.jsonl"
+SYNTHETIC = ROOT / "data" / "adaptive_traces_synthetic.jsonl"
+SAMPLING = {"max_tokens": 96, "temperature": 0.7, "top_p": 0.95}
 OUT = ROOT / "out"
 
 
@@ -171,24 +198,33 @@ def virtual_clock(loop: asyncio.AbstractEventLoop) -> None:
 
 
 async def solve(sampler, selector, traces: list[dict]) -> dict:
-    bill = Bill()
-    backend = MeteredBackend(ReplayBackend(traces), bill)
-    request = GenerationRequest([Message("user", "q")], SamplingParams(max_tokens=10**6))
+    """One replayed solve through the pipeline; the chosen trace's recorded grade."""
+    params = SamplingParams(max_tokens=10**6)
+    pipeline = Pipeline(ReplayBackend(traces), NoPlanner(), sampler, selector, params=params)
     loop = asyncio.get_running_loop()
     start = loop.time()
-    candidates = await sampler.sample(request, backend)
-    wall = loop.time() - start
-    usable = [c for c in candidates if c.error is None]
-    selection = await selector.select(Problem("p", "q", domain="none"), usable, None, None)
-    chosen = next(c for c in candidates if c.index == selection.index)
-    usage = bill.usage["solver"]
+    result = await pipeline.run(Problem("p", "q", domain="none"))
+    chosen = next(c for c in result.candidates if c.index == result.selection.index)
+    return outcome(result, chosen.completion.metrics["correct"], loop.time() - start)
+
+
+def outcome(result, correct: bool, wall: float) -> dict:
+    usage = result.usage["solver"]
     return {
-        "correct": chosen.completion.metrics["correct"],
+        "correct": correct,
         "tokens": usage.completion_tokens,
         "saved": usage.saved_tokens,
-        "drawn": len(candidates),
+        "drawn": len(result.candidates),
         "wall": wall,
     }
+
+
+def summarise(n: int, name: str, solves: list[dict]) -> dict:
+    count = len(solves)
+    row = {"n": n, "method": name}
+    for key in ("correct", "tokens", "saved", "drawn", "wall"):
+        row["accuracy" if key == "correct" else key] = sum(s[key] for s in solves) / count
+    return row
 
 
 async def run(problems, ns, trials, window, seed) -> list[dict]:
@@ -201,38 +237,34 @@ async def run(problems, ns, trials, window, seed) -> list[dict]:
     }
     for n in ns:
         for name, sampler, selector in methods(n, window):
-            solves = await asyncio.gather(
-                *(solve(sampler, selector, order) for order in orders.values())
-            )
-            count = len(solves)
-            rows.append(
-                {
-                    "n": n,
-                    "method": name,
-                    "accuracy": sum(s["correct"] for s in solves) / count,
-                    "tokens": sum(s["tokens"] for s in solves) / count,
-                    "saved": sum(s["saved"] for s in solves) / count,
-                    "drawn": sum(s["drawn"] for s in solves) / count,
-                    "wall": sum(s["wall"] for s in solves) / count,
-                }
-            )
+            # one at a time: a solve's wall is then only its own sleeps on the virtual clock
+            solves = [await solve(sampler, selector, order) for order in orders.values()]
+            rows.append(summarise(n, name, solves))
             print(f"  n={n} {name}: done", file=sys.stderr)
     return rows
 
 
 def table(rows: list[dict]) -> str:
+    """Markdown, each method beside plain best-of-N at its N (tokens and wall as ratios)."""
     lines = [
-        "| N | method | accuracy | tokens / solve | vs plain | traces drawn | wall s / solve |",
-        "|---|---|---|---|---|---|---|",
+        "| N | method | accuracy | vs plain | tokens / solve | vs plain | saved by stops "
+        "| traces drawn | wall s / solve | vs plain |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    plain = {r["n"]: r["tokens"] for r in rows if r["method"].endswith("(plain)")}
+    plain = {r["n"]: r for r in rows if r["method"].endswith("(plain)")}
     for r in rows:
-        ratio = r["tokens"] / plain[r["n"]] - 1
+        base = plain[r["n"]]
         lines.append(
-            f"| {r['n']} | {r['method']} | {r['accuracy']:.1%} | {r['tokens']:,.0f} | "
-            f"{ratio:+.0%} | {r['drawn']:.1f} | {r['wall']:.1f} |"
+            f"| {r['n']} | {r['method']} | {r['accuracy']:.1%} | "
+            f"{r['accuracy'] - base['accuracy']:+.1%} | {r['tokens']:,.0f} | "
+            f"{ratio(r['tokens'], base['tokens'])} | {r['saved']:,.0f} | {r['drawn']:.1f} | "
+            f"{r['wall']:.1f} | {ratio(r['wall'], base['wall'])} |"
         )
     return "\n".join(lines)
+
+
+def ratio(value: float, baseline: float) -> str:
+    return f"{value / baseline:.2f}x" if baseline else "-"
 
 
 def plot(rows: list[dict], path: Path, label: str) -> None:
@@ -258,92 +290,200 @@ def plot(rows: list[dict], path: Path, label: str) -> None:
     figure.savefig(path, dpi=120)
 
 
-async def record(
-    path: Path,
-    backend_name: str,
-    model: str | None,
-    problems: int,
-    traces: int,
-    max_tokens: int,
-    seed: int,
-) -> None:
-    """Draw live traces with log-probabilities and write them as replayable samples."""
-    registry = get_registry()
-    backend = registry.create("backend", backend_name, **({"model": model} if model else {}))
-    verifier = registry.create("verifier", "math")
+def additions(count: int, seed: int) -> list[Problem]:
+    """Single-digit additions (the embedded 135M model gets some right), graded as math."""
     rng = random.Random(seed)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for number in range(count):
+        a, b = rng.randint(2, 9), rng.randint(2, 9)
+        prompt = f"What is {a} + {b}? Answer in \\boxed{{}}."
+        problems.append(Problem(f"add{number}", prompt, ground_truth=str(a + b)))
+    return problems
+
+
+def default_vllm_python() -> str:
+    """The vllm env's interpreter: `$K2_VLLM_PYTHON`, else where hatch keeps the vllm env."""
+    if os.environ.get("K2_VLLM_PYTHON"):
+        return os.environ["K2_VLLM_PYTHON"]
+    hatch = shutil.which("hatch")
+    if hatch is None:
+        sys.exit("no vLLM: pass --base-url, --vllm-python, or install hatch and its vllm env")
+    found = subprocess.run([hatch, "env", "find", "vllm"], capture_output=True, text=True)
+    return str(Path(found.stdout.strip()) / "bin" / "python")
+
+
+@contextmanager
+def vllm_server(python: str):
+    """A vLLM OpenAI-compatible server on 127.0.0.1 serving the embedded model (CPU settings)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [
+        python, "-m", "vllm.entrypoints.openai.api_server", "--model", str(embedded_model_dir()),
+        "--served-model-name", "smol", "--host", "127.0.0.1", "--port", str(port),
+        "--max-model-len", "2048", "--enforce-eager", "--gpu-memory-utilization", "0.1",
+        "--dtype", "float32", "--max-logprobs", "20",
+    ]  # fmt: skip
+    OUT.mkdir(exist_ok=True)
+    log = OUT / "adaptive-vllm-server.log"
+    environment = os.environ | {"HF_HUB_OFFLINE": "1", "VLLM_TARGET_DEVICE": "cpu"}
+    environment.setdefault("VLLM_CACHE_ROOT", "/tmp/k2-vllm-cache")
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=environment)
+    base_url = f"http://127.0.0.1:{port}/v1"
     try:
-        with path.open("w") as out:
-            for number in range(problems):
-                a, b = rng.randint(10, 99), rng.randint(10, 99)
-                problem = Problem(f"add{number}", f"What is {a} + {b}? Answer in \\boxed{{}}.")
-                problem.ground_truth = str(a + b)
-                params = SamplingParams(max_tokens, 0.8, 0.95, n=traces, seed=seed + number)
-                request = GenerationRequest([Message("user", problem.prompt)], params)
-                request.params.logprobs = 5
-                for run, completion in enumerate(await backend.generate(request)):
-                    verdict = verifier.score(completion.text, problem)
-                    confidences = [token_confidence(t) for t in completion.logprobs or []]
-                    line = {
-                        "benchmark": "live-addition",
-                        "problem_id": problem.id,
-                        "run": run,
-                        "status": "ok",
-                        "correct": verdict.correct,
-                        "extracted": verdict.extracted,
-                        "ground_truth": problem.ground_truth,
-                        "completion_tokens": completion.usage.completion_tokens,
-                        "latency": round(completion.latency, 3),
-                        "confidences": [round(c, 3) for c in confidences],
-                    }
-                    out.write(json.dumps(line) + "\n")
-                print(f"  recorded {problem.id}", file=sys.stderr)
+        deadline = time.monotonic() + 600
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"the vLLM server did not start; see {log}")
+            try:
+                if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(2)
+        print(f"vLLM server up at {base_url} (log: {log})", file=sys.stderr)
+        yield base_url
     finally:
-        await backend.aclose()
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def open_backend(args, base_url: str | None):
+    """The backend traces are drawn from: the `openai` one on a server, else `--backend`."""
+    if base_url:
+        return get_registry().create("backend", "openai", base_url=base_url, model=args.model)
+    return get_registry().create(
+        "backend", args.backend, **({"model": args.model} if args.model else {})
+    )
+
+
+async def record(path: Path, backend, problems: list[Problem], traces: int, seed: int) -> None:
+    """Draw live traces with log-probabilities and write them as replayable samples."""
+    verifier = get_registry().create("verifier", "math")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as out:
+        for number, problem in enumerate(problems):
+            params = SamplingParams(**SAMPLING, n=traces, seed=seed + number, logprobs=5)
+            request = GenerationRequest([Message("user", problem.prompt)], params)
+            for run, completion in enumerate(await backend.generate(request)):
+                verdict = verifier.verify(completion.text, problem)
+                confidences = [token_confidence(t) for t in completion.logprobs or []]
+                line = {
+                    "benchmark": "live-addition",
+                    "problem_id": problem.id,
+                    "run": run,
+                    "status": "ok",
+                    "correct": verdict.correct,
+                    "extracted": verdict.extracted,
+                    "ground_truth": problem.ground_truth,
+                    "completion_tokens": completion.usage.completion_tokens,
+                    "latency": round(completion.latency, 3),
+                    "confidences": [round(c, 3) for c in confidences],
+                }
+                out.write(json.dumps(line) + "\n")
+            print(f"  recorded {problem.id}", file=sys.stderr)
+
+
+async def live(backend, problems: list[Problem], ns, trials, window, seed) -> list[dict]:
+    """Every method solving every problem for real, one solve at a time, the same seeds each."""
+    verifier = get_registry().create("verifier", "math")
+    rows = []
+    for n in ns:
+        for name, sampler, selector in methods(n, window):
+            solves = []
+            for trial in range(trials):
+                for number, problem in enumerate(problems):
+                    params = SamplingParams(**SAMPLING, seed=seed + 1000 * trial + 16 * number)
+                    pipeline = Pipeline(backend, NoPlanner(), sampler, selector, params=params)
+                    start = time.perf_counter()
+                    result = await pipeline.run(problem, verifier=verifier)
+                    wall = time.perf_counter() - start
+                    correct = verifier.verify(result.text, problem).correct
+                    solves.append(outcome(result, correct, wall))
+            rows.append(summarise(n, name, solves))
+            print(f"  n={n} {name}: done", file=sys.stderr)
+    return rows
+
+
+def report(rows: list[dict], label: str, stem: str) -> None:
+    print(table(rows))
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"{stem}.json").write_text(json.dumps(rows, indent=2))
+    plot(rows, OUT / f"{stem}.png", label)
+    print(f"wrote {OUT / (stem + '.png')} and {OUT / (stem + '.json')}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--data", type=Path, default=DATA, help="recorded traces to replay")
     parser.add_argument("--n", default="4,8,16", help="comma-separated N values")
-    parser.add_argument("--trials", type=int, default=10, help="shuffled orders per problem")
-    parser.add_argument("--window", type=int, default=64, help="group confidence window (tokens)")
+    parser.add_argument(
+        "--trials", type=int, help="shuffled orders (replay, 10) or seeds (live, 1)"
+    )
+    parser.add_argument("--window", type=int, default=16, help="group confidence window (tokens)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--record", type=Path, help="draw live traces into this file, then replay")
-    parser.add_argument("--backend", default="transformers")
+    parser.add_argument("--live", action="store_true", help="run the methods live on vLLM")
+    parser.add_argument("--base-url", help="an OpenAI-compatible server to draw from")
+    parser.add_argument("--backend", help="draw from this k2 backend instead of a vLLM server")
     parser.add_argument("--model")
-    parser.add_argument("--problems", type=int, default=6)
+    parser.add_argument("--vllm-python", help="the interpreter of an environment with vLLM")
+    parser.add_argument("--problems", type=int, default=12)
     parser.add_argument("--traces", type=int, default=16)
-    parser.add_argument("--max-tokens", type=int, default=128)
     args = parser.parse_args()
+    ns = [int(n) for n in args.n.split(",")]
 
-    if args.record:
-        asyncio.run(
-            record(
-                args.record,
-                args.backend,
-                args.model,
-                args.problems,
-                args.traces,
-                args.max_tokens,
-                args.seed,
-            )
-        )
+    if args.record or args.live:
+        with server_for(args) as base_url:
+            rows = asyncio.run(draw(args, base_url, ns))
+        if rows is not None:
+            return
         args.data = args.record
     problems = load(args.data)
-    ns = [int(n) for n in args.n.split(",")]
     fewest = min(len(traces) for traces in problems.values())
     if max(ns) > fewest:
         sys.exit(f"N={max(ns)} needs that many traces per problem; the fewest is {fewest}")
-    label = "SYNTHETIC traces" if args.data == DATA else args.data.name
-    print(f"{label}: {len(problems)} problems, {args.trials} trials, window {args.window}")
-    rows = asyncio.run(run(problems, ns, args.trials, args.window, args.seed))
-    print(table(rows))
-    OUT.mkdir(exist_ok=True)
-    (OUT / "adaptive.json").write_text(json.dumps(rows, indent=2))
-    plot(rows, OUT / "adaptive.png", label)
-    print(f"wrote {OUT / 'adaptive.png'} and {OUT / 'adaptive.json'}")
+    trials = args.trials or 10
+    kind = (
+        "SYNTHETIC traces"
+        if args.data.resolve() == SYNTHETIC.resolve()
+        else f"recorded traces ({args.data.name})"
+    )
+    label = f"{kind}: {len(problems)} problems, {trials} trials, window {args.window}"
+    print(label)
+    rows = asyncio.run(run(problems, ns, trials, args.window, args.seed))
+    report(rows, label, "adaptive")
+
+
+async def draw(args, base_url: str | None, ns: list[int]) -> list[dict] | None:
+    """Record traces (None), or run the live comparison (its rows), on one event loop."""
+    backend = open_backend(args, base_url)
+    problems = additions(args.problems, args.seed)
+    try:
+        if args.record:
+            await record(args.record, backend, problems, args.traces, args.seed)
+            return None
+        trials = args.trials or 1
+        rows = await live(backend, problems, ns, trials, args.window, args.seed)
+    finally:
+        await backend.aclose()
+    label = f"live: {len(problems)} additions x {trials} seeds, vLLM CPU"
+    print(label)
+    report(rows, label, "adaptive-live")
+    return rows
+
+
+@contextmanager
+def server_for(args):
+    """The base URL to draw from: `--base-url`, none for `--backend`, else a vLLM server."""
+    if args.base_url or args.backend:
+        yield args.base_url
+        return
+    with vllm_server(args.vllm_python or default_vllm_python()) as base_url:
+        yield base_url
 
 
 if __name__ == "__main__":
