@@ -91,6 +91,33 @@ PAIRS = [
     ("accents", "\\boxed{\\bar{z}}", "z", False),
     ("accents", "\\boxed{\\vec{v}}", "\\vec{u}", False),
     ("accents", "\\boxed{\\overline{AB}}", "AB", True),  # a segment still
+    ("unicode", "The answer is ±2.", "\\pm 2", True),
+    ("unicode", "The answer is ±2.", "2", False),
+    ("unicode", "The answer is x ∈ [1, 2].", "[1, 2)", False),
+    ("unicode", "The answer is ½.", "0.5", True),
+    ("operator_names", "\\boxed{\\lg 100}", "2", True),
+    ("operator_names", "\\boxed{\\lg 100}", "\\ln 100", False),
+    ("operator_names", "\\boxed{\\operatorname{arcsin}(1)}", "\\frac{\\pi}{2}", True),
+    ("trig_argument", "\\boxed{\\sin x \\cos x}", "\\frac{\\sin 2x}{2}", True),
+    ("trig_argument", "\\boxed{\\sin x \\cos x}", "\\sin 2x", False),
+    ("trig_argument", "\\boxed{2\\sin\\theta\\cos\\theta}", "\\sin 2\\theta", True),
+    ("trig_argument", "\\boxed{\\sin 2}", "2\\sin 1", False),
+    (
+        "periodic",
+        "\\boxed{\\frac{\\pi}{2} + k\\pi, k \\in \\mathbb{Z}}",
+        "\\frac{\\pi}{2} + k\\pi",
+        True,
+    ),
+    (
+        "periodic",
+        "\\boxed{\\frac{\\pi}{2} + 2k\\pi, k \\in \\mathbb{Z}}",
+        "\\frac{\\pi}{2} + k\\pi",
+        False,
+    ),
+    ("set_union", "\\boxed{\\{1\\} \\cup \\{2\\}}", "\\{1, 2\\}", True),
+    ("set_union", "\\boxed{\\{1\\} \\cup \\{3\\}}", "\\{1, 2\\}", False),
+    ("set_union", "\\boxed{(-\\infty, 1] \\cup [1, \\infty)}", "\\mathbb{R}", True),
+    ("set_union", "\\boxed{(-\\infty, 1) \\cup (1, \\infty)}", "\\mathbb{R}", False),
 ]
 
 

@@ -40,6 +40,26 @@ _UNICODE = {
     "×": r"\times ",
     "·": r"\cdot ",
     "÷": r"\div ",
+    "±": r"\pm ",
+    "∓": r"\mp ",
+    "⋅": r"\cdot ",
+    "≈": r"\approx ",
+    "∈": r"\in ",
+    "∅": r"\emptyset ",
+    "∖": r"\setminus ",
+    "ℝ": r"\mathbb{R}",
+    "…": r"\ldots ",
+    "½": "(1/2)",
+    "¼": "(1/4)",
+    "¾": "(3/4)",
+    "α": r"\alpha ",
+    "β": r"\beta ",
+    "γ": r"\gamma ",
+    "θ": r"\theta ",
+    "λ": r"\lambda ",
+    "μ": r"\mu ",
+    "ω": r"\omega ",
+    "φ": r"\phi ",
     "∪": r"\cup ",
     "∩": r"\cap ",
     "\u200b": "",
@@ -168,8 +188,18 @@ _ORDINAL = re.compile(
     rf"(?<=\d)(?:\^\s*(?:\{{\s*(?:\\(?:text|mathrm|textrm)\s*\{{\s*{_ORDINAL_WORD}\s*\}}|{_ORDINAL_WORD})\s*\}}"
     rf"|\\(?:text|mathrm|textrm)\s*\{{\s*{_ORDINAL_WORD}\s*\}})|{_ORDINAL_WORD}(?![a-zA-Z]))"
 )
+# `\\operatorname{lcm}` and a bare `gcd(` become the commands the parser knows, as do functions
+# written as operator names (`\\operatorname{arcsin}`); `\\lg` is the base-10 logarithm.
+_OPERATOR_NAMES = r"gcd|lcm|arcsin|arccos|arctan|sinh|cosh|tanh|sin|cos|tan|cot|sec|csc|ln|log|exp"
 _DIVISOR_NAMES = re.compile(
-    r"\\operatorname\s*\{\s*(gcd|lcm)\s*\}|(?<![\\a-zA-Z])(gcd|lcm)(?=\s*\()"
+    rf"\\operatorname\s*\{{\s*({_OPERATOR_NAMES})\s*\}}|(?<![\\a-zA-Z])(gcd|lcm)(?=\s*\()"
+)
+_LG = re.compile(r"\\lg(?![a-zA-Z])")
+# A qualifier naming the integers a periodic answer runs over (`\\frac{\\pi}{2} + k\\pi, k \\in
+# \\mathbb{Z}`): dropped.
+_INTEGER_QUALIFIER = re.compile(
+    r"\s*(?:[,;]\s*\(?|\()\s*(?:\\forall\s*)?[a-zA-Z](?:\s*,\s*[a-zA-Z])*\s*\\in\s*"
+    r"\\mathbb\s*\{?\s*[ZN]\s*\}?\s*\)?\s*$"
 )
 _SET_BUILDER = re.compile(
     r"^\\\{\s*([a-zA-Z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?(?:\||:)\s*(.+?)\s*\\\}$"
@@ -259,6 +289,8 @@ def _based(match: re.Match) -> str:
 def normalize(text: str) -> Answer:
     """Clean `text` (an extracted answer) into an `Answer`."""
     text = _DIVISOR_NAMES.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text.strip())
+    text = _LG.sub(r"\\log_{10}", text)
+    text = _INTEGER_QUALIFIER.sub("", text)
     for char, replacement in _UNICODE.items():
         text = text.replace(char, replacement)
     text = _DOLLARS.sub("", text)

@@ -224,7 +224,12 @@ class _Parser:
         while self.peek() == r"\cup":
             self.take()
             parts.append(self.set_operation())
-        return parts[0] if len(parts) == 1 else Union(tuple(parts))
+        if len(parts) == 1:
+            return parts[0]
+        try:  # sets and intervals are joined (`\\{1\\} \\cup \\{2\\}` is `\\{1, 2\\}`)
+            return from_sympy_set(sympy.Union(*(as_sympy_set(part) for part in parts)))
+        except (Unparseable, TypeError, ValueError):
+            return Union(tuple(parts))  # relations (`x < 0 \\cup x > 1`) stay as written
 
     def set_operation(self):
         """`A \\cap B`, `A \\setminus B` of intervals and sets, computed (`[1, 2] \\cap [2, 3]` is
@@ -460,8 +465,10 @@ class _Parser:
                 function, power = _INVERSES[name], None
         if self.peek() == "(":
             argument = _expr(self.bracket())
-        else:
+        else:  # `\\sin 2x` is sin(2x), `\\sin 2\\theta` sin(2θ); `\\sin x \\cos x` stops at `\\cos`
             argument = _expr(self.nested(self.power))
+            while self.kind() in {"num", "letter"} or (self.peek() or "")[1:] in _GREEK | {"pi"}:
+                argument = argument * _expr(self.nested(self.power))
         value = function(argument) if base is None else sympy.log(argument, base)
         return value if power is None else value**power
 
