@@ -13,6 +13,8 @@ faster than through transformers. The chat template comes from the GGUF file.
 - `speculative="ngram[:K]"` is prompt lookup (llama-cpp-python's `LlamaPromptLookupDecoding`); the
   drafted and verified tokens are counted into the completion metrics. Draft models are not offered.
   A constrained request is decoded without speculation (the mask follows one token at a time).
+  On CPUs with AMX it runs at 0.6-0.7x of plain decoding (see `n_ubatch` below), so no recipe
+  turns it on.
 - `parallel` contexts (one `Llama` each, all reading the same memory-mapped file) serve candidates
   and concurrent requests side by side, the `threads` split among them: the binding generates one
   sequence per context, so this is how N candidates and concurrent callers share the CPU.
@@ -159,10 +161,12 @@ class LlamaCppBackend:
                     llm = Llama(
                         model_path=str(path),
                         n_ctx=self.context,
-                        # One token per decode step: llama-cpp-python 0.3.36 built here crashes
-                        # (segfault) decoding several tokens at once with llama.cpp's repacked
-                        # CPU weights on an AVX-512 machine; turning repacking off instead costs
-                        # 2.8x in decode speed (measured: ~100 against ~285 forward passes/s).
+                        # One token per decode step: on a CPU with AMX (here a Sapphire Rapids
+                        # one), llama.cpp puts Q4_1/Q8_0 weights in its AMX buffer, whose batched
+                        # matmul segfaults for 2 or more tokens (ggml_backend_amx_mul_mat, seen
+                        # in gdb; llama.cpp issue #20824). Without that buffer (model param
+                        # use_extra_bufts=false) one token decodes ~2x slower, so prompt lookup
+                        # over multi-token passes netted 0.7x of this setting (measured).
                         n_ubatch=1,
                         n_threads=threads,
                         n_threads_batch=threads,
