@@ -10,8 +10,12 @@ verl (Ray, FSDP/Megatron, vLLM/SGLang rollouts) is how K2 Think ran RL at scale.
 
 Run it with `python -m verl.trainer.main_ppo --config-path DIR --config-name k2_grpo`.
 
-Every key written is checked against `VERL_KEYS`: dotted paths of verl 0.9.1's flattened trainer config
-(`verl/trainer/config/_generated_ppo_trainer.yaml`; a verbatim copy is in the k2 test data).
+The names are verl 0.9's: the reward lives under `reward.` (`reward.custom_reward_function`,
+`reward.reward_manager.name`), not at the top level or under `reward_model.` as before 0.9. Every key
+written is checked against `VERL_KEYS`: dotted paths of verl 0.9.1's flattened trainer config
+(`verl/trainer/config/_generated_ppo_trainer.yaml`; a verbatim copy is in the k2 test data). In the
+`verl` hatch environment, tests/verl composes the output with hydra against verl's packaged config
+and runs verl's own `validate_config` on it (which needs the micro-batch sizes set here).
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ VERL_KEYS = frozenset(
         "actor_rollout_ref.actor.use_kl_loss",
         "actor_rollout_ref.actor.kl_loss_coef",
         "actor_rollout_ref.actor.ppo_mini_batch_size",
+        "actor_rollout_ref.actor.ppo_micro_batch_size_per_gpu",
+        "actor_rollout_ref.ref.log_prob_micro_batch_size_per_gpu",
+        "actor_rollout_ref.rollout.log_prob_micro_batch_size_per_gpu",
         "actor_rollout_ref.rollout.name",
         "actor_rollout_ref.rollout.n",
         "actor_rollout_ref.rollout.temperature",
@@ -81,6 +88,7 @@ def verl_config(recipe: Recipe, train_file: Path, output_dir: Path) -> dict[str,
     """The hydra config: verl's defaults, then the recipe's GRPO settings and the k2 reward."""
     grpo = recipe.section("grpo")
     model = recipe.section("model").get("model") or "Qwen/Qwen2.5-32B"
+    per_gpu = grpo.get("per_device_train_batch_size", 8)  # sequences per forward pass on one GPU
     return {
         "hydra": {"searchpath": ["pkg://verl.trainer.config"]},
         "defaults": ["ppo_trainer", "_self_"],
@@ -90,8 +98,7 @@ def verl_config(recipe: Recipe, train_file: Path, output_dir: Path) -> dict[str,
             "prompt_key": "prompt",
             "max_prompt_length": 2048,
             "max_response_length": grpo.get("max_completion_length", 32768),
-            "train_batch_size": grpo.get("per_device_train_batch_size", 8)
-            * grpo.get("gradient_accumulation_steps", 1),
+            "train_batch_size": per_gpu * grpo.get("gradient_accumulation_steps", 1),
             "filter_overlong_prompts": True,
             "truncation": "error",
         },
@@ -101,10 +108,13 @@ def verl_config(recipe: Recipe, train_file: Path, output_dir: Path) -> dict[str,
                 "optim": {"lr": grpo.get("learning_rate", 1e-6)},
                 "use_kl_loss": grpo.get("beta", 0.0) > 0,
                 "kl_loss_coef": grpo.get("beta", 0.0),
-                "ppo_mini_batch_size": grpo.get("per_device_train_batch_size", 8),
+                "ppo_mini_batch_size": per_gpu,
+                "ppo_micro_batch_size_per_gpu": per_gpu,
             },
+            "ref": {"log_prob_micro_batch_size_per_gpu": per_gpu},
             "rollout": {
                 "name": "vllm",
+                "log_prob_micro_batch_size_per_gpu": per_gpu,
                 "n": grpo.get("num_generations", 8),
                 "temperature": grpo.get("temperature", 1.0),
                 "top_p": grpo.get("top_p", 1.0),

@@ -1,19 +1,27 @@
-"""verl reward functions: k2-verify's verifiers as `custom_reward_function`.
+"""verl reward functions: k2-verify's verifiers as verl's custom reward function.
 
-In a verl config:
+In a verl 0.9 trainer config (or `k2-train export-verl`'s):
 
-    custom_reward_function:
-      path: pkg://k2_verify/verl
-      name: compute_score            # or compute_score_batch with reward_model.reward_manager=batch
-      reward_kwargs: {timeout: 10}   # extra options go to the verifiers (a judge's backend, model, ...)
+    reward:
+      custom_reward_function:
+        path: pkg://k2_verify/verl
+        name: compute_score
+        reward_kwargs: {timeout: 10}   # extra options go to the verifiers (a judge's backend, model, ...)
+      reward_manager:
+        name: naive                    # or dapo, ...: verl's reward-loop managers, one call per response
 
 verl calls `compute_score(data_source=..., solution_str=..., ground_truth=..., extra_info=...)` once
-per response and logs every key of the returned dict, so every sample returns the same keys:
+per response (its managers run several at once in threads) and logs every key of the returned dict,
+so every sample returns the same keys:
 `score` (the reward, 0..1), `acc` (all-or-nothing correct), `pred` (the extracted answer, "" if none)
 and `reason` (why: `equivalent`, `different`, `no_answer`, `timeout`, ...). Routing follows Guru's
 `data_source` prefixes through the registry, so a verifier plugin claiming a prefix is used as is;
 Guru's compressed ground truths (base64+gzip JSON) and numpy arrays from parquet are decoded first;
 `extra_info["question"]` (or `"prompt"`), when present, is the question the judge sees.
+
+`compute_score_batch` scores a whole batch in worker processes, for verl's `BatchRewardManager`
+(`verl.workers.reward_manager.batch`, which verl 0.9 keeps but its reward loop no longer builds; before
+0.9 it was `reward_model.reward_manager=batch` with a top-level `custom_reward_function`).
 """
 
 from __future__ import annotations
@@ -85,7 +93,8 @@ def compute_score_batch(
     pool = _pools.get((timeout, workers))
     if pool is None:
         pool = _pools[(timeout, workers)] = VerifyPool(workers, timeout=timeout)
-    extra_infos = extra_infos or [None] * len(data_sources)
+    if extra_infos is None:  # verl passes numpy arrays: no truth test on them
+        extra_infos = [None] * len(data_sources)
     jobs = [
         Job(
             solution,
