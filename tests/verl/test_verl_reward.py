@@ -34,12 +34,13 @@ def rollouts(tokenizer, answers: list[str]):
     responses, one response per tiny Guru row (`data_source`, `reward_model`, `extra_info`)."""
     import numpy as np
     import torch
-
     from verl import DataProto
 
     rows = tiny_rows(len(answers))
     prompts = [tokenizer(row["prompt"][-1]["content"])["input_ids"] for row in rows]
-    responses = [tokenizer(f"<think>add</think> <answer>{a}</answer>")["input_ids"] for a in answers]
+    responses = [
+        tokenizer(f"<think>add</think> <answer>{a}</answer>")["input_ids"] for a in answers
+    ]
     width_p, width_r = max(map(len, prompts)), max(map(len, responses))
     pad = tokenizer.pad_token_id or 0
 
@@ -54,7 +55,10 @@ def rollouts(tokenizer, answers: list[str]):
     prompt_ids = torch.tensor([padded(p, width_p, True) for p in prompts])
     response_ids = torch.tensor([padded(r, width_r, False) for r in responses])
     attention = torch.tensor(
-        [mask(p, width_p, True) + mask(r, width_r, False) for p, r in zip(prompts, responses)]
+        [
+            mask(p, width_p, True) + mask(r, width_r, False)
+            for p, r in zip(prompts, responses, strict=True)
+        ]
     )
     return DataProto.from_dict(
         tensors={
