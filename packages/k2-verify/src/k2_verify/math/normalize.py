@@ -210,8 +210,6 @@ _ALIGNED = re.compile(r"\\(?:begin|end)\s*\{\s*(?:aligned|align\*?|gathered|gath
 _MODULUS = re.compile(
     r"\s*(?:\(\s*)?\\(?:pmod|bmod|mod)\s*(\{[^{}]*\}|\d+)\s*\)?\s*$|\s*\(\s*mod\s*(\d+)\s*\)\s*$"
 )
-# A ratio of two numbers, `3:2`, is their quotient.
-_RATIO = re.compile(r"^(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)$")
 _BASED = re.compile(r"(?<![\w.])(\d[0-9A-Za-z]*)_\{?(\d{1,2})\}?(?![\w}])")
 
 
@@ -342,9 +340,6 @@ def normalize(text: str) -> Answer:
     builder = _SET_BUILDER.match(text)
     if builder and re.search(rf"(?<![a-zA-Z\\]){builder.group(1)}(?![a-zA-Z])", builder.group(2)):
         text = builder.group(2).strip()  # `\{x | x > 2\}` is the condition `x > 2`
-    ratio = _RATIO.match(text)
-    if ratio:
-        text = f"\\frac{{{ratio.group(1)}}}{{{ratio.group(2)}}}"
     if _SPACED_THOUSANDS.match(text):
         text = text.replace(" ", "")
     return Answer(text, percent=bool(percent), degrees=bool(degrees), unit=unit)
