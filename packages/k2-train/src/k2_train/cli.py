@@ -228,6 +228,11 @@ def sft(
     "--num-generations", type=click.IntRange(min=2), help="Completions per prompt (the GRPO group)."
 )
 @click.option("--use-vllm", is_flag=True, help="Generate rollouts with vLLM (GPUs).")
+@click.option(
+    "--vllm-server",
+    metavar="URL",
+    help="Generate rollouts on a running `trl vllm-serve` at URL (implies --use-vllm).",
+)
 @eval_options
 @click.option("--output", required=True, type=click.Path(file_okay=False), help="Output folder.")
 def grpo(
@@ -241,11 +246,12 @@ def grpo(
     max_steps,
     num_generations,
     use_vllm,
+    vllm_server,
     output,
     **evals,
 ) -> None:
     """GRPO with rewards from k2-verify's verifiers (resumes from OUTPUT's last checkpoint)."""
-    from .grpo import run_grpo
+    from .grpo import run_grpo, with_vllm_server
 
     reporting = report_from_rank_zero()
     callbacks = eval_callbacks(**evals)
@@ -263,6 +269,8 @@ def grpo(
         num_generations=num_generations,
         use_vllm=True if use_vllm else None,
     )
+    if vllm_server:
+        recipe = with_vllm_server(recipe, vllm_server)
     saved = run_grpo(recipe, output, callbacks=callbacks)
     if reporting:
         click.echo(f"model saved to {saved}", err=True)
