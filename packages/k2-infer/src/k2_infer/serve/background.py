@@ -26,7 +26,7 @@ class BackgroundServer:
         # algorithm on, the client's delayed ACK holds each reply back ~40 ms
         self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._socket.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(self.app, log_level="warning", backlog=1024)
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, backlog=1024)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
