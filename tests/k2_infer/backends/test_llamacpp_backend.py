@@ -173,3 +173,30 @@ def test_prompt_lookup_reports_acceptance_and_stop_strings_cut():
 def test_a_prompt_longer_than_the_context_is_a_clear_error():
     with pytest.raises(BackendError, match="larger context="):
         generate(LlamaCppBackend(context=64), request("word " * 200, max_tokens=5))
+
+
+@pytest.mark.llamacpp
+@pytest.mark.slow
+def test_every_stage_of_the_embedded_recipe_parses_on_llamacpp():
+    """The main job's backend: a readable plan (or "easy"), candidates in the K2 format, judged."""
+    from k2_core import Problem
+    from k2_core.recipes import load_recipe
+    from k2_core.replies import well_formed
+    from k2_infer.pipeline import Pipeline
+
+    backend = LlamaCppBackend()
+    pipeline = Pipeline.from_recipe(load_recipe("k2-think-embedded"), backend)
+    try:
+        result = asyncio.run(pipeline.run(Problem(id="q", prompt="What is 7 * 6?")))
+    finally:
+        asyncio.run(backend.aclose())
+    assert not any("failed" in event for event in result.events), result.events
+    assert result.plan is not None or any("judged the problem easy" in e for e in result.events)
+    for candidate in result.candidates:
+        completion = candidate.completion
+        assert well_formed(completion.text) or completion.finish_reason == "length", completion
+        assert completion.backend == "llamacpp"
+    answered = sum(bool(c.answer) for c in result.candidates)
+    if answered > 1:
+        asked = 2 * (answered - 1)
+        assert f"judge ({asked} of {asked} replies usable)" in result.selection.reason
