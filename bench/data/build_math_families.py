@@ -563,6 +563,22 @@ CASES = [
     ("set_union", "latex", "$\\boxed{\\{1\\} \\cup \\{3\\}}$", "\\{1, 2\\}", F),
     ("set_union", "latex", "$\\boxed{(-\\infty, 1] \\cup [1, \\infty)}$", "\\mathbb{R}", T),
     ("set_union", "latex", "$\\boxed{(-\\infty, 1) \\cup (1, \\infty)}$", "\\mathbb{R}", F),
+    ("last_math", "latex", "We find $x = 5$.\nThis satisfies every condition given.", "5", T),
+    ("last_math", "latex", "We find $x = 5$.\nThis satisfies every condition given.", "6", F),
+    (
+        "last_math",
+        "latex",
+        "First $a = 2$, then $b = 7$.\nBoth were checked by substitution.",
+        "7",
+        T,
+    ),
+    (
+        "last_math",
+        "latex",
+        "First $a = 2$, then $b = 7$.\nBoth were checked by substitution.",
+        "2",
+        F,
+    ),
 ]
 
 # Response wrappers that keep the label: the case's response is `{}`.

@@ -117,6 +117,9 @@ PAIRS = [
     ("set_union", "\\boxed{\\{1\\} \\cup \\{3\\}}", "\\{1, 2\\}", False),
     ("set_union", "\\boxed{(-\\infty, 1] \\cup [1, \\infty)}", "\\mathbb{R}", True),
     ("set_union", "\\boxed{(-\\infty, 1) \\cup (1, \\infty)}", "\\mathbb{R}", False),
+    ("last_math", "We find $x = 5$.\nThis satisfies every condition given.", "5", True),
+    ("last_math", "First $a = 2$, then $b = 7$.\nBoth were checked by substitution.", "2", False),
+    ("last_math", "We tried many cases and none of them work out.\nSo it fails.", "5", False),
 ]
 
 

@@ -18,7 +18,8 @@ wins:
    on several lines too when it is only math (a multi-line `pmatrix`),
 5. the trailing `$...$` or number (with `%`, a currency sign or a short unit: `1,000.99€`) of the last
    line, then the last inline math of the last sentence (`Therefore $x \\geq 5$ is the solution.`),
-6. a short sentence taken whole (`no real solution`).
+6. the last math span anywhere in the reply (`$x = 5$` on an earlier line, then prose),
+7. a short sentence taken whole (`no real solution`).
 
 `Extraction.others` keeps the other distinct boxed answers of the same region, so a hedged response
 (`\\boxed{1}` ... `\\boxed{2}`) can be told apart from one that repeats its answer.
@@ -69,7 +70,8 @@ _BARE_NUMBER = re.compile(rf"(?<![\w.^_]){_NUMBER}(?=(?:st|nd|rd|th)?(?![\w.]))"
 
 @dataclass
 class Extraction:
-    """The answer found (None if none) and how: `boxed`, `answer_tag`, `phrase`, `whole`, `trailing`."""
+    """The answer found (None if none) and how: `boxed`, `answer_tag`, `phrase`, `whole`, `trailing`,
+    `last_math`."""
 
     answer: str | None
     how: str = ""
@@ -181,6 +183,9 @@ def extract_answer(response: str) -> Extraction:
     trailing = _trailing(last_line)
     if trailing:
         return Extraction(trailing, "trailing")
+    maths = list(_INLINE_MATH.finditer(stripped))
+    if maths:  # the last math anywhere, as math-verify reads a reply without a cue
+        return Extraction(next(g for g in maths[-1].groups() if g is not None).strip(), "last_math")
     if short:  # a short sentence without a trailing value: `no real solution exists`
         return Extraction(_strip_math(stripped), "whole")
     return Extraction(None, "no_answer")
