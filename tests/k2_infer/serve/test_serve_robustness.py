@@ -193,19 +193,27 @@ def test_metrics_count_requests_tokens_per_role_and_in_flight(serve):
     assert 'k2_serve_request_seconds_count{mode="pipeline"} 1.0' in text
 
 
-def test_a_request_that_waits_out_its_deadline_in_the_queue_gets_504(serve, upstream):
-    upstream.script = Reply("slow", delay=1.0)
-    server = serve(max_running=1, max_waiting=4, deadline=0.4)
+def test_the_deadline_counts_from_arrival_so_the_wait_in_the_queue_is_part_of_it(serve, upstream):
+    upstream.script = Reply("slow", delay=3.0)
+    server = serve(max_running=1, max_waiting=4, deadline=1.0)
     body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
 
-    async def two():
+    async def running_then_queued():
         async with httpx.AsyncClient(timeout=30) as client:
             url = server.base_url + "/chat/completions"
-            return await asyncio.gather(*(client.post(url, json=body) for _ in range(2)))
+            running = asyncio.ensure_future(client.post(url, json=body))
+            while upstream.in_flight == 0:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.3)  # the second one waits for the slot the first one holds
+            started = time.perf_counter()
+            queued = await client.post(url, json=body)
+            return await running, queued, time.perf_counter() - started
 
-    statuses = sorted(r.status_code for r in asyncio.run(two()))
-    assert statuses == [504, 504], "the running one passes its deadline, the queued one too"
-    assert upstream.call_count == 1, "the queued request never reached the upstream"
+    running, queued, waited = asyncio.run(running_then_queued())
+    assert running.status_code == queued.status_code == 504
+    assert "deadline of 1 s" in queued.json()["error"]["message"]
+    # a fresh deadline after the queue would have taken 0.7 s in it plus 1 s at work
+    assert waited < 1.4, f"the queued request took {waited:.2f} s"
     assert server.server.admission.running == server.server.admission.waiting == 0
 
 

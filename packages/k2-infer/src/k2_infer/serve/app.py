@@ -182,6 +182,8 @@ class Server:
 
     async def chat(self, request: Request) -> Response:
         started = time.perf_counter()
+        # one deadline per request, from its arrival: the wait in the queue counts against it
+        expires = asyncio.get_running_loop().time() + self.settings.deadline
         mode = "invalid"
         try:
             self.authorize(request)
@@ -205,7 +207,7 @@ class Server:
                     code="model_not_found",
                 )
             try:  # a request that waits out its deadline in the queue is answered too
-                async with asyncio.timeout(self.settings.deadline):
+                async with asyncio.timeout_at(expires):
                     await self.admission.acquire()
             except TimeoutError:
                 raise self._deadline() from None
@@ -215,9 +217,9 @@ class Server:
         release = self._releaser(mode, started)
         try:
             if mode == "pipeline":
-                response = await self._pipeline(request, chat, pipeline, release)
+                response = await self._pipeline(request, chat, pipeline, release, expires)
             else:
-                response = await self._passthrough(request, chat, raw, release)
+                response = await self._passthrough(request, chat, raw, release, expires)
         except BaseException:
             release(CLIENT_GONE)
             raise
@@ -240,11 +242,13 @@ class Server:
 
     # -- pipeline mode -------------------------------------------------------------------------
 
-    async def _pipeline(self, request: Request, chat: ChatRequest, pipeline: Pipeline, release):
+    async def _pipeline(
+        self, request: Request, chat: ChatRequest, pipeline: Pipeline, release, expires: float
+    ):
         if chat.stream:
-            return _Stream(self._pipeline_events(chat, pipeline, release), release)
+            return _Stream(self._pipeline_events(chat, pipeline, release, expires), release)
         try:
-            async with asyncio.timeout(self.settings.deadline):
+            async with asyncio.timeout_at(expires):
                 result = await _unless_disconnected(request, solve(pipeline, chat, lambda _: None))
         except ClientGone:
             return Response(status_code=CLIENT_GONE)
@@ -261,7 +265,7 @@ class Server:
         )
 
     async def _pipeline_events(
-        self, chat: ChatRequest, pipeline: Pipeline, release
+        self, chat: ChatRequest, pipeline: Pipeline, release, expires: float
     ) -> AsyncIterator[bytes]:
         """Progress as `reasoning_content` while the pipeline works, then the answer, then usage."""
         chunks = Chunks(chat.model)
@@ -272,7 +276,7 @@ class Server:
             # the headers and this first chunk leave before the pipeline starts any work
             yield chunks.delta(role="assistant", content="")
             task = asyncio.ensure_future(solve(pipeline, chat, told.put_nowait, self.upstream))
-            async with asyncio.timeout(self.settings.deadline):
+            async with asyncio.timeout_at(expires):
                 while not (task.done() and told.empty()):
                     getter = asyncio.ensure_future(told.get())
                     await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
@@ -311,7 +315,7 @@ class Server:
     # -- pass-through mode ---------------------------------------------------------------------
 
     async def _passthrough(
-        self, request: Request, chat: ChatRequest, raw: bytes, release
+        self, request: Request, chat: ChatRequest, raw: bytes, release, expires: float
     ) -> Response:
         assert self.upstream is not None
 
@@ -326,10 +330,10 @@ class Server:
                 upstream.release()
 
         try:
-            async with asyncio.timeout(self.settings.deadline):
+            async with asyncio.timeout_at(expires):
                 upstream, content = await _unless_disconnected(request, forward())
             if content is None:
-                return _Stream(self._relay(upstream, release), release)
+                return _Stream(self._relay(upstream, release, expires), release)
         except ClientGone:
             return Response(status_code=CLIENT_GONE)
         except TimeoutError:
@@ -350,11 +354,11 @@ class Server:
             usage.get("completion_tokens", 0)
         )
 
-    async def _relay(self, upstream, release) -> AsyncIterator[bytes]:
+    async def _relay(self, upstream, release, expires: float) -> AsyncIterator[bytes]:
         """The upstream's stream, chunk by chunk as it arrives."""
         status = 200
         try:
-            async with asyncio.timeout(self.settings.deadline):
+            async with asyncio.timeout_at(expires):
                 async for chunk in upstream.content.iter_any():
                     yield chunk
         except TimeoutError:
