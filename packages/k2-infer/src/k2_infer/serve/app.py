@@ -349,10 +349,9 @@ class Server:
 
     def _count_usage(self, content: bytes) -> None:
         usage = _usage_of(content)
-        self.metrics.tokens.labels("passthrough", "prompt").inc(usage.get("prompt_tokens", 0))
-        self.metrics.tokens.labels("passthrough", "completion").inc(
-            usage.get("completion_tokens", 0)
-        )
+        prompt, completion = usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0)
+        if isinstance(prompt, int) and isinstance(completion, int):
+            self.metrics.count_tokens("passthrough", prompt, completion)
 
     async def _relay(self, upstream, release, expires: float) -> AsyncIterator[bytes]:
         """The upstream's stream, chunk by chunk as it arrives."""

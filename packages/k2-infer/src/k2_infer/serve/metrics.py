@@ -50,15 +50,29 @@ class Metrics:
         self.queued = Gauge(
             "k2_serve_queued", "Requests waiting for a slot.", registry=self.registry
         )
+        # each labelled child looked up once: `labels()` costs more than the count itself
+        self._per_request: dict[tuple[str, int], tuple[Counter, Histogram]] = {}
+        self._per_role: dict[str, tuple[Counter, Counter]] = {}
 
     def record(self, mode: str, status: int, seconds: float) -> None:
-        self.requests.labels(mode, str(status)).inc()
-        self.latency.labels(mode).observe(seconds)
+        if (mode, status) not in self._per_request:
+            children = (self.requests.labels(mode, str(status)), self.latency.labels(mode))
+            self._per_request[mode, status] = children
+        count, latency = self._per_request[mode, status]
+        count.inc()
+        latency.observe(seconds)
+
+    def count_tokens(self, role: str, prompt: int, completion: int) -> None:
+        if role not in self._per_role:
+            children = (self.tokens.labels(role, "prompt"), self.tokens.labels(role, "completion"))
+            self._per_role[role] = children
+        prompt_total, completion_total = self._per_role[role]
+        prompt_total.inc(prompt)
+        completion_total.inc(completion)
 
     def bill(self, usage: dict[str, Usage]) -> None:
         for role, tokens in usage.items():
-            self.tokens.labels(role, "prompt").inc(tokens.prompt_tokens)
-            self.tokens.labels(role, "completion").inc(tokens.completion_tokens)
+            self.count_tokens(role, tokens.prompt_tokens, tokens.completion_tokens)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
