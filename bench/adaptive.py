@@ -284,7 +284,7 @@ def plot(rows: list[dict], path: Path, label: str) -> None:
     axes.set_xscale("log")
     axes.set_xlabel("generated solver tokens per solve (log)")
     axes.set_ylabel("accuracy")
-    axes.set_title(f"accuracy against tokens ({label})")
+    axes.set_title(f"accuracy against tokens\n{label}", fontsize=9)
     axes.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=120)
