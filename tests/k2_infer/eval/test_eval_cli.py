@@ -86,7 +86,7 @@ def test_eval_compare_prints_accuracy_and_token_deltas(tmp_path, toy, toy_data, 
     result = CliRunner().invoke(cli, ["eval-compare", str(tmp_path / "a"), str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     row = result.output.splitlines()[1].split()
-    assert row == ["toy", "10.00", "10.00", "+0.00", "100", "90", "-10.0%"]
+    assert row == ["toy", "10.00", "10.00", "+0.00", "100", "90", "-10.0%", "100", "90", "0.90x"]
 
 
 def test_data_must_name_its_benchmark_when_there_are_several(tmp_path, toy):
