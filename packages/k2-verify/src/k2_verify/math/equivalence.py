@@ -47,7 +47,9 @@ _SCIENTIFIC_TRUTH = re.compile(
 )
 _CHOICE_LIST = re.compile(r"^\(?[A-J]\)?(?:\s*(?:,|and)\s*\(?[A-J]\)?)+$")
 _BASED_NUMERAL = re.compile(r"^(\d[0-9A-Za-z]*)_\{?\d{1,2}\}?$")
-_HEDGE = re.compile(r"\s(?:or|and/or)\s|\\text\{\s*or\s*\}|\\vee", re.IGNORECASE)
+_HEDGE = re.compile(
+    r"\s(?:or|and/or)(?:\s+equivalently)?\s|\\text\{\s*or\s*\}|\\vee", re.IGNORECASE
+)
 # `1 and 2` lists its items; so does a ground truth `(11,7) or (7,11)` (it names every answer).
 _AND = re.compile(r"(?<![a-zA-Z\\])\s*and\s*(?![a-zA-Z])")
 _OR = re.compile(r"(?<![a-zA-Z\\])\s*or\s*(?![a-zA-Z])")
@@ -109,7 +111,10 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
                 return Match(False, "unparseable")
             return Match(equal, "equivalent" if equal else "different")
         if "," not in t.text:
-            return Match(False, "hedged")
+            same = _same_alternatives(a.text)
+            if same is None:
+                return Match(False, "hedged")
+            return equivalent(same, truth, fallback)
         a = Answer(_HEDGE.sub(", ", a.text), a.percent, a.degrees)  # "1 or 2" answers "1, 2"
     if not is_words(t.text):
         t = Answer(_OR.sub(", ", _AND.sub(", ", t.text)), t.percent, t.degrees, t.unit)
@@ -154,6 +159,15 @@ def _choice_letters(text: str) -> set[str] | None:
     if not _CHOICE_LIST.match(text.strip()):
         return None
     return set(re.findall(r"[A-J]", text))
+
+
+def _same_alternatives(text: str) -> str | None:
+    """The first of alternatives joined by "or" when they are all one value (`\\frac12 or 0.5`: a
+    hedge between equal answers is no hedge), else None."""
+    parts = [part.strip() for part in _HEDGE.split(f" {text} ") if part.strip()]
+    if len(parts) < 2 or not all(equivalent(part, parts[0]).equal for part in parts[1:]):
+        return None
+    return parts[0]
 
 
 def _solutions(text: str):

@@ -47,21 +47,30 @@ _FINAL = re.compile(rf"(?<![^\W\d_]){_CUE}(?:{_LINK}|\s*(?=\$|\\\(|\\\[))", re.I
 # Chinese "所以……是 X" / "因此 X" closing sentences.
 _THEREFORE_ZH = re.compile(r"(?:所以|因此|故)[^。\n]{0,40}?(?:是|为|為|=|：)\s*")
 # Math spans joined by words (`$1$ or $2$`, `$1$ and $2$`): the answer is all of them.
-_JOINED_MATH = re.compile(r"^\$[^$]+\$(?:\s*(?:,|or|and)\s*\$[^$]+\$)+", re.IGNORECASE)
+_JOINED = r"\$[^$]+\$(?:\s*(?:,|or|and)(?:\s+equivalently)?\s*\$[^$]+\$)+"
+_JOINED_MATH = re.compile(rf"^{_JOINED}", re.IGNORECASE)
+_TRAILING_JOINED = re.compile(rf"{_JOINED}[\s.!]*$", re.IGNORECASE)
 _OPEN_MATH = re.compile(r"\$\$|\$|\\\(|\\\[")
 _CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 _SENTENCE_END = re.compile(r"\.\s|。|\.$|\s(?:because|since|as|which|I hope)\s", re.IGNORECASE)
 _INLINE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
 _NUMBER = r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?"
+# Plain arithmetic after a cue (`The answer is 2^10.`): numbers joined by operators, read whole.
+_PLAIN_EXPR = rf"{_NUMBER}(?:\s*[-+*/^×÷]\s*\(?{_NUMBER}\)?)*"
 _TRAILING_MATH = re.compile(r"(\$\$?|\\\(|\\\[)([^$]{1,300}?)(\$\$?|\\\)|\\\])[\s.!]*$")
 # A trailing number may carry a percent sign, a currency sign or a short unit (`1,000.99m²`).
-_RATIO_OR_NUMBER = rf"(?:\d+:\d+|{_NUMBER})"
+_RATIO_OR_NUMBER = rf"(?:\d+:\d+|{_PLAIN_EXPR})"
 _TRAILING_NUMBER = re.compile(
-    rf"(?<![\w.:]){_RATIO_OR_NUMBER}\s*(?:\\?%|[€£¥°]|[a-zA-Z]{{1,3}}[²³]?)?\s*[.!]?\s*$"
+    rf"(?<![\w.:^]){_RATIO_OR_NUMBER}\s*(?:\\?%|[€£¥°]|[a-zA-Z]{{1,3}}[²³]?)?\s*[.!]?\s*$"
 )
+# A closing sentence that ends on a number and a word or two (`So she has 15 apples left.`).
+_NUMBER_THEN_WORDS = re.compile(rf"(?<![\w.:^])({_NUMBER})\s+[a-z]+(?:\s+[a-z]+)?\s*[.!]?\s*$")
+# Markdown bold around an answer (`**Answer:** 17`, `is **17**.`), not a power (`x**2`).
+_BOLD = re.compile(r"\*\*(?!\s*[\w(\\{$])|(?<![\w)}])\*\*")
+_OPEN_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _VALUE_AFTER_IS = re.compile(
-    rf"(?:\bis|\bare|\bequals|=|是|为)\s*(\$[^$]+\$|\\\(.+?\\\)|\d+:\d+(?!\d)|{_NUMBER}\s*\\?%?)",
+    rf"(?:\bis|\bare|\bequals|=|是|为)\s*(\$[^$]+\$|\\\(.+?\\\)|\d+:\d+(?!\d)|{_PLAIN_EXPR}\s*\\?%?)",
     re.IGNORECASE,
 )  # a value, `$..$`, a ratio `3:2`, a number (with `%`)
 _SPACED_BOX = re.compile(r"\\(?:boxed|fbox) +([^\s${}\\]+)")
@@ -139,6 +148,9 @@ def _has_value(text: str) -> bool:
 
 
 def _trailing(last_line: str) -> str | None:
+    joined = _TRAILING_JOINED.search(last_line[-400:])
+    if joined:  # `The solutions are $x = 1$ and $x = 2$.`: all of them
+        return joined.group().rstrip(" .!").replace("$", "")
     math = _TRAILING_MATH.search(last_line[-400:])
     if math:
         return math.group(2).strip()
@@ -149,7 +161,19 @@ def _trailing(last_line: str) -> str | None:
     maths = list(_INLINE_MATH.finditer(sentences[-1])) if sentences else []
     if maths:  # `Therefore $x \geq 5$ is the solution.`
         return next(g for g in maths[-1].groups() if g is not None).strip()
+    counted = _NUMBER_THEN_WORDS.search(sentences[-1]) if sentences else None
+    if counted and len(_BARE_NUMBER.findall(sentences[-1])) == 1:
+        return counted.group(1)
     return None
+
+
+def _unclosed_box(region: str) -> str | None:
+    """What follows the last `\\boxed{` of a reply cut off before its closing brace."""
+    opened = list(_OPEN_BOX.finditer(region))
+    if not opened:
+        return None
+    rest = region[opened[-1].end() :].strip().rstrip("$.").strip()
+    return rest or None
 
 
 def extract_answer(response: str) -> Extraction:
@@ -158,6 +182,7 @@ def extract_answer(response: str) -> Extraction:
     tag = answer_tag(region)
     if tag is not None:
         region = tag
+    region = _BOLD.sub("", region)
     boxes = boxed_all(region)
     if boxes:
         after_box = region[region.rfind("\\boxed") :]
@@ -171,6 +196,9 @@ def extract_answer(response: str) -> Extraction:
     spaced = _SPACED_BOX.findall(region)
     if spaced:  # `\\boxed 5`, the brace-less box of the MATH dataset's solutions
         return Extraction(spaced[-1].rstrip(".,;"), "boxed")
+    unclosed = _unclosed_box(region)
+    if unclosed:
+        return Extraction(unclosed, "boxed")
     phrase = _phrase_at(region)
     if phrase:
         return Extraction(phrase, "phrase")

@@ -68,6 +68,9 @@ _UNICODE = {
     "€": "",
     "£": "",
     "¥": "",
+    "₹": "",
+    "₽": "",
+    "₩": "",
 }
 # Python/sympy relations, in their LaTeX spelling; `!=` needs a space beside it (`5!=120` is 5! = 120).
 _PY_RELATIONS = re.compile(r"==|<=|>=|\s!=|!=\s")
@@ -169,6 +172,19 @@ _PLAIN_NAMES = re.compile(
 _SYMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "Abs": "abs"}
 _ABS = re.compile(r"(?<![\\a-zA-Z])abs\s*(?=\()")  # `abs(x)`: the parser reads `|x|`
 _PLAIN_POWER = re.compile(r"\*\*\s*(\d+)?")  # `2**25` is `2^{25}`
+# Combinatorics written as functions: `C(6,3)`, `C_6^3` and `{6 \\choose 3}` are binomials, `P(5,2)`
+# counts arrangements, `5!/(5-2)!`. Only with numbers inside, where the letter cannot be a function.
+_CHOOSE = re.compile(r"\{\s*([^{}]+?)\s*\\choose\s*([^{}]+?)\s*\}|^(\S+)\s*\\choose\s*(\S+)$")
+_COMBINATION = re.compile(r"(?<![\\a-zA-Z])C\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)")
+_COMBINATION_INDICES = re.compile(r"(?<![\\a-zA-Z])C_\{?(\d+)\}?\^\{?(\d+)\}?(?![\d}])")
+_PERMUTATION = re.compile(r"(?<![\\a-zA-Z])P\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)")
+# `f^{-1}(x) = ...` labels its value like `f(x) = ...`; the label is renamed, not read as `x/f`.
+_INVERSE_LABEL = re.compile(
+    r"(?<![\\a-zA-Z])([a-zA-Z])\^\{\s*-1\s*\}\s*\(\s*([a-zA-Z])\s*\)(?=\s*=)"
+)
+# `2^10` means 2^{10} (LaTeX would read 2^1 0): a power of several digits is taken whole.
+_LONG_EXPONENT = re.compile(r"(?<=[\w)}])\^(\d{2,})(?![\d.])")
+_INFINITY = re.compile(r"(?<![\\a-zA-Z])(?:infinity|inf)(?![a-zA-Z])", re.IGNORECASE)
 _WHOLE_BOX = re.compile(r"^\\(?:boxed|fbox)\s*(?=\{)")
 # `0.1\overline{6}` is a repeating decimal (1/6); `\overline{AB}` names a segment, `AB`.
 _REPEATING = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\overline\s*\{(\d+)\}")
@@ -268,6 +284,23 @@ def _unbox(text: str) -> str:
     return text
 
 
+def _permutation(match: re.Match) -> str:
+    n, k = int(match.group(1)), int(match.group(2))
+    return f"\\frac{{{n}!}}{{{n - k}!}}" if k <= n else "0"
+
+
+def _binom(n: str, k: str) -> str:
+    return f"\\binom{{{n}}}{{{k}}}"
+
+
+def _combinatorics(text: str) -> str:
+    """`C(n,k)`, `C_n^k` and `{n \\choose k}` as `\\binom{n}{k}`; `P(n,k)` as `n!/(n-k)!`."""
+    text = _CHOOSE.sub(lambda m: _binom(*(g for g in m.groups() if g)), text)
+    text = _COMBINATION.sub(r"\\binom{\1}{\2}", text)
+    text = _COMBINATION_INDICES.sub(r"\\binom{\1}{\2}", text)
+    return _PERMUTATION.sub(_permutation, text)
+
+
 def _repeating(match: re.Match) -> str:
     whole, fixed, period = match.group(1) or "0", match.group(2), match.group(3)
     numerator = int(whole + fixed + period) - int(whole + fixed)
@@ -296,6 +329,10 @@ def normalize(text: str) -> Answer:
     text = re.sub(r"^\\[\[(]|\\[\])]$", "", text).strip()
     text = _unbox(text)
     text = _ORDINAL.sub("", text)
+    text = _combinatorics(text)
+    text = _INVERSE_LABEL.sub(r"\1_{inv}(\2)", text)
+    text = _INFINITY.sub(r"\\infty ", text)
+    text = _LONG_EXPONENT.sub(r"^{\1}", text)
     if _ALIGNED.search(text):  # aligned lines are a list of what they say
         text = _ALIGNED.sub("", text).replace("&", "")
         text = ", ".join(line.strip() for line in text.split("\\\\") if line.strip())
