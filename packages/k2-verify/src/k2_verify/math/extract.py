@@ -55,7 +55,7 @@ _CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 _SENTENCE_END = re.compile(r"\.\s|。|\.$|\s(?:because|since|as|which|I hope)\s", re.IGNORECASE)
 _INLINE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
-_NUMBER = r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?"
+_NUMBER = r"-?(?:\d{1,3}(?: \d{3})+(?![\d,]|\.\d)|\d[\d,]*)(?:\.\d+)?(?:/\d+)?"  # `1 234 567` too
 # Plain arithmetic after a cue (`The answer is 2^10.`): numbers joined by operators, read whole.
 _PLAIN_EXPR = rf"{_NUMBER}(?:\s*[-+*/^×÷]\s*\(?{_NUMBER}\)?)*"
 _TRAILING_MATH = re.compile(r"(\$\$?|\\\(|\\\[)([^$]{1,300}?)(\$\$?|\\\)|\\\])[\s.!]*$")
@@ -205,7 +205,10 @@ def extract_answer(response: str) -> Extraction:
     stripped = region.strip()
     short = stripped and len(stripped) <= MAX_SHORT and "\n" not in stripped
     only_math = stripped and len(stripped) <= 4 * MAX_SHORT and "\\begin" in stripped
-    if (short or only_math) and len(_WORD.findall(stripped)) < 3:  # `42`, `x^2 - 1`, a pmatrix
+    words = len(_WORD.findall(stripped))
+    if short and words and _INLINE_MATH.search(stripped) and _strip_math(stripped) == stripped:
+        short = False  # `Hence $x \approx 2.24$.`: the math it holds, read below
+    if (short or only_math) and words < 3:  # `42`, `x^2 - 1`, a pmatrix
         return Extraction(_strip_math(stripped), "answer_tag" if tag is not None else "whole")
     last_line = stripped.rsplit("\n", 1)[-1] if stripped else ""
     trailing = _trailing(last_line)

@@ -9,6 +9,7 @@ Python/sympy syntax becomes the LaTeX the parser reads (`x**2`, `sqrt(x)`, `tanh
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -286,7 +287,9 @@ def _unbox(text: str) -> str:
 
 def _permutation(match: re.Match) -> str:
     n, k = int(match.group(1)), int(match.group(2))
-    return f"\\frac{{{n}!}}{{{n - k}!}}" if k <= n else "0"
+    if k > n:
+        return "0"
+    return str(math.perm(n, k)) if k <= 50 else f"\\frac{{{n}!}}{{{n - k}!}}"  # few factors: exact
 
 
 def _binom(n: str, k: str) -> str:

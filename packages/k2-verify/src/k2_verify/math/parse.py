@@ -157,7 +157,10 @@ def tokenize(text: str) -> list[tuple[str, str]]:
 
 
 def is_words(text: str) -> bool:
-    """True for plain words (`yes`, `no solution`, `Monday`) rather than math in letters (`x`, `ab`)."""
+    """True for plain words (`yes`, `No`, `no solution`, `Monday`) rather than math in letters (`x`,
+    `ab`)."""
+    if text.strip().lower() == "no":
+        return True
     return bool(_WORDS.match(text)) and any(len(word) > 2 for word in re.split(r"[\s'\-]+", text))
 
 

@@ -1,0 +1,104 @@
+"""Round 5 of issue 12: rule families that math-verify 0.8.0's normaliser and extractor implement,
+written here as our own cases, each beside its negative twin: combinatorics written as functions,
+an inverse function as a label, a hedge between equal values, markdown bold, an unclosed box,
+joined math spans closing a reply, plain powers, infinity as a word, a number before a noun, more
+currency signs, spaced thousands in a sentence; adversarial sizes stay within the time bound."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from k2_verify import verify
+from k2_verify.math.extract import extract_answer
+from k2_verify.math.normalize import normalize
+
+# (rule, response, ground truth, equal)
+PAIRS = [
+    ("combination", "The answer is $\\boxed{C(6,3)}$", "20", True),
+    ("combination", "The answer is $\\boxed{C(6,3)}$", "15", False),
+    ("combination", "$\\boxed{C_{8}^{3}}$", "56", True),
+    ("combination", "$\\boxed{C_{8}^{3}}$", "336", False),
+    ("choose", "$\\boxed{{7 \\choose 2}}$", "21", True),
+    ("choose", "$\\boxed{{7 \\choose 2}}$", "42", False),
+    ("choose", "$\\boxed{n \\choose 2}$", "\\binom{n}{2}", True),
+    ("choose", "$\\boxed{n \\choose 2}$", "\\binom{n}{3}", False),
+    ("permutation", "$\\boxed{P(5,2)}$", "20", True),
+    ("permutation", "$\\boxed{P(5,2)}$", "10", False),
+    ("permutation", "$\\boxed{P(2,5)}$", "0", True),
+    ("inverse", "So $f^{-1}(x) = \\frac{x-3}{2}$.", "\\frac{x-3}{2}", True),
+    ("inverse", "So $f^{-1}(x) = \\frac{x-3}{2}$.", "\\frac{x+3}{2}", False),
+    ("inverse", "$\\boxed{h^{-1}(x)=\\sqrt{x}}$", "h^{-1}(x) = \\sqrt{x}", True),
+    ("inverse", "$\\boxed{h^{-1}(x)=\\sqrt{x}}$", "h^{-1}(x) = x^2", False),
+    ("inverse", "$\\boxed{x^{-1}(x+1)}$", "\\frac{x+1}{x}", True),  # a power, not a label
+    ("hedge_same", "The answer is $\\frac{1}{2}$ or $0.5$.", "1/2", True),
+    ("hedge_same", "The answer is $\\frac{1}{2}$ or equivalently $0.5$.", "0.5", True),
+    ("hedge_same", "The answer is $\\frac{1}{2}$ or $\\frac{1}{3}$.", "1/2", False),
+    ("hedge_same", "The answer is $\\frac{1}{2}$ or $\\frac{1}{3}$.", "1/3", False),
+    ("bold", "**Answer:** 17", "17", True),
+    ("bold", "**Answer:** 17", "71", False),
+    ("bold", "So, the final answer is **42**.", "42", True),
+    ("bold", "The correct answer is **(C)**.", "A", False),
+    ("bold", "The answer is x**2 + 1", "x^2+1", True),  # a power stays a power
+    ("bold", "The answer is x**2 + 1", "x^2-1", False),
+    ("unclosed_box", "The answer is \\boxed{42", "42", True),
+    ("unclosed_box", "The answer is \\boxed{42", "43", False),
+    ("joined", "The solutions are $x = 1$ and $x = 2$.", "1, 2", True),
+    ("joined", "The solutions are $x = 1$ and $x = 2$.", "2", False),
+    ("joined", "The solutions are $x = 1$ or $x = -4$.", "\\{-4, 1\\}", True),
+    ("joined", "The solutions are $x = 1$ or $x = -4$.", "\\{4, 1\\}", False),
+    ("plain_power", "The answer is 2^10.", "1024", True),
+    ("plain_power", "The answer is 2^10.", "20", False),
+    ("plain_power", "So we get 3^12.", "12", False),  # not the exponent alone
+    ("plain_power", "$\\boxed{2^{10}}$", "1024", True),
+    ("infinity", "$\\boxed{(2, infinity)}$", "(2,\\infty)", True),
+    ("infinity", "$\\boxed{(2, inf)}$", "[2,\\infty)", False),
+    ("infinity", "$\\boxed{\\inf S}$", "\\infty", False),  # the infimum is no infinity
+    ("counted_noun", "So she has 15 apples left.", "15", True),
+    ("counted_noun", "So she has 15 apples left.", "16", False),
+    ("counted_noun", "She gave 3 apples to 5 friends.", "5", False),  # two numbers: no guess
+    ("currency", "So the ticket costs ₹150 in all.", "150", True),
+    ("currency", "So the ticket costs ₹150 in all.", "15", False),
+    ("spaced_thousands", "The value is 1 234 567.", "1234567", True),
+    ("spaced_thousands", "The value is 1 234 567.", "567", False),
+    ("short_sentence", "Hence $x \\approx 2.24$.", "2.24", True),
+    ("short_sentence", "Hence $x \\approx 2.24$.", "2.25", False),
+    ("yes_no", "$\\boxed{\\text{No}}$", "no", True),
+    ("yes_no", "$\\boxed{\\text{No}}$", "yes", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "response", "truth", "equal"), PAIRS, ids=[f"{p[0]}-{i}" for i, p in enumerate(PAIRS)]
+)
+def test_family(rule, response, truth, equal):
+    verdict = verify(response, truth, "math")
+    assert verdict.correct is equal, (rule, verdict)
+
+
+def test_combinatorics_are_rewritten_only_with_numbers_inside():
+    assert normalize("C(6,3)").text == "\\binom{6}{3}"
+    assert normalize("P(5,2)").text == "20"
+    assert normalize("C(x, y)").text == "C(x, y)"  # a function of letters stays a function
+
+
+def test_an_unclosed_box_reads_to_the_end_of_the_reply():
+    extraction = extract_answer("We get \\boxed{\\frac{3}{4}$.")
+    assert (extraction.answer, extraction.how) == ("\\frac{3}{4}", "boxed")
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        "\\boxed{P(1000000000, 5)}",
+        "\\boxed{C(1000000000, 500000000)}",
+        "\\boxed{{100000000 \\choose 50000000}}",
+        "\\boxed{P(100000, 90000)}",
+    ],
+)
+def test_huge_combinatorics_stay_within_the_time_bound(response):
+    start = time.monotonic()
+    verdict = verify(response, "5", "math")
+    assert not verdict.correct
+    assert time.monotonic() - start < 8.0
