@@ -66,6 +66,22 @@ PAIRS = [
     ("short_sentence", "Hence $x \\approx 2.24$.", "2.25", False),
     ("yes_no", "$\\boxed{\\text{No}}$", "no", True),
     ("yes_no", "$\\boxed{\\text{No}}$", "yes", False),
+    ("percent_after_math", "The answer is $25$ percent.", "0.25", True),
+    ("percent_after_math", "The answer is $25$ percent.", "25.5\\%", False),
+    (
+        "truth_or",
+        "$\\boxed{(-\\infty, -1] \\cup [3, \\infty)}$",
+        "x \\le -1 \\text{ or } x \\ge 3",
+        True,
+    ),
+    (
+        "truth_or",
+        "$\\boxed{(-\\infty, -1) \\cup [3, \\infty)}$",
+        "x \\le -1 \\text{ or } x \\ge 3",
+        False,
+    ),
+    ("truth_or", "$\\boxed{\\{2, -2\\}}$", "x = 2 or x = -2", True),
+    ("truth_or", "$\\boxed{2}$", "x = 2 or x = -2", False),  # one of two solutions
 ]
 
 

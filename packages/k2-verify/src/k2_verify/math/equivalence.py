@@ -102,6 +102,14 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
     labelled = _LABELLED_CHOICE.match(a.text)
     if labelled:  # `(B) 12` against the value 12: the value
         a = Answer(labelled.group(2), a.percent, a.degrees, a.unit)
+    truth_solutions = _solutions(t.text) if _HEDGE.search(f" {t.text} ") else None
+    if truth_solutions is not None:  # `x \\le -1 \\text{ or } x \\ge 3` is what it solves to
+        try:
+            answer_value = _solutions(a.text) or _parse_labelled(a.text)
+        except Unparseable:
+            return Match(False, "unparseable")
+        equal = _equal(answer_value, truth_solutions, None)
+        return Match(equal, "equivalent" if equal else "different")
     if _HEDGE.search(f" {a.text} ") and not _HEDGE.search(f" {t.text} "):
         solutions = _solutions(a.text)
         if solutions is not None:  # `x = 1 or x = -1`, `x < 3 or x > 5`: every solution

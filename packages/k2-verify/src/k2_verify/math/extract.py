@@ -68,6 +68,7 @@ _TRAILING_NUMBER = re.compile(
 _NUMBER_THEN_WORDS = re.compile(rf"(?<![\w.:^])({_NUMBER})\s+[a-z]+(?:\s+[a-z]+)?\s*[.!]?\s*$")
 # Markdown bold around an answer (`**Answer:** 17`, `is **17**.`), not a power (`x**2`).
 _BOLD = re.compile(r"\*\*(?!\s*[\w(\\{$])|(?<![\w)}])\*\*")
+_PERCENT_AFTER = re.compile(r"\s*(?:\\?%|percent\b|pct\b)", re.IGNORECASE)
 _OPEN_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _VALUE_AFTER_IS = re.compile(
     rf"(?:\bis|\bare|\bequals|=|是|为)\s*(\$[^$]+\$|\\\(.+?\\\)|\d+:\d+(?!\d)|{_PLAIN_EXPR}\s*\\?%?)",
@@ -102,6 +103,8 @@ def _leading_math(text: str) -> str | None:
         return None
     closer = re.compile(r"(?<!\\)" + re.escape(_CLOSER[opener.group()])).search(text, opener.end())
     inner = text[opener.end() : closer.start()].strip() if closer else ""
+    if inner and _PERCENT_AFTER.match(text, closer.end()):  # `$25$ percent`
+        inner += "\\%"
     return inner or None
 
 
