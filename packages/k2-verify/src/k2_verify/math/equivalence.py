@@ -119,7 +119,7 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
                 return Match(False, "unparseable")
             return Match(equal, "equivalent" if equal else "different")
         if "," not in t.text:
-            same = _same_alternatives(a.text)
+            same = _same_alternatives(answer)  # as written: `\\frac12 \\text{ or } 50\\%`
             if same is None:
                 return Match(False, "hedged")
             return equivalent(same, truth, fallback)

@@ -19,7 +19,9 @@ from k2_core.replies import balanced, last_boxed
 # Commands that only change size, and thin spaces (`1\\,000`); removed outright.
 _NOISE = re.compile(
     r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|"
-    r"scriptstyle|limits|nolimits|enspace|thinspace|negthinspace|hfill|mathstrut)(?![a-zA-Z])"
+    r"scriptstyle|limits|nolimits|enspace|thinspace|negthinspace|hfill|mathstrut|textdollar|"
+    r"tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge)(?![a-zA-Z])"
+    r"|\\(?:color|hphantom|vphantom|phantom)\s*\{[^{}]*\}"  # a colour or an invisible box
     r"|(?<!\\)\\[,:;!]"
 )
 # Commands that separate words; replaced by a space.
@@ -27,7 +29,7 @@ _SPACES = re.compile(r"\\q?quad|(?<!\\)\\ |~")  # no other command starts `quad`
 # Font and text wrappers whose content is the value: `\mathbf{v}` -> `v`, `\text{yes}` -> `yes`.
 _WRAPPER = re.compile(
     r"\\(?:text|textbf|textit|textrm|texttt|textsf|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|"
-    r"boldsymbol|bm|mbox|hbox|operatorname|emph)\s*\{([^{}]*)\}"
+    r"boldsymbol|bm|mbox|hbox|operatorname|emph|underline|textcolor\s*\{[^{}]*\})\s*\{([^{}]*)\}"
 )
 _UNICODE = {
     "π": r"\pi ",
@@ -163,7 +165,7 @@ _UNIT_SIZES = {
 # Digit groups split by thin spaces (`12,\\!345`, `12\\,345`) or plain spaces (`12 345`, the whole answer).
 _GROUPED = re.compile(r"(?<=\d),?\\[,!]\s*(?=\d{3}(?!\d))")
 _SPACED_THOUSANDS = re.compile(r"^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$")
-_DOLLARS = re.compile(r"^\\?\$\s*(?=\d)")
+_DOLLARS = re.compile(r"^\\?\$\s*(?:\\[,;:!]\s*)*(?=\d)")
 # Names written as plain text (`9*sqrt(23)/23`, `1 - 2/pi`) become the LaTeX commands they name.
 _PLAIN_NAMES = re.compile(
     r"(?<![\\a-zA-Z])(sqrt|pi|sinh|cosh|tanh|sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|ln|log|exp"
@@ -222,7 +224,11 @@ _SET_BUILDER = re.compile(
     r"^\\\{\s*([a-zA-Z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?(?:\||:)\s*(.+?)\s*\\\}$"
 )  # `\\{x \\mid x > 2\\}`, `\\{x \\in \\mathbb{R} : x > 2\\}`
 # Environments that only align lines (`\\begin{aligned} x &= 2 \\end{aligned}`): their lines are a list.
-_ALIGNED = re.compile(r"\\(?:begin|end)\s*\{\s*(?:aligned|align\*?|gathered|gather\*?|split)\s*\}")
+_ALIGNED = re.compile(
+    r"\\(?:begin|end)\s*\{\s*(?:aligned|align\*?|gathered|gather\*?|split|cases)\s*\}"
+)
+# A value given as an approximation (`\\approx 3.14`): the value.
+_LEADING_APPROX = re.compile(r"^(?:\\approx|\\simeq|\\sim|≈)\s*")
 # A modulus after a residue: `7 \\pmod{12}`, `7 \\pmod 12`, `7 \\bmod 12`, `7 \\mod 12`, `(\\mod 12)`.
 _MODULUS = re.compile(
     r"\s*(?:\(\s*)?\\(?:pmod|bmod|mod)\s*(\{[^{}]*\}|\d+)\s*\)?\s*$|\s*\(\s*mod\s*(\d+)\s*\)\s*$"
@@ -335,6 +341,7 @@ def normalize(text: str) -> Answer:
     text = _combinatorics(text)
     text = _INVERSE_LABEL.sub(r"\1_{inv}(\2)", text)
     text = _INFINITY.sub(r"\\infty ", text)
+    text = _LEADING_APPROX.sub("", text)
     text = _LONG_EXPONENT.sub(r"^{\1}", text)
     if _ALIGNED.search(text):  # aligned lines are a list of what they say
         text = _ALIGNED.sub("", text).replace("&", "")

@@ -115,6 +115,7 @@ _EXTREMA = {
 _ACCENTS = {
     r"\vec": "vec", r"\hat": "hat", r"\bar": "bar", r"\overline": "bar", r"\tilde": "tilde",
     r"\dot": "dot", r"\ddot": "ddot", r"\widehat": "hat", r"\widetilde": "tilde",
+    r"\overrightarrow": "vec",
 }  # fmt: skip
 # `\\gcd(12, 18)`, `\\operatorname{lcm}(4, 6)`: of integers only.
 _DIVISORS = {r"\gcd": sympy.gcd, r"\lcm": sympy.lcm}
