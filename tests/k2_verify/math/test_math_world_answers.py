@@ -36,7 +36,7 @@ EXTRACTIONS = [
     ("debris_leading", "<|im_start|>assistant\n17<|im_end|>", "17"),
     ("closing_math", "Therefore $x \\geq 5$ is the solution.", "x \\geq 5"),
     ("trailing_unit", "so the number is 10 which is 1,000.99€", "1,000.99"),
-    ("trailing_percent", "So the error increases by 100%.", "100"),
+    ("trailing_percent", "So the error increases by 100%.", "100\\%"),
     ("chinese", "计算可得。答案：$\\frac{1}{2}$", "\\frac{1}{2}"),
     ("chinese_therefore", "所以 x 的值是 5。", "5"),
     ("arabic", "الجواب هو 7", "7"),

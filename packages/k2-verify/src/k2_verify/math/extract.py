@@ -40,9 +40,21 @@ _CUE = (
     r"(?:final answer|the answer|answer|correct option|correct choice|最终答案|答案|答え|الإجابة النهائية|الإجابة|الجواب"
     r"|la réponse finale|la réponse|réponse finale|réponse|la respuesta final|la respuesta"
     r"|respuesta final|respuesta|a resposta final|a resposta|resposta|die antwort|antwort"
-    r"|окончательный ответ|ответ)"
+    r"|окончательный ответ|ответ|정답|답|jawabannya|jawaban|cevap)"
 )
-_LINK = r"(?:\s*(?:is|are|est|es|é|ist|هو|是|为|為|は|:|：|=)\s*)+"
+_LINK = r"(?:\s*(?:is|are|est|es|é|ist|هو|是|为|為|は|은|는|adalah|:|：|=)\s*)+"
+# Words between a cue and its value that are not the value (`the answer is probably 12`).
+_FILLER = re.compile(
+    r"^(?:(?:probably|likely|approximately|about|around|roughly|exactly|just|simply|indeed|clearly"
+    r"|then|thus|therefore|hence|so|now)\b[\s,:]*)+",
+    re.IGNORECASE,
+)
+_HANGUL_TAIL = re.compile(r"[\uac00-\ud7a3]+$")  # `7입니다`: the copula after the value
+# The value named as the answer after it: `Therefore, 27 is the answer.`
+_VALUE_IS_ANSWER = re.compile(
+    r"(\$[^$]+\$|-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s+is\s+(?:the|our|my)\s+(?:final\s+)?answer\b",
+    re.IGNORECASE,
+)
 _FINAL = re.compile(rf"(?<![^\W\d_]){_CUE}(?:{_LINK}|\s*(?=\$|\\\(|\\\[))", re.IGNORECASE)
 # Chinese "所以……是 X" / "因此 X" closing sentences.
 _THEREFORE_ZH = re.compile(r"(?:所以|因此|故)[^。\n]{0,40}?(?:是|为|為|=|：)\s*")
@@ -55,6 +67,10 @@ _CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 _SENTENCE_END = re.compile(r"\.\s|。|\.$|\s(?:because|since|as|which|I hope)\s", re.IGNORECASE)
 _INLINE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
+_MATH_NAMES = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "mod"}
+_PROSE_START = re.compile(
+    r"([A-Za-z]{2,})\b(?![\s]*[(_^{*/=+-])"
+)  # `So, ...`, not `Eq(` or `ab = 2`
 _NUMBER = r"-?(?:\d{1,3}(?: \d{3})+(?![\d,]|\.\d)|\d[\d,]*)(?:\.\d+)?(?:/\d+)?"  # `1 234 567` too
 # Plain arithmetic after a cue (`The answer is 2^10.`): numbers joined by operators, read whole.
 _PLAIN_EXPR = rf"{_NUMBER}(?:\s*[-+*/^×÷]\s*\(?{_NUMBER}\)?)*"
@@ -130,7 +146,7 @@ def _phrase_at(text: str) -> str | None:
     ]
     if not starts:
         return None
-    rest = text[max(starts) :].lstrip()
+    rest = _FILLER.sub("", text[max(starts) :].lstrip())
     math = _leading_math(rest)
     if math is not None and not _JOINED_MATH.match(rest):
         return math
@@ -142,8 +158,8 @@ def _phrase_at(text: str) -> str | None:
     if joined:
         return joined.group().replace("$", "")
     end = _SENTENCE_END.search(line)
-    sentence = (line[: end.start()] if end else line).strip().rstrip(".。 ")
-    return _in_sentence(sentence) or None
+    sentence = (line[: end.start()] if end else line).strip().rstrip(".。, ")
+    return _in_sentence(_HANGUL_TAIL.sub("", sentence).strip()) or None
 
 
 def _has_value(text: str) -> bool:
@@ -159,7 +175,8 @@ def _trailing(last_line: str) -> str | None:
         return math.group(2).strip()
     number = _TRAILING_NUMBER.search(last_line[-400:])
     if number:
-        return re.match(_RATIO_OR_NUMBER, number.group().strip()).group()
+        value = re.match(_RATIO_OR_NUMBER, number.group().strip()).group()
+        return value + "\\%" if "%" in number.group() else value  # `37.5%` keeps its sign
     sentences = [s for s in re.split(r"(?<=[.!?。])\s+", last_line.strip()) if s]
     maths = list(_INLINE_MATH.finditer(sentences[-1])) if sentences else []
     if maths:  # `Therefore $x \geq 5$ is the solution.`
@@ -205,10 +222,16 @@ def extract_answer(response: str) -> Extraction:
     phrase = _phrase_at(region)
     if phrase:
         return Extraction(phrase, "phrase")
+    named = list(_VALUE_IS_ANSWER.finditer(region))
+    if named:
+        return Extraction(_strip_math(named[-1].group(1)), "phrase")
     stripped = region.strip()
     short = stripped and len(stripped) <= MAX_SHORT and "\n" not in stripped
     only_math = stripped and len(stripped) <= 4 * MAX_SHORT and "\\begin" in stripped
     words = len(_WORD.findall(stripped))
+    opening = _PROSE_START.match(stripped)
+    if short and opening and opening.group(1).lower() not in _MATH_NAMES and _trailing(stripped):
+        short = False  # `It costs £15.`, `So, 3 + 4 = 7.`: a sentence ending on its value
     if short and words and _INLINE_MATH.search(stripped) and _strip_math(stripped) == stripped:
         short = False  # `Hence $x \approx 2.24$.`: the math it holds, read below
     if (short or only_math) and words < 3:  # `42`, `x^2 - 1`, a pmatrix
