@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from trl import GRPOConfig
 
 from k2_core.recipes import load_recipe
+from k2_train import grpo
 from k2_train.cli import cli
 from k2_train.grpo import with_vllm_server
 from k2_train.training import trainer_config
@@ -32,9 +33,13 @@ def test_colocate_mode_is_the_recipes_default(tmp_path):
     assert (config.use_vllm, config.vllm_mode) == (True, "colocate")
 
 
-@pytest.mark.skipif(find_spec("vllm") is not None, reason="checks the error where vLLM is absent")
 @pytest.mark.parametrize("flags", [["--use-vllm"], ["--vllm-server", URL]])
-def test_without_vllm_the_run_stops_in_one_line_before_loading_a_model(tmp_path, flags):
+def test_without_vllm_the_run_stops_in_one_line_before_loading_a_model(
+    tmp_path, flags, monkeypatch
+):
+    monkeypatch.setattr(
+        grpo, "find_spec", lambda name, *a: None if name == "vllm" else find_spec(name, *a)
+    )
     args = ["grpo", "--recipe", "tiny", *flags, "--output", str(tmp_path / "out")]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1

@@ -27,7 +27,6 @@ SCHEMA = {
     "additionalProperties": False,
 }
 COPY_PROMPT = "Repeat this code exactly:\ndef add(a, b):\n    return a + b\n"
-installed = importlib.util.find_spec("llama_cpp") is not None
 
 
 def request(prompt=COPY_PROMPT, structured=None, **params):
@@ -105,8 +104,13 @@ def test_bad_options_and_missing_files_are_clear_errors(tmp_path):
         resolve_gguf(str(tmp_path / "missing.gguf"))
 
 
-@pytest.mark.skipif(installed, reason="checks the install hint where llama-cpp-python is absent")
-def test_without_llama_cpp_the_backend_says_how_to_install_it():
+def test_without_llama_cpp_the_backend_says_how_to_install_it(monkeypatch):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "llama_cpp" else real_find_spec(name, *a),
+    )
     with pytest.raises(UnavailableError, match=r"k2-infer\[llamacpp\]"):
         get_registry().create("backend", "llamacpp")
 
