@@ -717,6 +717,9 @@ CASES = [
     ("prose_short", "plain", "So, 3 + 4 = 7.", "7", T),
     ("prose_short", "plain", "So, 3 + 4 = 7.", "4", F),
     ("prose_short", "plain", "5 km", "5 m", F),
+    ("bracket_list", "plain", "The answer is [1, 2, 3]", "1, 2, 3", T),
+    ("bracket_list", "plain", "The answer is [1, 2, 3]", "1, 3, 2", F),
+    ("bracket_list", "plain", "The answer is [1, 2]", "1, 2", F),  # two items: an interval
     ("short_sentence_math", "latex", "Hence $x \\approx 2.24$.", "2.24", T),
     ("short_sentence_math", "latex", "Hence $x \\approx 2.24$.", "2.25", F),
     ("short_sentence_math", "latex", "Thus $y = 7$.", "7", T),

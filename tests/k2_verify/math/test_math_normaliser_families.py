@@ -90,6 +90,9 @@ PAIRS = [
     ("prose_short", "So, 3 + 4 = 7.", "4", False),
     ("prose_short", "5 km", "5 m", False),  # a number and its unit is no sentence
     ("prose_short", "tanh(u/2)", "tanh(u/2)", True),
+    ("bracket_list", "$\\boxed{[1,2,3]}$", "1, 2, 3", True),
+    ("bracket_list", "$\\boxed{[1,2,3]}$", "1, 3, 2", False),  # a list keeps its order
+    ("bracket_list", "$\\boxed{[1,2]}$", "1, 2", False),  # two items: an interval
     ("percent_after_math", "The answer is $25$ percent.", "0.25", True),
     ("percent_after_math", "The answer is $25$ percent.", "25.5\\%", False),
     (

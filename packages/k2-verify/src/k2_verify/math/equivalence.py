@@ -686,7 +686,8 @@ def _sequences(a: Seq, b: Seq) -> bool:
     opens = {a.open, b.open}
     if opens <= {"{", ""}:  # sets and bare lists: order does not matter
         return _unordered(list(a.items), list(b.items))
-    if opens != {"", "("} and (a.open, a.close) != (b.open, b.close):
+    listed = opens == {"", "["} and min(len(a.items), len(b.items)) > 2  # `[1, 2, 3]`: no interval
+    if opens != {"", "("} and not listed and (a.open, a.close) != (b.open, b.close):
         return False  # `(1, 2)` is not `[1, 2]`; a bare list may answer a tuple
     return len(a.items) == len(b.items) and all(
         _equal(x, y, None) for x, y in zip(a.items, b.items, strict=True)
