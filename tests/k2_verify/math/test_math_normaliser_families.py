@@ -93,6 +93,13 @@ PAIRS = [
     ("bracket_list", "$\\boxed{[1,2,3]}$", "1, 2, 3", True),
     ("bracket_list", "$\\boxed{[1,2,3]}$", "1, 3, 2", False),  # a list keeps its order
     ("bracket_list", "$\\boxed{[1,2]}$", "1, 2", False),  # two items: an interval
+    ("lor", "$\\boxed{x \\le 3 \\lor x > 5}$", "(-\\infty,3]\\cup(5,\\infty)", True),
+    ("lor", "$\\boxed{x \\le 3 \\lor x > 5}$", "(-\\infty,3)\\cup(5,\\infty)", False),
+    ("land", "$\\boxed{x > 1 \\land x < 3}$", "(1,3)", True),
+    ("land", "$\\boxed{x > 1 \\wedge x \\le 3}$", "(1,3)", False),
+    ("land", "$\\boxed{x \\geq 0 \\text{ and } x < 5}$", "[0,5)", True),
+    ("land", "x > 1 and y < 3", "(1,3)", False),  # two letters: no interval
+    ("land", "x > 1 and x > 3", "(1,3)", False),  # two lower bounds
     ("percent_after_math", "The answer is $25$ percent.", "0.25", True),
     ("percent_after_math", "The answer is $25$ percent.", "25.5\\%", False),
     (

@@ -51,6 +51,9 @@ _HEDGE = re.compile(
     r"\s(?:or|and/or)(?:\s+equivalently)?\s|\\text\{\s*or\s*\}|\\vee", re.IGNORECASE
 )
 # `1 and 2` lists its items; so does a ground truth `(11,7) or (7,11)` (it names every answer).
+_CONJUNCTION = re.compile(r"\\land|\\wedge|(?<![a-zA-Z\\])and(?![a-zA-Z])|\\text\{\s*and\s*\}")
+_BOUND = re.compile(r"^([a-zA-Z])\s*(<|>|<=|>=|\\leq|\\geq)\s*([^<>=]+)$")
+_BOUND_OPS = {"\\leq": "<=", "\\geq": ">="}
 _AND = re.compile(r"(?<![a-zA-Z\\])\s*and\s*(?![a-zA-Z])")
 _OR = re.compile(r"(?<![a-zA-Z\\])\s*or\s*(?![a-zA-Z])")
 
@@ -124,6 +127,7 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
                 return Match(False, "hedged")
             return equivalent(same, truth, fallback)
         a = Answer(_HEDGE.sub(", ", a.text), a.percent, a.degrees)  # "1 or 2" answers "1, 2"
+    a, t = (Answer(_as_chain(x.text), x.percent, x.degrees, x.unit) for x in (a, t))
     if not is_words(t.text):
         t = Answer(_OR.sub(", ", _AND.sub(", ", t.text)), t.percent, t.degrees, t.unit)
     if not is_words(a.text):
@@ -167,6 +171,28 @@ def _choice_letters(text: str) -> set[str] | None:
     if not _CHOICE_LIST.match(text.strip()):
         return None
     return set(re.findall(r"[A-J]", text))
+
+
+def _as_chain(text: str) -> str:
+    """Two bounds on one letter joined by "and" (`x > 1 \\land x < 3`, `x \\geq 0 and x < 5`) as the
+    chain they mean (`1 < x < 3`); any other text unchanged."""
+    parts = [part.strip() for part in _CONJUNCTION.split(text)]
+    bounds = [_BOUND.match(part) for part in parts]
+    if len(parts) != 2 or not all(bounds) or bounds[0].group(1) != bounds[1].group(1):
+        return text
+    below, above = {}, {}
+    for bound in bounds:
+        letter, op, value = bound.groups()
+        op = _BOUND_OPS.get(op, op)
+        if op in {">", ">="}:
+            below[_FLIPPED[op]] = value
+        else:
+            above[op] = value
+    if len(below) != 1 or len(above) != 1:
+        return text
+    (low_op, low), (high_op, high) = next(iter(below.items())), next(iter(above.items()))
+    latex = {"<": "<", "<=": "\\leq"}
+    return f"{low} {latex[low_op]} {bounds[0].group(1)} {latex[high_op]} {high}"
 
 
 def _same_alternatives(text: str) -> str | None:

@@ -100,6 +100,7 @@ _ALIASES = {
     r"\lvert": "|",
     r"\rvert": "|",
     r"\mid": "|",
+    r"\lor": r"\vee",  # `x \le 3 \lor x > 5`: alternatives, as "or"
 }
 _COMMAND = re.compile(r"\\[a-zA-Z]+")
 # `^\\circ` or `^{\\circ}`; a brace is taken only with its partner (`\\frac{\\sin 80^\\circ}{2}`).
