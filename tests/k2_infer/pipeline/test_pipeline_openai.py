@@ -52,7 +52,7 @@ def test_happy_path_through_the_openai_backend():
     assert kinds.count("solver") == 1, "one request with n=3"
     assert server.calls[kinds.index("solver")]["n"] == 3
     assert kinds.count("topics") == kinds.count("plan") == 1
-    assert kinds.count("judge") == 4
+    assert kinds.count("judge") == 2, "5 against 4, both orders: the two 5s are one entrant"
     topics = server.calls[kinds.index("topics")]
     assert topics["response_format"]["type"] == "json_schema"
     assert result.usage["judge"].completion_tokens > 0

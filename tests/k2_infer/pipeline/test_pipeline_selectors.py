@@ -261,3 +261,29 @@ def test_a_judge_without_any_readable_reply_fails_and_says_so():
 
 def _shown_a(request):
     return request.messages[0].content.split("Response A:")[1].split("Response B:")[0]
+
+
+@pytest.mark.parametrize("selector", [PairwiseJudgeSelector(), TournamentSelector()])
+def test_judges_never_compare_agreeing_answers(selector):
+    backend = judge_preferring("5")
+    cands = candidates("4", "5", " 4", "4.")
+    selection = select(selector, cands, backend)
+    assert selection.index == 1
+    assert backend.call_count == 2, "one pair: the answer 4 (three candidates) against 5"
+    assert "2 distinct answers among 4" in selection.reason
+
+
+@pytest.mark.parametrize("selector", [PairwiseJudgeSelector(), TournamentSelector()])
+def test_an_even_split_goes_to_the_answer_more_candidates_share(selector):
+    backend = FakeBackend({"judge": '{"better": "A"}'})  # pure position bias: every pair 1-1
+    cands = candidates("5", "4", "6", "4")
+    selection = select(selector, cands, backend)
+    assert cands[selection.index].answer == "4"
+    assert "tie, the more shared answer kept" in selection.reason
+
+
+def test_when_every_candidate_agrees_no_judge_is_asked():
+    backend = judge_preferring("4")
+    selection = select(TournamentSelector(), candidates("4", "4", "4"), backend)
+    assert (selection.index, backend.call_count) == (0, 0)
+    assert "all 3 candidates agree on '4'" in selection.reason

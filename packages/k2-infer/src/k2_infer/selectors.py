@@ -13,6 +13,11 @@ Every selector gets the problem's verifier from the pipeline, which resolves it 
   pair is judged in both orders at once to cancel the judge's position bias.
 - `tournament`: a knockout whose pairs are judged concurrently, so N candidates take log2 N rounds.
 
+Both judges see one entrant per distinct answer (grouped as `majority` groups them): two candidates
+that agree are never judged against each other. A pair the judge splits evenly (each order won by
+the response shown first: position bias) goes to the entrant whose answer more candidates share,
+then to the earlier one.
+
 A judge's reply is constrained to the choice `A` or `B` (structured output, which every built-in
 backend enforces), so it is readable on any model; a backend that cannot constrain is read leniently
 (JSON, "response A", or a bare letter).
@@ -101,33 +106,48 @@ def normalise_answer(answer: str) -> str:
     return re.sub(r"\s+", "", answer).rstrip(".").lower()
 
 
+def group_by_answer(
+    problem: Problem, candidates: list[Candidate], verifier: Verifier | None
+) -> list[list[Candidate]]:
+    """`candidates` in groups of agreeing answers, each group and its members in order of appearance.
+
+    Answers agree when the problem's verifier accepts one against the other as reference, where it
+    reads answers (`extract`) and needs a reference (k2-verify's math: `1/2` and `0.5`), else when
+    their text does (case and spaces aside). A candidate without an answer is a group of its own.
+    Equivalence is asked through `score()`, which fires no `k2_on_verdict`: comparing two candidates
+    is not a verdict on either. Call it in a thread: a verifier may take a while.
+    """
+    if verifier is not None and verifier.needs_ground_truth and hasattr(verifier, "extract"):
+        score = observe("verifier", verifier).score
+
+        def same(candidate: Candidate, answer: str) -> bool:
+            reference = dataclasses.replace(problem, ground_truth=answer)
+            return score(candidate.completion.text, reference).correct
+
+    else:
+
+        def same(candidate: Candidate, answer: str) -> bool:
+            return normalise_answer(candidate.answer or "") == normalise_answer(answer)
+
+    groups: list[list[Candidate]] = []
+    for candidate in candidates:
+        home = None
+        if candidate.answer:
+            home = next((g for g in groups if g[0].answer and same(candidate, g[0].answer)), None)
+        if home is None:
+            groups.append([candidate])
+        else:
+            home.append(candidate)
+    return groups
+
+
 class MajoritySelector:
     """The most common answer (ties go to the group seen first); `votes` = its group size.
 
-    When the problem's verifier reads answers (`extract`) and compares them with a reference, two
-    answers agree when it accepts one against the other as reference (k2-verify's math verifier:
-    `1/2` and `0.5`); otherwise answers agree when their text does (case and spaces aside).
-    """
+    Answers are grouped by `group_by_answer`: by the problem's verifier where it compares answers
+    (k2-verify's math verifier: `1/2` and `0.5` agree), else by their text."""
 
     name = "majority"
-
-    @staticmethod
-    def _same(problem: Problem, verifier: Verifier | None):
-        """A function `(candidate, reference answer) -> bool` deciding that two answers agree.
-
-        Equivalence is asked through `score()`, which fires no `k2_on_verdict`: comparing two
-        candidates is not a verdict on either."""
-        if verifier is not None and verifier.needs_ground_truth and hasattr(verifier, "extract"):
-            score = observe("verifier", verifier).score
-
-            def equivalent(candidate: Candidate, answer: str) -> bool:
-                reference = dataclasses.replace(problem, ground_truth=answer)
-                return score(candidate.completion.text, reference).correct
-
-            return equivalent
-        return lambda candidate, answer: (
-            normalise_answer(candidate.answer or "") == normalise_answer(answer)
-        )
 
     async def select(
         self,
@@ -139,19 +159,7 @@ class MajoritySelector:
         answered = [c for c in candidates if c.answer]
         if not answered:
             raise SelectionError("no candidate gave an answer to vote on")
-        same = self._same(problem, verifier)
-
-        def group() -> list[list[Candidate]]:
-            groups: list[list[Candidate]] = []
-            for candidate in answered:
-                home = next((g for g in groups if same(candidate, g[0].answer)), None)
-                if home is None:
-                    groups.append([candidate])
-                else:
-                    home.append(candidate)
-            return groups
-
-        groups = await asyncio.to_thread(group)
+        groups = await asyncio.to_thread(group_by_answer, problem, answered, verifier)
         for members in groups:
             for candidate in members:
                 candidate.votes = float(len(members))
@@ -192,7 +200,8 @@ def read_preference(reply: str) -> str | None:
 
 @dataclass
 class Comparison:
-    """One judged pair: the votes of both orders (0-2 each) and how many of the two replies parsed."""
+    """One judged pair: the votes of both orders (0-2 each), how many of the two replies parsed, and
+    whether an even split went to the answer more candidates share (`by_support`)."""
 
     first: Candidate
     second: Candidate
@@ -200,6 +209,7 @@ class Comparison:
     votes_first: int
     votes_second: int
     parsed: int
+    by_support: bool = False
 
     def __str__(self) -> str:
         """`#1 beat #2 (2-0)`, numbering candidates from 1 as the CLI does."""
@@ -209,7 +219,9 @@ class Comparison:
                 f"#{self.first.index + 1} kept over #{self.second.index + 1} (no readable verdict)"
             )
         votes = sorted((self.votes_first, self.votes_second), reverse=True)
-        tie = " tie, the first kept" if self.votes_first == self.votes_second else ""
+        tie = ""
+        if self.votes_first == self.votes_second:
+            tie = " tie, the more shared answer kept" if self.by_support else " tie, the first kept"
         return f"#{self.winner.index + 1} beat #{loser.index + 1} ({votes[0]}-{votes[1]}{tie})"
 
 
@@ -232,9 +244,15 @@ class _JudgeSelector:
         return read_preference((await backend.generate(request))[0].text)
 
     async def compare(
-        self, backend: Backend, problem: Problem, first: Candidate, second: Candidate
+        self,
+        backend: Backend,
+        problem: Problem,
+        first: Candidate,
+        second: Candidate,
+        support: tuple[int, int] = (1, 1),
     ) -> Comparison:
-        """`first` against `second`, judged in both orders (ties keep `first`)."""
+        """`first` against `second`, judged in both orders. An even split goes to the one whose
+        answer more candidates share (`support`: how many share each one's answer), else `first`."""
         a, b = (strip_thinking(c.completion.text) for c in (first, second))
         forward, backward = await asyncio.gather(
             self._prefer(backend, problem, a, b), self._prefer(backend, problem, b, a)
@@ -243,23 +261,46 @@ class _JudgeSelector:
         votes_second = (forward == "B") + (backward == "A")
         first.votes += votes_first
         second.votes += votes_second
-        winner = second if votes_second > votes_first else first
+        by_support = votes_first == votes_second and support[0] != support[1]
+        if votes_second > votes_first or (by_support and support[1] > support[0]):
+            winner = second
+        else:
+            winner = first
         parsed = (forward is not None) + (backward is not None)
-        return Comparison(first, second, winner, votes_first, votes_second, parsed)
+        return Comparison(first, second, winner, votes_first, votes_second, parsed, by_support)
 
     def _require(self, backend: Backend | None) -> Backend:
         if backend is None:
             raise SelectionError(f"selector {self.name!r} needs a judge backend")
         return backend
 
+    @staticmethod
+    async def _entrants(
+        problem: Problem, candidates: list[Candidate], verifier: Verifier | None
+    ) -> tuple[list[Candidate], dict[int, int]]:
+        """One entrant per distinct answer (its first candidate), and each entrant's group size."""
+        groups = await asyncio.to_thread(group_by_answer, problem, candidates, verifier)
+        return [g[0] for g in groups], {g[0].index: len(g) for g in groups}
+
     def _selection(
-        self, winner: Candidate, candidates: list[Candidate], comparisons: list[Comparison]
+        self,
+        winner: Candidate,
+        candidates: list[Candidate],
+        entrants: list[Candidate],
+        comparisons: list[Comparison],
     ) -> Selection:
         asked, parsed = 2 * len(comparisons), sum(c.parsed for c in comparisons)
         if asked and not parsed:
             raise SelectionError(f"none of the {asked} judge replies named a better response")
-        decisions = "; ".join(map(str, comparisons))
-        reason = f"judge ({parsed} of {asked} replies usable): {decisions}"
+        if not comparisons:
+            reason = (
+                f"all {len(candidates)} candidates agree on {winner.answer!r}: nothing to judge"
+            )
+        else:
+            decisions = "; ".join(map(str, comparisons))
+            reason = f"judge ({parsed} of {asked} replies usable): {decisions}"
+            if len(entrants) < len(candidates):
+                reason = f"{len(entrants)} distinct answers among {len(candidates)}; {reason}"
         return Selection(winner.index, self.name, reason, [c.votes for c in candidates])
 
 
@@ -276,11 +317,13 @@ class PairwiseJudgeSelector(_JudgeSelector):
         verifier: Verifier | None,
     ) -> Selection:
         backend = self._require(backend)
-        best, comparisons = candidates[0], []
-        for challenger in candidates[1:]:
-            comparisons.append(await self.compare(backend, problem, best, challenger))
+        entrants, support = await self._entrants(problem, candidates, verifier)
+        best, comparisons = entrants[0], []
+        for challenger in entrants[1:]:
+            sizes = (support[best.index], support[challenger.index])
+            comparisons.append(await self.compare(backend, problem, best, challenger, sizes))
             best = comparisons[-1].winner
-        return self._selection(best, candidates, comparisons)
+        return self._selection(best, candidates, entrants, comparisons)
 
 
 class TournamentSelector(_JudgeSelector):
@@ -296,12 +339,16 @@ class TournamentSelector(_JudgeSelector):
         verifier: Verifier | None,
     ) -> Selection:
         backend = self._require(backend)
-        alive, comparisons = list(candidates), []
+        entrants, support = await self._entrants(problem, candidates, verifier)
+        alive, comparisons = list(entrants), []
         while len(alive) > 1:
             pairs = list(zip(alive[0::2], alive[1::2], strict=False))
             results = await asyncio.gather(
-                *(self.compare(backend, problem, a, b) for a, b in pairs)
+                *(
+                    self.compare(backend, problem, a, b, (support[a.index], support[b.index]))
+                    for a, b in pairs
+                )
             )
             comparisons += results
             alive = [result.winner for result in results] + alive[2 * len(pairs) :]
-        return self._selection(alive[0], candidates, comparisons)
+        return self._selection(alive[0], candidates, entrants, comparisons)
