@@ -100,6 +100,16 @@ PAIRS = [
     ("land", "$\\boxed{x \\geq 0 \\text{ and } x < 5}$", "[0,5)", True),
     ("land", "x > 1 and y < 3", "(1,3)", False),  # two letters: no interval
     ("land", "x > 1 and x > 3", "(1,3)", False),  # two lower bounds
+    ("closing", "Step by step.\n\nThe smallest such n is 34, which can be verified.", "34", True),
+    (
+        "closing",
+        "Step by step.\n\nThe smallest such n is 34, which can be verified.",
+        "35",
+        False,
+    ),
+    ("closing", "Step by step.\n\nShe needs 12 more boxes to finish the job.", "12", True),
+    ("closing", "Step by step.\n\nShe packs 3 boxes of 12 eggs for the market.", "12", False),
+    ("closing", "Step by step.\n\nShe packs 3 boxes of 12 eggs for the market.", "3", False),
     ("percent_after_math", "The answer is $25$ percent.", "0.25", True),
     ("percent_after_math", "The answer is $25$ percent.", "25.5\\%", False),
     (

@@ -4,22 +4,27 @@ Where to look: the text after the last `</think>` (a response that opens `<think
 has no answer), cut at the first chat-template token that ends the turn (`<|im_end|>`, `<|eot_id|>`,
 `</s>`, a new `<|im_start|>user` turn: what follows is not the model's answer); inside it, the last
 `<answer>` block if any (closed or cut off by the `</answer>` stop string). What to take, first found
-wins:
+wins (markdown bold around an answer, `**Answer:** 17`, is read as plain text):
 
 1. a final-answer phrase stated after the last box (`\\boxed{255}` ... `The final answer is $10,455$`),
-2. the last `\\boxed{...}` / `\\fbox{...}` (nested braces), else the last brace-less `\\boxed 5`,
+2. the last `\\boxed{...}` / `\\fbox{...}` (nested braces), else the last brace-less `\\boxed 5`, else
+   what follows a box never closed (a reply cut off inside `\\boxed{42`),
 3. the text after a final-answer phrase: "final answer is", "the answer is", "Answer:", `Answer $9$`,
    "the correct option is",
-   and the same in Chinese, Arabic, French, Spanish, Portuguese, German and Russian (`答案：`, `الجواب`,
-   `la réponse est`, `la respuesta es`, `ответ:`); display math after the phrase may span lines. When
+   and the same in Chinese, Arabic, French, Spanish, Portuguese, German, Russian, Korean, Indonesian
+   and Turkish (`答案：`, `الجواب`, `la réponse est`, `la respuesta es`, `ответ:`, `정답은`, `cevap:`),
+   filler words after it skipped (`probably`, `approximately`); then `27 is the answer`; display math
+   after the phrase may span lines. When
    the phrase opens a sentence (`The largest $n$ is 34.`) the value after its last "is" / `=` is taken,
    else its last inline math, else its only number,
 4. a short response (or `<answer>` block) of fewer than three words taken whole, with or without `$`,
    on several lines too when it is only math (a multi-line `pmatrix`),
 5. the trailing `$...$` or number (with `%`, a currency sign or a short unit: `1,000.99€`) of the last
    line, then the last inline math of the last sentence (`Therefore $x \\geq 5$ is the solution.`),
-6. the last math span anywhere in the reply (`$x = 5$` on an earlier line, then prose),
-7. a short sentence taken whole (`no real solution`).
+6. the value the last sentence states mid-way (`The smallest such n is 34, which ...`): after its
+   last "is"/`=`, else its only number,
+7. the last math span anywhere in the reply (`$x = 5$` on an earlier line, then prose),
+8. a short sentence taken whole (`no real solution`).
 
 `Extraction.others` keeps the other distinct boxed answers of the same region, so a hedged response
 (`\\boxed{1}` ... `\\boxed{2}`) can be told apart from one that repeats its answer.
@@ -71,7 +76,7 @@ _MATH_NAMES = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sq
 _PROSE_START = re.compile(
     r"([A-Za-z]{2,})\b(?![\s]*[(_^{*/=+-])"
 )  # `So, ...`, not `Eq(` or `ab = 2`
-_NUMBER = r"-?(?:\d{1,3}(?: \d{3})+(?![\d,]|\.\d)|\d[\d,]*)(?:\.\d+)?(?:/\d+)?"  # `1 234 567` too
+_NUMBER = r"-?(?:\d{1,3}(?: \d{3})+(?![\d,]|\.\d)|\d(?:[\d,]*\d)?)(?:\.\d+)?(?:/\d+)?"  # `1 234 567` too; never a trailing comma
 # Plain arithmetic after a cue (`The answer is 2^10.`): numbers joined by operators, read whole.
 _PLAIN_EXPR = rf"{_NUMBER}(?:\s*[-+*/^×÷]\s*\(?{_NUMBER}\)?)*"
 _TRAILING_MATH = re.compile(r"(\$\$?|\\\(|\\\[)([^$]{1,300}?)(\$\$?|\\\)|\\\])[\s.!]*$")
@@ -97,7 +102,7 @@ _BARE_NUMBER = re.compile(rf"(?<![\w.^_]){_NUMBER}(?=(?:st|nd|rd|th)?(?![\w.]))"
 @dataclass
 class Extraction:
     """The answer found (None if none) and how: `boxed`, `answer_tag`, `phrase`, `whole`, `trailing`,
-    `last_math`."""
+    `closing`, `last_math`."""
 
     answer: str | None
     how: str = ""
@@ -187,6 +192,16 @@ def _trailing(last_line: str) -> str | None:
     return None
 
 
+def _stated_in_last_sentence(last_line: str) -> str | None:
+    """The value a closing sentence states mid-way (`The smallest such n is 34, which ...`,
+    `she needs 12 more boxes to finish`): after its last "is"/`=`, else its one number."""
+    sentences = [s for s in re.split(r"(?<=[.!?。])\s+", last_line.strip()) if s]
+    if not sentences or len(_WORD.findall(sentences[-1])) < 3:
+        return None
+    value = _in_sentence(sentences[-1].rstrip(".!?。 "))
+    return value if value != sentences[-1].rstrip(".!?。 ") else None
+
+
 def _unclosed_box(region: str) -> str | None:
     """What follows the last `\\boxed{` of a reply cut off before its closing brace."""
     opened = list(_OPEN_BOX.finditer(region))
@@ -240,6 +255,9 @@ def extract_answer(response: str) -> Extraction:
     trailing = _trailing(last_line)
     if trailing:
         return Extraction(trailing, "trailing")
+    stated = _stated_in_last_sentence(last_line)
+    if stated:
+        return Extraction(stated, "closing")
     maths = list(_INLINE_MATH.finditer(stripped))
     if maths:  # the last math anywhere, as math-verify reads a reply without a cue
         return Extraction(next(g for g in maths[-1].groups() if g is not None).strip(), "last_math")
