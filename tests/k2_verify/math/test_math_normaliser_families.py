@@ -110,6 +110,8 @@ PAIRS = [
     ("closing", "Step by step.\n\nShe needs 12 more boxes to finish the job.", "12", True),
     ("closing", "Step by step.\n\nShe packs 3 boxes of 12 eggs for the market.", "12", False),
     ("closing", "Step by step.\n\nShe packs 3 boxes of 12 eggs for the market.", "3", False),
+    ("roman_i", "$\\boxed{3 + 2\\mathrm{i}}$", "3+2i", True),
+    ("roman_i", "$\\boxed{3 + 2\\mathrm{i}}$", "3", False),  # no unit dropped
     ("percent_after_math", "The answer is $25$ percent.", "0.25", True),
     ("percent_after_math", "The answer is $25$ percent.", "25.5\\%", False),
     (

@@ -117,8 +117,8 @@ _MIXED_PLAIN = re.compile(r"^(-?)(\d+)\s+(\d+)/(\d+)$")
 # A trailing unit in \text{} (`5\text{ cm}`), or bare (`5 cm`, `12 square units`), after a value.
 _TEXT_UNIT = re.compile(
     r"(?<=[\w})\]])(?:\s|\\[,;:!]|\\ |~)*\\(?:text|textbf|textit|textrm|textnormal|textsf|mbox|mathrm)"
-    r"\s*\{\s*~?([a-zA-Z][a-zA-Z ./^\d]*)\}(\^\{?-?\d\}?)?$"
-)
+    r"\s*\{\s*~?(?!\s*[ie]\s*\})([a-zA-Z][a-zA-Z ./^\d]*)\}(\^\{?-?\d\}?)?$"
+)  # `2\mathrm{i}` and `\mathrm{e}` are the imaginary unit and Euler's number, not units
 # A compound unit in physics style after a value: `\mathrm{m/s^2}`, `\mathrm{~m} / \mathrm{s}^{2}`,
 # `\text{J s}`: unit wrappers joined by `/`, `\cdot`, powers and spaces, up to the end.
 _UNIT_WORD = r"\\(?:text|mathrm|textrm|mbox)\s*\{\s*~?[a-zA-Z][a-zA-Z /^{}\d\-]*\}(?:\^\{?-?\d\}?)?"
