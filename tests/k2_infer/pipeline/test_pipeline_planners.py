@@ -58,13 +58,31 @@ def test_easy_problem_gets_no_plan_and_one_call():
         ("I think this is hard", "no JSON object or list"),
         ('{"hard": true, "topics": []}', "no topics"),
         (['{"hard": true, "topics": ["x"]}', "   "], "empty"),
-        (['{"hard": true, "topics": ["x"]}', "The answer is <answer>24</answer>"], "reveal"),
+        (['{"hard": true, "topics": ["x"]}', "Factor it: <answer>24</answer>"], "reveal"),
+        (['{"hard": true, "topics": ["x"]}', "The answer is 24."], "only states an answer"),
         (['{"hard": true, "topics": ["x"]}', "So we get \\boxed{24}."], "reveal"),
     ],
 )
 def test_unusable_replies_raise(replies, reason):
     with pytest.raises(PlanningError, match=reason):
         plan(replies)
+
+
+@pytest.mark.parametrize(
+    "written, kept",
+    [
+        (
+            "Factor 360. Use the exponents.\n\nThe answer to this problem is 24",
+            "Factor 360. Use the exponents.",
+        ),
+        ("List the primes first!\nFinal answer: 24", "List the primes first!"),
+        ("Check the answer: it must be positive.", "Check the answer: it must be positive."),
+        ("Recall that answers are whole numbers.", "Recall that answers are whole numbers."),
+    ],
+)
+def test_a_sentence_stating_the_answer_is_cut_from_the_plan(written, kept):
+    result, _ = plan(['{"hard": true, "topics": ["divisors"]}', written])
+    assert result.text == kept
 
 
 def test_the_topics_schema_admits_phrases_and_refuses_placeholders():

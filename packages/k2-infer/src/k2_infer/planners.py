@@ -1,7 +1,8 @@
 """Planners: what the solver should think about before it starts (K2 Think's "plan before you think").
 
 `k2` makes two calls. The first decides whether the problem is hard and lists up to five topics; the
-second turns those topics into a short plan that must not reveal the answer. The plan goes into the
+second turns those topics into a short plan that must not reveal the answer: a sentence stating one
+("The answer is 8") is cut off with what follows it. The plan goes into the
 solver prompt as helpful insights. An easy problem gets no plan (`None`). The first reply is
 constrained to `TOPICS_SCHEMA` (structured output, which every built-in backend enforces), so it is
 readable on any model. For a backend that cannot constrain, the reply is read leniently: JSON
@@ -66,12 +67,27 @@ TOPICS_SCHEMA = {
 }
 
 
+# "the answer is ...", "the final answer to this problem is ...", "Answer: ..." in a plan
+_ANSWER_CUE = re.compile(
+    r"\bthe\s+(?:final\s+)?answer\b[^.!?\n]*?\bis\b|(?:^|(?<=[.!?\n]))\s*(?:final\s+)?answer\s*:",
+    re.IGNORECASE,
+)
 _LISTED = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.+?)\s*$", re.MULTILINE)
 _EASY = re.compile(r"\b(?:easy|not hard)\b", re.IGNORECASE)
 
 
 class PlanningError(K2Error):
     """The planner's reply could not be used; the problem is solved without a plan."""
+
+
+def without_stated_answer(plan: str) -> str:
+    """`plan` cut before the sentence that states an answer ("The answer is 8"): the plan must not
+    reveal one, and the insights before it are kept."""
+    cue = _ANSWER_CUE.search(plan)
+    if cue is None:
+        return plan
+    sentence_start = max(plan.rfind(mark, 0, cue.start()) for mark in ".!?\n") + 1
+    return plan[:sentence_start].strip()
 
 
 def _as_bool(value: Any) -> bool:
@@ -126,8 +142,9 @@ class K2Planner:
         text, plan_usage = await self._ask(
             backend, PLAN_PROMPT.format(problem=problem.prompt, topics="; ".join(topics))
         )
+        text = without_stated_answer(text)
         if not text:
-            raise PlanningError("planner wrote an empty plan")
+            raise PlanningError("planner wrote an empty plan, or one that only states an answer")
         if extract_answer(text) is not None:
             raise PlanningError("planner's plan states an answer, which the plan must not reveal")
         return Plan(text=text, topics=topics, hard=True, usage=usage + plan_usage)
