@@ -8,7 +8,7 @@ as fast as it can, one token per chunk. The figures, each beside its baseline:
 - that rate vs K2 Think's 2,000 tokens/s on Cerebras: the headroom on this machine;
 - 8 concurrent streams, aggregate, vs 8 x 2,000 tokens/s.
 
-    /work/devenv/bin/python bench/cerebras_stream_overhead.py [--tokens 2000] [--repeats 3]
+    hatch run python bench/cerebras_stream_overhead.py [--tokens 2000] [--repeats 3]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ evaluated on: `pyrit/datasets/scorer_evals/refusal_scorer/refusal.csv` and `refu
 installing PyRIT's dependencies:
 
     pip install --no-deps --target /tmp/pyrit pyrit==1.1.0
-    /work/devenv/bin/python bench/safety_refusal.py /tmp/pyrit/pyrit/datasets/scorer_evals
+    hatch run python bench/safety_refusal.py /tmp/pyrit/pyrit/datasets/scorer_evals
 
 Prints accuracy (target >= 0.90), precision and recall of "refused", how many rows the rules left
 undecided (a judge would take those), and the rows it gets wrong (first 60 characters).

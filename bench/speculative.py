@@ -14,7 +14,7 @@ Printed per setting, beside the plain baseline of the same dtype:
 The draft model is the embedded model cut to its first layers (same tokenizer, no training), so it
 shows the mechanism and the cost of poor acceptance rather than a good pairing.
 
-    /work/devenv/bin/python bench/speculative.py [--tokens 64] [--ks 3,5,10] [--dtypes float32,bfloat16]
+    hatch run python bench/speculative.py [--tokens 64] [--ks 3,5,10] [--dtypes float32,bfloat16]
     hatch run vllm:python bench/speculative.py --backend vllm --dtypes float32 --ks 4
 """
 
