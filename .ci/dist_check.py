@@ -164,6 +164,10 @@ def check(scenario: Scenario, folder: Path) -> list[str]:
         env.pop(name, None)
     install = ["uv", "pip", "install", "--quiet", "--find-links", str(DIST)]
     install += ["--constraint", str(ROOT / "constraints.txt")]
+    # uv's cache takes a wheel's file name as its identity, and ours are rebuilt under one version:
+    # without a refresh it would install an earlier build of the same name.
+    for project in PROJECTS:
+        install += ["--refresh-package", Path(project).name]
     done = run([*install, *map(wheel_of, scenario.install)], env=env)
     if done.returncode:
         return [f"install {' '.join(scenario.install)} failed:\n{done.stderr[-2000:]}"]
