@@ -31,6 +31,9 @@ def test_pipeline_answer_with_the_whole_bill_and_the_k2_block(serve, upstream):
     roles = k2["usage"]
     assert set(roles) == {"planner", "solver", "judge"}
     assert reply.usage.completion_tokens == sum(r["completion_tokens"] for r in roles.values())
+    assert sum(r["calls"] for r in roles.values()) == len(upstream.calls), "one count per call"
+    assert all(r["stopped"] == 0 == r["saved_tokens"] for r in roles.values())
+    assert [c["stopped"] for c in k2["candidates"]] == [None] * 3, "no sampler stopped one"
 
 
 def upstream_usage(upstream):

@@ -38,16 +38,28 @@ def usage_body(usage: Usage) -> dict[str, int]:
     }
 
 
-def k2_block(result: Result) -> dict[str, Any]:
-    """The pipeline's own account: the bill per role, each candidate's answer, why one was chosen."""
+def role_bill(usage: Usage) -> dict[str, int]:
+    """One role's bill: its tokens, the calls it made, and what early stops cut and saved."""
     return {
-        "usage": {role: usage_body(usage) for role, usage in result.usage.items()},
+        **usage_body(usage),
+        "calls": usage.calls,
+        "stopped": usage.stopped,
+        "saved_tokens": usage.saved_tokens,
+    }
+
+
+def k2_block(result: Result) -> dict[str, Any]:
+    """The pipeline's own account: the bill per role, each candidate's answer (and why a sampler
+    stopped it, if it did), why one was chosen."""
+    return {
+        "usage": {role: role_bill(usage) for role, usage in result.usage.items()},
         "plan": result.plan.to_dict() if result.plan else None,
         "candidates": [
             {
                 "index": c.index,
                 "answer": c.answer,
                 "error": c.error,
+                "stopped": c.stopped,
                 "finish_reason": c.completion.finish_reason,
                 "completion_tokens": c.completion.usage.completion_tokens,
             }
