@@ -54,8 +54,13 @@ _HEDGE = re.compile(
 _CONJUNCTION = re.compile(r"\\land|\\wedge|(?<![a-zA-Z\\])and(?![a-zA-Z])|\\text\{\s*and\s*\}")
 _BOUND = re.compile(r"^([a-zA-Z])\s*(<|>|<=|>=|\\leq|\\geq)\s*([^<>=]+)$")
 _BOUND_OPS = {"\\leq": "<=", "\\geq": ">="}
-_AND = re.compile(r"(?<![a-zA-Z\\])\s*and\s*(?![a-zA-Z])")
-_OR = re.compile(r"(?<![a-zA-Z\\])\s*or\s*(?![a-zA-Z])")
+# The serial comma before the last item joins nothing more (`1, 2, and 3`, `1, 2, or 3`).
+_AND = re.compile(r"(?<![a-zA-Z\\])\s*(?:,\s*)?and\s*(?![a-zA-Z])")
+_OR = re.compile(r"(?<![a-zA-Z\\])\s*(?:,\s*)?or\s*(?![a-zA-Z])")
+_SERIAL_HEDGE = re.compile(r",\s*(?=\s(?:or|and/or)\s)", re.IGNORECASE)
+# A ground truth naming an option and its content (`(B) 17`, `B. y = 17`, `C: 4`) is answered by
+# that option's letter.
+_LABELLED_TRUTH = re.compile(r"^(?:\(([A-J])\)|([A-J])[.):])\s+(\S.*)$")
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,16 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
     if choice:
         equal = _letter(a.text, _ANSWER_CHOICE) == choice
         return Match(equal, "equivalent" if equal else "different")
+    labelled_truth = _LABELLED_TRUTH.match(t.text)
+    if labelled_truth:
+        letter = labelled_truth.group(1) or labelled_truth.group(2)
+        if _letter(a.text, _CHOICE):  # `B` answers `B. y = 17`; `C` does not
+            equal = _letter(a.text, _CHOICE) == letter
+            return Match(equal, "equivalent" if equal else "different")
+        answer_label = _LABELLED_TRUTH.match(a.text)
+        if answer_label and (answer_label.group(1) or answer_label.group(2)) != letter:
+            return Match(False, "different")
+        t = Answer(labelled_truth.group(3), t.percent, t.degrees, t.unit)
     labelled = _LABELLED_CHOICE.match(a.text)
     if labelled:  # `(B) 12` against the value 12: the value
         a = Answer(labelled.group(2), a.percent, a.degrees, a.unit)
@@ -126,7 +141,8 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
             if same is None:
                 return Match(False, "hedged")
             return equivalent(same, truth, fallback)
-        a = Answer(_HEDGE.sub(", ", a.text), a.percent, a.degrees)  # "1 or 2" answers "1, 2"
+        listed = _HEDGE.sub(", ", _SERIAL_HEDGE.sub("", a.text))
+        a = Answer(listed, a.percent, a.degrees)  # "1 or 2" (and "1, 2, or 3") answers "1, 2"
     a, t = (Answer(_as_chain(x.text), x.percent, x.degrees, x.unit) for x in (a, t))
     if not is_words(t.text):
         t = Answer(_OR.sub(", ", _AND.sub(", ", t.text)), t.percent, t.degrees, t.unit)

@@ -77,6 +77,9 @@ _PROSE_START = re.compile(
     r"([A-Za-z]{2,})\b(?![\s]*[(_^{*/=+-])"
 )  # `So, ...`, not `Eq(` or `ab = 2`
 _NUMBER = r"-?(?:\d{1,3}(?: \d{3})+(?![\d,]|\.\d)|\d(?:[\d,]*\d)?)(?:\.\d+)?(?:/\d+)?"  # `1 234 567` too; never a trailing comma
+# A number of thousands, millions, ... is one value (`0.75 million dollars`).
+_SCALE_WORD = r"(?:thousand|million|billion|trillion)s?(?![a-zA-Z])"
+_SCALE = rf"(?:\s+{_SCALE_WORD})?"
 # Plain arithmetic after a cue (`The answer is 2^10.`): numbers joined by operators, read whole.
 _PLAIN_EXPR = rf"{_NUMBER}(?:\s*[-+*/^×÷]\s*\(?{_NUMBER}\)?)*"
 _TRAILING_MATH = re.compile(r"(\$\$?|\\\(|\\\[)([^$]{1,300}?)(\$\$?|\\\)|\\\])[\s.!]*$")
@@ -86,13 +89,15 @@ _TRAILING_NUMBER = re.compile(
     rf"(?<![\w.:^]){_RATIO_OR_NUMBER}\s*(?:\\?%|[€£¥°]|[a-zA-Z]{{1,3}}[²³]?)?\s*[.!]?\s*$"
 )
 # A closing sentence that ends on a number and a word or two (`So she has 15 apples left.`).
-_NUMBER_THEN_WORDS = re.compile(rf"(?<![\w.:^])({_NUMBER})\s+[a-z]+(?:\s+[a-z]+)?\s*[.!]?\s*$")
+_NUMBER_THEN_WORDS = re.compile(
+    rf"(?<![\w.:^])({_NUMBER}{_SCALE})(?:\s+(?!{_SCALE_WORD})[a-z]+(?:\s+[a-z]+)?)?\s*[.!]?\s*$"
+)
 # Markdown bold around an answer (`**Answer:** 17`, `is **17**.`), not a power (`x**2`).
 _BOLD = re.compile(r"\*\*(?!\s*[\w(\\{$])|(?<![\w)}])\*\*")
 _PERCENT_AFTER = re.compile(r"\s*(?:\\?%|percent\b|pct\b)", re.IGNORECASE)
 _OPEN_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _VALUE_AFTER_IS = re.compile(
-    rf"(?:\bis|\bare|\bequals|=|是|为)\s*(\$[^$]+\$|\\\(.+?\\\)|\d+:\d+(?!\d)|{_PLAIN_EXPR}\s*\\?%?)",
+    rf"(?:\bis|\bare|\bequals|=|是|为)\s*(\$[^$]+\$|\\\(.+?\\\)|\d+:\d+(?!\d)|{_PLAIN_EXPR}{_SCALE}\s*\\?%?)",
     re.IGNORECASE,
 )  # a value, `$..$`, a ratio `3:2`, a number (with `%`)
 _SPACED_BOX = re.compile(r"\\(?:boxed|fbox) +([^\s${}\\]+)")

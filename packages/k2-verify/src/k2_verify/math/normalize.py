@@ -20,9 +20,18 @@ from k2_core.replies import balanced, last_boxed
 _NOISE = re.compile(
     r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|"
     r"scriptstyle|limits|nolimits|enspace|thinspace|negthinspace|hfill|mathstrut|textdollar|"
-    r"tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge)(?![a-zA-Z])"
+    r"tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge|hline|vline)(?![a-zA-Z])"
     r"|\\(?:color|hphantom|vphantom|phantom)\s*\{[^{}]*\}"  # a colour or an invisible box
     r"|(?<!\\)\\[,:;!]"
+)
+# A backslash left at the very end (`185\\`, a line break `\\\\` or a space `\\ ` with nothing after).
+_TRAILING_BACKSLASH = re.compile(r"(?:\\\\|\\)\s*$")
+# A number of thousands, millions, ...: `3 million`, `2.5 billion`, `\text{1.5 million}`.
+_SCALE_WORDS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+_TEXT_OPEN = r"(\\(?:text|mathrm|textrm|mbox)\s*\{\s*)?"
+_SCALED = re.compile(
+    rf"(?<![\w.\\]){_TEXT_OPEN}(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?(?:\s|\\[,;:! ]|~)*{_TEXT_OPEN}"
+    r"(thousand|million|billion|trillion)s?(?![a-zA-Z])(\s*\})?"
 )
 # Commands that separate words; replaced by a space.
 _SPACES = re.compile(r"\\q?quad|(?<!\\)\\ |~")  # no other command starts `quad`: `\\quadx_2` too
@@ -327,8 +336,22 @@ def _based(match: re.Match) -> str:
         return match.group()
 
 
+def _scaled(match: re.Match) -> str:
+    """`2.5 million` as the number it names (`2500000`); a `\\text{` opened with it closes with it."""
+    opened, whole, fraction, opened_late, word, closed = match.groups()
+    if (opened or opened_late) and (not closed or (opened and opened_late)):
+        return match.group()
+    value = Fraction(whole.replace(",", "") + (fraction or "")) * 10 ** _SCALE_WORDS[word]
+    number = str(value.numerator)
+    if value.denominator != 1:  # `1.2345 thousand`: exact, never a word left to drop as a unit
+        number = f"\\frac{{{value.numerator}}}{{{value.denominator}}}"
+    return number if opened or opened_late else number + (closed or "")
+
+
 def normalize(text: str) -> Answer:
     """Clean `text` (an extracted answer) into an `Answer`."""
+    text = _TRAILING_BACKSLASH.sub("", text.strip())
+    text = _SCALED.sub(_scaled, text)
     text = _DIVISOR_NAMES.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text.strip())
     text = _LG.sub(r"\\log_{10}", text)
     text = _INTEGER_QUALIFIER.sub("", text)

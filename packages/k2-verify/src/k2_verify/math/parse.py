@@ -125,7 +125,12 @@ _GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta",
     "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi",
     "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega",
+    "varrho", "varsigma", "Upsilon", "varGamma", "varDelta", "varTheta", "varLambda", "varXi",
+    "varSigma", "varPhi", "varPsi", "varOmega", "varUpsilon",
 }  # fmt: skip
+# A letter's variant glyph is the same letter (`\varepsilon_0` is `\epsilon_0`, `\varphi` is `\phi`).
+_GREEK_VARIANTS = {"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho"}
+_GREEK_VARIANTS |= {"varsigma": "sigma"}
 _MULTIPLY = {"*", r"\cdot", r"\times", r"\ast"}
 _DIVIDE = {"/", r"\div"}
 _OPENERS = {"(": ")", "[": "]", r"\{": r"\}", r"\langle": r"\rangle"}
@@ -422,8 +427,15 @@ class _Parser:
             if self.argument() != sympy.Symbol("R"):
                 raise Unparseable("a number set other than the reals")
             return Seq("(", ")", (-sympy.oo, sympy.oo))
-        if name[1:] in _GREEK or name == r"\ell":
-            return sympy.Symbol(name[1:])
+        if name[1:] in _GREEK or name == r"\ell":  # with its subscript: `\mu_0`, `\epsilon_{r}`
+            letter = name[1:]
+            letter = _GREEK_VARIANTS.get(
+                letter, letter.removeprefix("var") if letter[3:4].isupper() else letter
+            )
+            if self.peek() == "_":
+                self.take()
+                letter += "_" + _subscript(self.nested(self.argument))
+            return sympy.Symbol(letter)
         if name in _DOTS:  # an elided run of terms: the same on both sides or not at all
             return sympy.Symbol("dots")
         if name in _EXTREMA:
