@@ -7,6 +7,9 @@
    request. Targets: <= 3 ms added at p50, >= 0.95x the direct throughput.
    - Headline: an upstream that answers after a fixed 50 ms, like a short real completion. Its
      latency, not the CPU, bounds the direct throughput, so what the server adds is what shows.
+   - Reference: a bare forwarder (uvicorn + one aiohttp session, nothing else: no keys, limits,
+     validation, deadlines or metrics), the floor for this stack on this machine. What `serve`
+     costs beyond it is the server's own logic; what the bare forwarder costs is the stack's.
    - Worst case: an instant upstream. Then every path is CPU-bound and, on a small machine, the
      load generator, the server and the upstream share the cores: the ratio there is the server's
      CPU cost against the upstream's, not a latency the server adds.
@@ -39,6 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import httptools
 import httpx
 import psutil
@@ -98,6 +102,40 @@ def run_upstream(port: int, delay: float) -> None:
     uvicorn.run(app, port=port, log_level="warning", access_log=False, lifespan="off", backlog=2048)
 
 
+def run_forwarder(port: int, base_url: str) -> None:
+    """Forward every request's body to `base_url`'s chat route and return its answer, nothing
+    else (this process's whole job): the reference row."""
+    session: aiohttp.ClientSession | None = None
+    target = base_url + "/chat/completions"
+    json_type = {"Content-Type": "application/json"}
+
+    async def app(scope, receive, send) -> None:
+        nonlocal session
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] == "lifespan.startup":
+                session = aiohttp.ClientSession(auto_decompress=False)
+                await send({"type": "lifespan.startup.complete"})
+            await session.close()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        async with session.post(target, data=body, headers=json_type) as answer:
+            content = await answer.read()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(content)),
+        ]
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
+
+    uvicorn.run(app, port=port, log_level="warning", access_log=False, backlog=2048)
+
+
 @dataclass
 class Served:
     """A server in a process of its own: the process (for its CPU time) and its `/v1` URL."""
@@ -121,6 +159,12 @@ def upstream(delay: float) -> contextlib.AbstractContextManager[Served]:
     port = _free_port()
     command = [sys.executable, __file__, "--upstream", str(port), "--delay", str(delay)]
     return process(command, port, "/")
+
+
+def forwarder(base_url: str) -> contextlib.AbstractContextManager[Served]:
+    port = _free_port()
+    command = [sys.executable, __file__, "--forwarder", str(port), "--to", base_url]
+    return process(command, port, "/v1/chat/completions")
 
 
 def serving(base_url: str, *options: str) -> contextlib.AbstractContextManager[Served]:
@@ -203,10 +247,11 @@ def passthrough(delay: float, label: str) -> None:
     print(
         f"{'concurrency':>11} {'path':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'CPU/req':>8}"
     )
-    with upstream(delay) as up, serving(up.base_url) as proxy:
+    with upstream(delay) as up, serving(up.base_url) as proxy, forwarder(up.base_url) as bare:
         for concurrency, requests in ((1, 300 if delay else 2000), (64, 3200 if delay else 6400)):
             rows = {}
-            for path, served in (("direct", up), ("serve", proxy)) * 2:  # interleaved
+            paths = (("direct", up), ("bare", bare), ("serve", proxy))
+            for path, served in paths * 2:  # interleaved
                 cpu = sum(served.process.cpu_times()[:2])
                 url = served.base_url + "/chat/completions"
                 latencies, wall = _measure(url, concurrency, requests)
@@ -218,9 +263,11 @@ def passthrough(delay: float, label: str) -> None:
                     f"{concurrency:>11} {path:>7} {p50 * 1e3:8.2f} {p99 * 1e3:8.2f} "
                     f"{rate:8.0f} {cpu_ms:6.2f}ms"
                 )
-            added = (rows["serve"][0] - rows["direct"][0]) * 1e3
-            ratio = rows["serve"][2] / rows["direct"][2]
-            print(f"{'':>11} added p50 {added:.2f} ms (<= 3); throughput {ratio:.2f}x (>= 0.95)")
+            for path in ("serve", "bare"):
+                added = (rows[path][0] - rows["direct"][0]) * 1e3
+                ratio = rows[path][2] / rows["direct"][2]
+                target = " (<= 3 ms; >= 0.95x)" if path == "serve" else " (the stack's floor)"
+                print(f"{path:>18}: added p50 {added:.2f} ms, throughput {ratio:.2f}x{target}")
 
 
 # -- pipeline mode --------------------------------------------------------------------------------
@@ -271,9 +318,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upstream", type=int, help=argparse.SUPPRESS)  # the upstream process
     parser.add_argument("--delay", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument("--forwarder", type=int, help=argparse.SUPPRESS)  # the reference row
+    parser.add_argument("--to", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.upstream:
         run_upstream(args.upstream, args.delay)
+        return
+    if args.forwarder:
+        run_forwarder(args.forwarder, args.to)
         return
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs at the start")
     passthrough(0.05, "headline")
