@@ -52,3 +52,26 @@ def test_sigterm_lets_the_request_in_flight_finish():
         stderr = process.stderr.read()
     assert answers[0].status_code == 200 and answers[0].json()["choices"][0]["message"]["content"]
     assert "serving loopback clients only" in stderr
+
+
+def test_start_up_objects_are_frozen_out_of_the_collectors_sight_before_serving(monkeypatch):
+    """A full collection of the ~90k start-up objects pauses every request in flight for tens of
+    ms; frozen, collections scan only what requests allocate."""
+    import gc
+
+    import uvicorn
+    from click.testing import CliRunner
+
+    from k2_infer.serve.cli import serve_command
+
+    frozen_when_serving = []
+    monkeypatch.setattr(
+        uvicorn, "run", lambda app, **_: frozen_when_serving.append(gc.get_freeze_count())
+    )
+    gc.unfreeze()
+    try:
+        result = CliRunner().invoke(serve_command, ["--base-url", "http://127.0.0.1:9/v1"])
+    finally:
+        gc.unfreeze()
+    assert result.exit_code == 0, result.output
+    assert frozen_when_serving and frozen_when_serving[0] > 10_000

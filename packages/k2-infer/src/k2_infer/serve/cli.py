@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 import click
@@ -81,6 +82,10 @@ def serve_command(host: str, port: int, api_keys: tuple[str, ...], **options) ->
         port,
         settings.base_url or "off",
     )
+    # What start-up built (~90k objects: the modules, the app) lives as long as the process. Out
+    # of the collector's sight, a full collection scans only what requests allocate: 3-5 ms
+    # instead of 60-240 ms, a pause every request in flight waits through (bench/serve.py, c=64).
+    gc.freeze()
     uvicorn.run(
         app,
         host=host,
