@@ -1,6 +1,6 @@
 """`k2-infer serve` against calling its upstream directly, side by side in one run.
 
-    hatch run python bench/serve.py
+    hatch run python bench/serve.py [--pin]
 
 1. Pass-through overhead: the same chat request sent to an upstream directly and through the
    server, at concurrency 1 and 64: p50/p99 latency, throughput, and the server's CPU time per
@@ -10,6 +10,8 @@
    - Reference: a bare forwarder (uvicorn + one aiohttp session, nothing else: no keys, limits,
      validation, deadlines or metrics), the floor for this stack on this machine. What `serve`
      costs beyond it is the server's own logic; what the bare forwarder costs is the stack's.
+   - `--pin` runs the headline again with the proxies on CPU 1 and the load generator and the
+     upstream on CPU 0, as when a proxy does not share its cores with its clients and upstream.
    - Worst case: an instant upstream. Then every path is CPU-bound and, on a small machine, the
      load generator, the server and the upstream share the cores: the ratio there is the server's
      CPU cost against the upstream's, not a latency the server adds.
@@ -242,12 +244,23 @@ def _pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1]
 
 
-def passthrough(delay: float, label: str) -> None:
-    print(f"pass-through, {label}: upstream answers after {delay * 1e3:.0f} ms")
+def _pin(pin: bool, *proxies: Served) -> None:
+    """With `pin`, each proxy on CPU 1 and this process (the load generator) with the upstream on
+    CPU 0, as when the proxy does not share its cores with its clients and upstream."""
+    if pin:
+        for proxy in proxies:
+            for thread in proxy.process.threads():
+                os.sched_setaffinity(thread.id, {1})
+
+
+def passthrough(delay: float, label: str, pin: bool) -> None:
+    where = "; proxies pinned to CPU 1, the rest to CPU 0" if pin else ""
+    print(f"pass-through, {label}: upstream answers after {delay * 1e3:.0f} ms{where}")
     print(
         f"{'concurrency':>11} {'path':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'CPU/req':>8}"
     )
     with upstream(delay) as up, serving(up.base_url) as proxy, forwarder(up.base_url) as bare:
+        _pin(pin, proxy, bare)
         for concurrency, requests in ((1, 300 if delay else 2000), (64, 3200 if delay else 6400)):
             rows = {}
             paths = (("direct", up), ("bare", bare), ("serve", proxy))
@@ -320,6 +333,11 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--forwarder", type=int, help=argparse.SUPPRESS)  # the reference row
     parser.add_argument("--to", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="also measure pass-through with the proxies on a core of their own",
+    )
     args = parser.parse_args()
     if args.upstream:
         run_upstream(args.upstream, args.delay)
@@ -328,8 +346,12 @@ def main() -> None:
         run_forwarder(args.forwarder, args.to)
         return
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs at the start")
-    passthrough(0.05, "headline")
-    passthrough(0.0, "CPU-bound worst case")
+    passthrough(0.05, "headline", pin=False)
+    if args.pin:
+        os.sched_setaffinity(0, {0})  # the upstream started next inherits it
+        passthrough(0.05, "headline", pin=True)
+        os.sched_setaffinity(0, range(os.cpu_count() or 1))
+    passthrough(0.0, "CPU-bound worst case", pin=False)
     pipeline()
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
