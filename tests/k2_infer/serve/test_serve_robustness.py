@@ -277,3 +277,17 @@ def test_passthrough_tokens_are_counted_from_the_upstream_usage(serve, upstream)
     assert 'k2_serve_tokens_total{kind="prompt",role="passthrough"} 3.0' in text
     completion = reply["usage"]["completion_tokens"]
     assert f'k2_serve_tokens_total{{kind="completion",role="passthrough"}} {completion}.0' in text
+
+
+def test_chat_posts_skip_starlettes_stack_but_keep_its_answers(serve, monkeypatch):
+    server = serve()
+    assert post(server, CHAT).status_code == 200, "the short path serves the request"
+    wrong_method = httpx.get(server.base_url + "/chat/completions")
+    assert wrong_method.status_code == 405, "other methods still go through Starlette's routes"
+
+    async def broken(request):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(server.server, "chat", broken)
+    crashed = post(server, CHAT)
+    assert crashed.status_code == 500 and "secret" not in crashed.text, "a 500 without internals"
