@@ -76,6 +76,13 @@ def test_answer_tag_is_the_last_one_across_lines_and_may_be_unclosed():
     assert answer_tag("nothing") is None
 
 
+def test_a_closing_answer_tag_cut_short_by_the_token_budget_is_not_part_of_the_answer():
+    assert answer_tag("<answer>666.</answer") == "666."
+    assert answer_tag("<answer>7</") == "7"
+    assert answer_tag("<answer>x < 3") == "x < 3", "a lone `<` is the answer's own"
+    assert answer_tag("<answer></answ") == ""
+
+
 def test_boxes_nest_and_the_outermost_last_one_wins():
     assert last_boxed("\\boxed{1} then \\boxed{\\frac{1}{2}}") == "\\frac{1}{2}"
     assert boxed_all("\\boxed{\\boxed{1}+2}") == ["1", "\\boxed{1}+2"]

@@ -125,14 +125,21 @@ def own_turn(text: str) -> str:
 def answer_tag(text: str) -> str | None:
     """The content of the last `<answer>` tag, across lines, stripped; None when there is none.
 
-    An unclosed last tag runs to the end of the text.
+    An unclosed last tag runs to the end of the text, less a closing tag that was cut short there
+    (`<answer>42</answer` when the token budget ran out mid-tag).
     """
     start = text.rfind(ANSWER_OPEN)
     if start < 0:
         return None
     start += len(ANSWER_OPEN)
     end = text.find(ANSWER_CLOSE, start)
-    return text[start : end if end >= 0 else len(text)].strip()
+    if end < 0:
+        end = len(text)
+        for size in range(len(ANSWER_CLOSE) - 1, 1, -1):  # `</answer` down to `</`
+            if text.endswith(ANSWER_CLOSE[:size]):
+                end -= size
+                break
+    return text[start : max(start, end)].strip()
 
 
 _BOX_OPENERS = re.compile(r"\\(?:boxed|fbox)\s*\{")
