@@ -13,8 +13,10 @@ faster than through transformers. The chat template comes from the GGUF file.
 - `speculative="ngram[:K]"` is prompt lookup (llama-cpp-python's `LlamaPromptLookupDecoding`); the
   drafted and verified tokens are counted into the completion metrics. Draft models are not offered.
   A constrained request is decoded without speculation (the mask follows one token at a time).
-  On CPUs with AMX it runs at 0.6-0.7x of plain decoding (see `n_ubatch` below), so no recipe
-  turns it on.
+  It verifies drafts one token per step (`n_ubatch=1`), as on AMX CPUs (`_has_amx`); greedy output
+  then matches one-token decoding, not the batched prompts of a context without speculation, since
+  llama.cpp's CPU kernels sum a batch in another order. It runs at 0.3-0.8x of plain decoding on
+  the embedded model, so no recipe turns it on.
 - `parallel` contexts (one `Llama` each, all reading the same memory-mapped file) serve candidates
   and concurrent requests side by side, the `threads` split among them: the binding generates one
   sequence per context, so this is how N candidates and concurrent callers share the CPU.
@@ -64,6 +66,20 @@ def resolve_gguf(model: str | None) -> Path:
             "pass the path of a GGUF file, or omit --model for the embedded model",
         )
     return path
+
+
+def _has_amx() -> bool:
+    """True on a CPU with AMX (Linux's `amx_tile` flag). There llama.cpp puts Q4_1/Q8_0 weights in
+    its AMX buffer, whose batched matmul segfaults for 2 or more tokens (ggml_backend_amx_mul_mat,
+    seen in gdb on a Sapphire Rapids machine; llama.cpp issue #20824), so contexts run one token
+    per step there. Without that buffer (model param use_extra_bufts=false) one token decodes ~2x
+    slower. Elsewhere prompts go through in batches: a 646-token prompt took 4.9-5.2 s instead of
+    7.9-8.3 s on one core, and the main job 9.4 s instead of 10.7 s (measured on an AMD EPYC)."""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            return any(line.startswith("flags") and " amx_tile" in line for line in cpuinfo)
+    except OSError:
+        return False
 
 
 class _CountedLookup:
@@ -161,13 +177,8 @@ class LlamaCppBackend:
                     llm = Llama(
                         model_path=str(path),
                         n_ctx=self.context,
-                        # One token per decode step: on a CPU with AMX (here a Sapphire Rapids
-                        # one), llama.cpp puts Q4_1/Q8_0 weights in its AMX buffer, whose batched
-                        # matmul segfaults for 2 or more tokens (ggml_backend_amx_mul_mat, seen
-                        # in gdb; llama.cpp issue #20824). Without that buffer (model param
-                        # use_extra_bufts=false) one token decodes ~2x slower, so prompt lookup
-                        # over multi-token passes netted 0.7x of this setting (measured).
-                        n_ubatch=1,
+                        # one token per step with speculation (see the module docstring) or AMX
+                        n_ubatch=1 if self.speculation or _has_amx() else 512,
                         n_threads=threads,
                         n_threads_batch=threads,
                         draft_model=draft,
