@@ -200,7 +200,6 @@ def test_every_stage_of_the_embedded_recipe_parses_on_llamacpp():
         completion = candidate.completion
         assert well_formed(completion.text) or completion.finish_reason == "length", completion
         assert completion.backend == "llamacpp"
-    answered = sum(bool(c.answer) for c in result.candidates)
-    if answered > 1:
-        asked = 2 * (answered - 1)
-        assert f"judge ({asked} of {asked} replies usable)" in result.selection.reason
+    # one entrant per distinct answer: every judge reply readable, or nothing left to judge
+    reason = result.selection.reason
+    assert re.search(r"judge \((\d+) of \1 replies usable\)|nothing to judge", reason), reason

@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,9 +60,8 @@ def test_every_stage_works_on_the_embedded_model():
         completion = candidate.completion
         assert well_formed(completion.text) or completion.finish_reason == "length", completion
     assert any(c.answer for c in result.candidates)
-    answered = sum(bool(c.answer) for c in result.candidates)
-    if answered > 1:  # only candidates with an answer are judged
-        assert result.selection.selector == "tournament"
-        asked = 2 * (answered - 1)
-        assert f"judge ({asked} of {asked} replies usable)" in result.selection.reason
+    # one entrant per distinct answer: every judge reply readable, or nothing left to judge
+    assert result.selection.selector == "tournament"
+    reason = result.selection.reason
+    assert re.search(r"judge \((\d+) of \1 replies usable\)|nothing to judge", reason), reason
     assert set(result.usage) == {"planner", "solver", "judge"}
