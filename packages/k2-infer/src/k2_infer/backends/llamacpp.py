@@ -33,6 +33,7 @@ faster than through transformers. The chat template comes from the GGUF file.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import queue
 import threading
@@ -68,13 +69,15 @@ def resolve_gguf(model: str | None) -> Path:
     return path
 
 
+@functools.cache
 def _has_amx() -> bool:
     """True on a CPU with AMX (Linux's `amx_tile` flag). There llama.cpp puts Q4_1/Q8_0 weights in
     its AMX buffer, whose batched matmul segfaults for 2 or more tokens (ggml_backend_amx_mul_mat,
     seen in gdb on a Sapphire Rapids machine; llama.cpp issue #20824), so contexts run one token
     per step there. Without that buffer (model param use_extra_bufts=false) one token decodes ~2x
     slower. Elsewhere prompts go through in batches: a 646-token prompt took 4.9-5.2 s instead of
-    7.9-8.3 s on one core, and the main job 9.4 s instead of 10.7 s (measured on an AMD EPYC)."""
+    7.9-8.3 s on one core, and the main job 9.4 s instead of 10.7 s (measured on an AMD EPYC).
+    Read once per process."""
     try:
         with open("/proc/cpuinfo") as cpuinfo:
             return any(line.startswith("flags") and " amx_tile" in line for line in cpuinfo)

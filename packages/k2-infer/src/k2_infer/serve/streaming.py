@@ -40,12 +40,7 @@ def usage_body(usage: Usage) -> dict[str, int]:
 
 def role_bill(usage: Usage) -> dict[str, int]:
     """One role's bill: its tokens, the calls it made, and what early stops cut and saved."""
-    return {
-        **usage_body(usage),
-        "calls": usage.calls,
-        "stopped": usage.stopped,
-        "saved_tokens": usage.saved_tokens,
-    }
+    return {**usage.to_dict(), "total_tokens": usage.total_tokens}
 
 
 def k2_block(result: Result) -> dict[str, Any]:
