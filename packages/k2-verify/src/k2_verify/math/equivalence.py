@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sympy
 from sympy.core.evalf import PrecisionExhausted
 
 from .latex_fallback import parse_fallback
-from .normalize import Answer, normalize, split_modulus, unit_scale
+from .normalize import Answer, normalize, split_items, split_modulus, unit_scale
 from .parse import Matrix, Relation, Seq, Union, UnknownCommand, Unparseable, is_words, parse
 from .sympy_syntax import looks_like_sympy, parse_sympy
 
@@ -38,13 +39,14 @@ _INTEGER_PROBES = ("3", "4", "5", "6", "7", "8", "11", "14")
 _POSITIVE_PROBES = tuple(p.lstrip("-") for p in _PROBES)
 MIN_LONG_DECIMAL = 6  # a decimal answer this long may stand for an exact value it rounds from
 MAX_RATIO_OPS = 60  # equations larger than this are not tested for a variable ratio
-_CHOICE = re.compile(r"^\(?([A-J])\)?$")
+MAX_ITEMS = 32  # longer lists are not compared item by item (each pair is a comparison)
+_CHOICE = re.compile(r"^(?:(?i:option|choice)\s+)?\(?([A-J])\)?$")  # `B`, `(B)`, `option B`
 _ANSWER_CHOICE = re.compile(r"^(?:(?:option|choice)\s+)?\(?([A-Ja-j])(?:\)|\.|:|$)", re.IGNORECASE)
-_LABELLED_CHOICE = re.compile(r"^\(([A-J])\)\s*(\S.*)$")
 _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
 _SCIENTIFIC_TRUTH = re.compile(
     r"^(-?\d+(?:\.\d+)?)\s*(?:\\times|\\cdot)\s*10\s*\^\s*\{?\s*-?\d+\s*\}?$"
 )
+_SCIENTIFIC = re.compile(r"^(-?\d+\.\d+)\s*(?:\\times|\\cdot)\s*10\s*\^\s*\{?\s*(-?\d+)\s*\}?$")
 _CHOICE_LIST = re.compile(r"^\(?[A-J]\)?(?:\s*(?:,|and)\s*\(?[A-J]\)?)+$")
 _BASED_NUMERAL = re.compile(r"^(\d[0-9A-Za-z]*)_\{?\d{1,2}\}?$")
 _HEDGE = re.compile(
@@ -58,9 +60,11 @@ _BOUND_OPS = {"\\leq": "<=", "\\geq": ">="}
 _AND = re.compile(r"(?<![a-zA-Z\\])\s*(?:,\s*)?and\s*(?![a-zA-Z])")
 _OR = re.compile(r"(?<![a-zA-Z\\])\s*(?:,\s*)?or\s*(?![a-zA-Z])")
 _SERIAL_HEDGE = re.compile(r",\s*(?=\s(?:or|and/or)\s)", re.IGNORECASE)
-# A ground truth naming an option and its content (`(B) 17`, `B. y = 17`, `C: 4`) is answered by
-# that option's letter.
-_LABELLED_TRUTH = re.compile(r"^(?:\(([A-J])\)|([A-J])[.):])\s+(\S.*)$")
+# An option and its content (`(B) 17`, `B. y = 17`, `C: 4`): as a ground truth, answered by that
+# option's letter; as an answer to a value, its content.
+_LABELLED = re.compile(r"^(?:\(([A-J])\)\s*|([A-J])[.):]\s+)(\S.*)$")
+# A ground truth that states its value's rounding (`\frac{7}{\pi} \approx 2.23`) accepts it too.
+_APPROX_TAIL = re.compile(r"\\approx\s*(-?\d*\.\d+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -107,19 +111,19 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
     if choice:
         equal = _letter(a.text, _ANSWER_CHOICE) == choice
         return Match(equal, "equivalent" if equal else "different")
-    labelled_truth = _LABELLED_TRUTH.match(t.text)
+    labelled_truth = _LABELLED.match(t.text)
     if labelled_truth:
         letter = labelled_truth.group(1) or labelled_truth.group(2)
         if _letter(a.text, _CHOICE):  # `B` answers `B. y = 17`; `C` does not
             equal = _letter(a.text, _CHOICE) == letter
             return Match(equal, "equivalent" if equal else "different")
-        answer_label = _LABELLED_TRUTH.match(a.text)
+        answer_label = _LABELLED.match(a.text)
         if answer_label and (answer_label.group(1) or answer_label.group(2)) != letter:
             return Match(False, "different")
         t = Answer(labelled_truth.group(3), t.percent, t.degrees, t.unit)
-    labelled = _LABELLED_CHOICE.match(a.text)
-    if labelled:  # `(B) 12` against the value 12: the value
-        a = Answer(labelled.group(2), a.percent, a.degrees, a.unit)
+    labelled = _LABELLED.match(a.text)
+    if labelled:  # `(B) 12`, `C: \\frac35` against the value: the value
+        a = Answer(labelled.group(3), a.percent, a.degrees, a.unit)
     truth_solutions = _solutions(t.text) if _HEDGE.search(f" {t.text} ") else None
     if truth_solutions is not None:  # `x \\le -1 \\text{ or } x \\ge 3` is what it solves to
         try:
@@ -128,6 +132,10 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
             return Match(False, "unparseable")
         equal = _equal(answer_value, truth_solutions, None)
         return Match(equal, "equivalent" if equal else "different")
+    if _HEDGE.search(f" {t.text} ") and not _HEDGE.search(f" {a.text} "):
+        same = _same_alternatives(truth)  # `\\frac12 or 0.5` names one value twice
+        if same is not None:
+            return equivalent(answer, same, fallback)
     if _HEDGE.search(f" {a.text} ") and not _HEDGE.search(f" {t.text} "):
         solutions = _solutions(a.text)
         if solutions is not None:  # `x = 1 or x = -1`, `x < 3 or x > 5`: every solution
@@ -155,7 +163,8 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
         truth_value = _parse_labelled(t.text, fallback)
         answer_value = _parse_labelled(a.text, fallback)
     except Unparseable:
-        return Match(False, "unparseable")
+        equal = _item_by_item(a.text, t.text, fallback)
+        return Match(equal, "equivalent") if equal else Match(False, "unparseable")
     numbers = isinstance(answer_value, sympy.Basic) and isinstance(truth_value, sympy.Basic)
     if scale != 1:
         if not numbers:
@@ -179,7 +188,54 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
             equal = _equal(answer_value, truth_value * scale, None)
         elif a.percent and isinstance(answer_value, sympy.Basic):
             equal = _equal(answer_value * scale, truth_value, None)
+    if not equal:
+        equal = _item_by_item(a.text, t.text, fallback)
+    stated = _APPROX_TAIL.search(t.text)
+    if not equal and stated and isinstance(answer_value, sympy.Basic) and answer_value.is_number:
+        equal = _equal(
+            answer_value, _parse_labelled(stated.group(1)), _decimal_places(stated.group(1))
+        )
     return Match(equal, "equivalent" if equal else "different")
+
+
+def _item_by_item(answer: str, truth: str, fallback: bool) -> bool:
+    """Two lists, tuples or sets of the same brackets compared item by item with every rule, so what
+    holds for one answer holds inside a list (`\\frac13, \\sqrt3` answers `0.333, 1.732`); bare lists
+    and sets in any order."""
+    brackets = [_brackets(text) for text in (answer, truth)]
+    if brackets[0] is None or brackets[0][:2] != brackets[1][:2]:
+        return False
+    (opening, _, inner_a), (_, _, inner_t) = brackets
+    items_a, items_t = split_items(inner_a), split_items(inner_t)
+    if len(items_a) != len(items_t) or not 2 <= len(items_t) <= MAX_ITEMS:
+        return False
+    if opening in {"", "\\{"}:
+        remaining = list(items_t)
+        for item in items_a:
+            same = next(
+                (i for i, t in enumerate(remaining) if equivalent(item, t, fallback).equal), None
+            )
+            if same is None:
+                return False
+            del remaining[same]
+        return True
+    return all(equivalent(x, y, fallback).equal for x, y in zip(items_a, items_t, strict=True))
+
+
+def _brackets(text: str) -> tuple[str, str, str] | None:
+    """The brackets around a whole list and what they enclose (`("(", ")", "1, 2")`; a bare list has
+    none); None when the brackets do not enclose it all."""
+    text = text.strip()
+    for opening, closing in (("\\{", "\\}"), ("(", ")"), ("[", "]"), ("(", "]"), ("[", ")")):
+        if text.startswith(opening) and text.endswith(closing):
+            inner = text[len(opening) : -len(closing)]
+            depth = 0
+            for char in inner:
+                depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(char, 0)
+                if depth < 0:
+                    return None
+            return (opening, closing, inner) if depth == 0 else None
+    return "", "", text
 
 
 def _choice_letters(text: str) -> set[str] | None:
@@ -331,7 +387,11 @@ def _assignment_groups(text: str) -> Seq | None:
 def _long_decimal_of(text: str, truth: sympy.Basic) -> bool:
     """Whether `text` is a decimal of at least MIN_LONG_DECIMAL significant digits that is an exact
     truth without a finite decimal form, rounded or cut at its last digit (`0.0833333333` is
-    `\\frac{1}{12}`, `1.414214` is `\\sqrt{2}`); `3.1416` is not `\\pi`, nor `0.500001` `\\frac12`."""
+    `\\frac{1}{12}`, `1.414214` is `\\sqrt{2}`, in scientific notation too: `2.314814815 \\times
+    10^{-3}` is `\\frac{1}{432}`); `3.1416` is not `\\pi`, nor `0.500001` `\\frac12`."""
+    scientific = _SCIENTIFIC.match(text.strip())
+    if scientific:
+        text = format(Decimal(scientific.group(1)).scaleb(int(scientific.group(2))), "f")
     match = _DECIMAL.match(text.strip())
     if not match or len((match.group(1) + match.group(2)).lstrip("0")) < MIN_LONG_DECIMAL:
         return False
@@ -725,6 +785,7 @@ def _solved_linear(f: sympy.Basic, op: str) -> tuple[tuple, tuple]:
 
 
 def _sequences(a: Seq, b: Seq) -> bool:
+    a, b = _by_name(a, b), _by_name(b, a)
     opens = {a.open, b.open}
     if opens <= {"{", ""}:  # sets and bare lists: order does not matter
         return _unordered(list(a.items), list(b.items))
@@ -734,6 +795,23 @@ def _sequences(a: Seq, b: Seq) -> bool:
     return len(a.items) == len(b.items) and all(
         _equal(x, y, None) for x, y in zip(a.items, b.items, strict=True)
     )
+
+
+def _by_name(seq: Seq, other: Seq) -> Seq:
+    """Assignments answering a tuple, in the order of their names (`y=3, x=2` answers `(2, 3)`, the
+    pair (x, y)); `seq` itself otherwise."""
+    items = seq.items
+    if seq.open or other.open != "(" or len(items) != len(other.items):
+        return seq
+    if any(_is_name(item) for item in other.items):
+        return seq
+    if not all(isinstance(i, Relation) and i.ops == ("=",) for i in items):
+        return seq
+    names = [i.parts[0] for i in items]
+    if not all(isinstance(n, sympy.Symbol) for n in names) or len(set(names)) < len(names):
+        return seq
+    ordered = sorted(items, key=lambda i: str(i.parts[0]))
+    return Seq(seq.open, seq.close, tuple(ordered))
 
 
 def _unordered(a: list, b: list) -> bool:

@@ -47,7 +47,7 @@ _CUE = (
     r"|respuesta final|respuesta|a resposta final|a resposta|resposta|die antwort|antwort"
     r"|окончательный ответ|ответ|정답|답|jawabannya|jawaban|cevap)"
 )
-_LINK = r"(?:\s*(?:is|are|est|es|é|ist|هو|是|为|為|は|은|는|adalah|:|：|=)\s*)+"
+_LINK = r"(?:\s*(?:ist|is|are|est|es|é|هو|是|为|為|は|은|는|adalah|:|：|=)\s*)+"
 # Words between a cue and its value that are not the value (`the answer is probably 12`).
 _FILLER = re.compile(
     r"^(?:(?:probably|likely|approximately|about|around|roughly|exactly|just|simply|indeed|clearly"

@@ -18,7 +18,7 @@ from k2_core.replies import balanced, last_boxed
 
 # Commands that only change size, and thin spaces (`1\\,000`); removed outright.
 _NOISE = re.compile(
-    r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|"
+    r"\\(?:left|right|mleft|mright|middle|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|"
     r"scriptstyle|limits|nolimits|enspace|thinspace|negthinspace|hfill|mathstrut|textdollar|"
     r"tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge|hline|vline)(?![a-zA-Z])"
     r"|\\(?:color|hphantom|vphantom|phantom)\s*\{[^{}]*\}"  # a colour or an invisible box
@@ -104,6 +104,9 @@ _ALIASES = {
     r"\lbrace": r"\{",
     r"\rbrace": r"\}",
     r"\lbrack": "[",
+    r"\overrightarrow": r"\vec",  # `\overrightarrow{AB}` is `\vec{AB}`, as written
+    r"\lgroup": "(",
+    r"\rgroup": ")",
     r"\rbrack": "]",
     r"\vert": "|",
     r"\lvert": "|",
@@ -134,7 +137,10 @@ _UNIT_WORD = r"\\(?:text|mathrm|textrm|mbox)\s*\{\s*~?[a-zA-Z][a-zA-Z /^{}\d\-]*
 _COMPOUND_UNIT = re.compile(
     rf"(?<=[\d}}])(?:\s|\\[,;:!]|\\ |~)*{_UNIT_WORD}(?:\s*(?:/|\\cdot)?\s*{_UNIT_WORD})+$"
 )
-_BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+)\s+([a-zA-Z][a-zA-Z ]*(?:\^\d)?)$")
+# A value (a number, or math ending in a digit or brace: `\\frac{1}{2} cm`) and the words after it;
+# glued to a number only a known unit (`12cm`, `3s`; `2x` stays a product).
+_BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+|.*[\d}])\s+([a-zA-Z][a-zA-Z ]*)(\^\d)?$")
+_GLUED_UNIT = re.compile(r"^([-+]?[\d.,]*\d)([a-zA-Z]+)(\^\d)?$")
 # Units in their common spellings, for telling `5 km` from `5 m`; unknown words are not compared.
 _UNITS = {
     "mm": ("mm", "millimeter", "millimeters", "millimetre", "millimetres"),
@@ -154,6 +160,17 @@ _UNITS = {
     "ml": ("ml", "milliliter", "milliliters", "millilitre", "millilitres"),
 }
 _UNIT_NAMES = {spelling: unit for unit, spellings in _UNITS.items() for spelling in spellings}
+_UNIT_WORDS = {*_UNIT_NAMES, "sq", "cu"}  # with the qualifiers of `5 sq m`, `2 cu ft`
+# Whole answers that name a number in words (`five`, `twenty-one`).
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+_ONES += " fifteen sixteen seventeen eighteen nineteen"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_NUMBER_WORDS = {word: str(value) for value, word in enumerate(_ONES.split())}
+for tens, word in enumerate(_TENS.split(), start=2):
+    _NUMBER_WORDS[word] = str(10 * tens)
+    for ones in range(1, 10):
+        for joint in ("-", " "):
+            _NUMBER_WORDS[f"{word}{joint}{_ONES.split()[ones]}"] = str(10 * tens + ones)
 # Each known unit's quantity and size in that quantity's base unit, so `5 km` = `5000 m`.
 _UNIT_SIZES = {
     "mm": ("length", Fraction(1, 1000)),
@@ -193,7 +210,7 @@ _COMBINATION_INDICES = re.compile(r"(?<![\\a-zA-Z])C_\{?(\d+)\}?\^\{?(\d+)\}?(?!
 _PERMUTATION = re.compile(r"(?<![\\a-zA-Z])P\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)")
 # `f^{-1}(x) = ...` labels its value like `f(x) = ...`; the label is renamed, not read as `x/f`.
 _INVERSE_LABEL = re.compile(
-    r"(?<![\\a-zA-Z])([a-zA-Z])\^\{\s*-1\s*\}\s*\(\s*([a-zA-Z])\s*\)(?=\s*=)"
+    r"(?<![\\a-zA-Z])([a-zA-Z])\^\{\s*-1\s*\}\s*(?:\\left)?\(\s*([a-zA-Z])\s*(?:\\right)?\)(?=\s*=)"
 )
 # `2^10` means 2^{10} (LaTeX would read 2^1 0): a power of several digits is taken whole.
 _LONG_EXPONENT = re.compile(r"(?<=[\w)}])\^(\d{2,})(?![\d.])")
@@ -210,7 +227,19 @@ _WHOLE_WORDS = {
     "-infinity": r"-\infty",
     r"\mathbb{r}": r"(-\infty, \infty)",
     r"\mathbb r": r"(-\infty, \infty)",
+    **dict.fromkeys(("all real numbers", "all reals", "all real values"), r"(-\infty, \infty)"),
+    **{
+        f"no {real}{kind}": r"\emptyset"
+        for real in ("", "real ")
+        for kind in ("solution", "solutions")
+    },
+    **_NUMBER_WORDS,
 }
+# An interval in the French style, its reversed brackets open: `]2, 5[` is (2, 5), `[1, 3[` is [1, 3).
+_REVERSED_INTERVAL = re.compile(r"^([\[\]])\s*([^\[\]]+?)\s*[,;]\s*([^\[\]]+?)\s*([\[\]])$")
+# A superscript written before the subscript (`x^2_1`, `a^{3}_{n}`) is that of the subscripted name.
+_SCRIPT = r"(\{[^{}]*\}|[a-zA-Z0-9])"
+_SUPERSCRIPT_FIRST = re.compile(rf"\^\s*{_SCRIPT}\s*_\s*{_SCRIPT}")
 # An ordinal suffix after a number (`5^{\\text{th}}`, `5^{th}`, `21st`): the number.
 _ORDINAL_WORD = r"(?:st|nd|rd|th)"
 _ORDINAL = re.compile(
@@ -218,10 +247,19 @@ _ORDINAL = re.compile(
     rf"|\\(?:text|mathrm|textrm)\s*\{{\s*{_ORDINAL_WORD}\s*\}})|{_ORDINAL_WORD}(?![a-zA-Z]))"
 )
 # `\\operatorname{lcm}` and a bare `gcd(` become the commands the parser knows, as do functions
-# written as operator names (`\\operatorname{arcsin}`); `\\lg` is the base-10 logarithm.
-_OPERATOR_NAMES = r"gcd|lcm|arcsin|arccos|arctan|sinh|cosh|tanh|sin|cos|tan|cot|sec|csc|ln|log|exp"
+# written as operator names (`\\operatorname{arcsin}`, sympy's `\\operatorname{asin}`, ISO's
+# `\\operatorname{arsinh}`); `\\lg` is the base-10 logarithm.
+_OPERATOR_SPELLINGS = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
+_OPERATOR_SPELLINGS |= {f"{prefix}{name}": f"arc{name}" for prefix in ("a", "ar", "arc")
+                        for name in ("sinh", "cosh", "tanh")}  # fmt: skip
+_OPERATOR_NAMES = "|".join(
+    sorted({*_OPERATOR_SPELLINGS, "gcd", "lcm", "arcsin", "arccos", "arctan", "sinh", "cosh"}
+           | {"tanh", "sin", "cos", "tan", "cot", "sec", "csc", "ln", "log", "exp", "floor", "ceil"},
+           key=len, reverse=True)
+)  # fmt: skip
 _DIVISOR_NAMES = re.compile(
     rf"\\operatorname\s*\{{\s*({_OPERATOR_NAMES})\s*\}}|(?<![\\a-zA-Z])(gcd|lcm)(?=\s*\()"
+    r"|\\(arsinh|arcosh|artanh)(?![a-zA-Z])"
 )
 _LG = re.compile(r"\\lg(?![a-zA-Z])")
 # A qualifier naming the integers a periodic answer runs over (`\\frac{\\pi}{2} + k\\pi, k \\in
@@ -273,6 +311,32 @@ def unit_scale(a: Answer, b: Answer) -> Fraction | None:
         return Fraction(1)
     (quantity_a, size_a), (quantity_b, size_b) = _UNIT_SIZES[unit_a], _UNIT_SIZES[unit_b]
     return size_a / size_b if quantity_a == quantity_b else None
+
+
+def _is_unit(words: str, glued: bool) -> bool:
+    """Whether the words after a value are its unit: a known unit, or words of three letters or
+    more (`12 apples`, `6 square units`); a lone letter is a variable (`2 x` is 2x, `5 m` metres).
+    Glued to the number, a known unit or a word of four letters or more (`12cm`, `10weeks`; `2xyz`
+    stays a product)."""
+    if glued:
+        return words.lower() in _UNIT_NAMES or len(words) >= 4
+    return all(word.lower() in _UNIT_WORDS or len(word) >= 3 for word in words.split())
+
+
+def split_items(text: str) -> list[str]:
+    """`text` split at its top-level commas (none inside brackets, braces or `\\{ \\}`)."""
+    depth, items, start = 0, [], 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            items.append(text[start:index])
+            start = index + 1
+    return [*items, text[start:]]
+
+
+def _operator(match: re.Match) -> str:
+    name = next(group for group in match.groups() if group)
+    return "\\" + _OPERATOR_SPELLINGS.get(name, name)
 
 
 def _replace_aliases(text: str) -> str:
@@ -352,7 +416,7 @@ def normalize(text: str) -> Answer:
     """Clean `text` (an extracted answer) into an `Answer`."""
     text = _TRAILING_BACKSLASH.sub("", text.strip())
     text = _SCALED.sub(_scaled, text)
-    text = _DIVISOR_NAMES.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text.strip())
+    text = _DIVISOR_NAMES.sub(_operator, text.strip())
     text = _LG.sub(r"\\log_{10}", text)
     text = _INTEGER_QUALIFIER.sub("", text)
     for char, replacement in _UNICODE.items():
@@ -397,10 +461,11 @@ def normalize(text: str) -> Answer:
     text = _FRAC_DIGITS.sub(r"\\frac{\1}{\2}", text)
     text = _MIXED.sub(r"(\1+\\frac{\2}{\3})", text)
     text = _MIXED_PLAIN.sub(r"\1(\2+\3/\4)", text)
-    bare_unit = _BARE_UNIT.match(text)
-    if bare_unit:
+    bare_unit = _BARE_UNIT.match(text) or _GLUED_UNIT.match(text)
+    if bare_unit and _is_unit(bare_unit.group(2), glued=bare_unit.re is _GLUED_UNIT):
         unit = unit or bare_unit.group(2).strip().lower()
         text = bare_unit.group(1)
+    text = _SUPERSCRIPT_FIRST.sub(r"_\2^\1", text)
     text = _REPEATING.sub(_repeating, text)
     text = _SEGMENT.sub(r"\1", text)
     text = _BASED.sub(_based, text)
@@ -408,6 +473,10 @@ def normalize(text: str) -> Answer:
     text = re.sub(r"\s+", " ", text).strip()
     text = text.rstrip(".;: ").strip()
     text = _WHOLE_WORDS.get(text.lower(), text)
+    reversed_interval = _REVERSED_INTERVAL.match(text)
+    if reversed_interval and reversed_interval.group(1, 4) != ("[", "]"):
+        opening, low, high, closing = reversed_interval.groups()
+        text = f"{'(' if opening == ']' else '['}{low}, {high}{')' if closing == '[' else ']'}"
     builder = _SET_BUILDER.match(text)
     if builder and re.search(rf"(?<![a-zA-Z\\]){builder.group(1)}(?![a-zA-Z])", builder.group(2)):
         text = builder.group(2).strip()  # `\{x | x > 2\}` is the condition `x > 2`

@@ -102,9 +102,14 @@ _FUNCTIONS = {
     r"\sinh": sympy.sinh,
     r"\cosh": sympy.cosh,
     r"\tanh": sympy.tanh,
+    r"\arcsinh": sympy.asinh,
+    r"\arccosh": sympy.acosh,
+    r"\arctanh": sympy.atanh,
     r"\ln": sympy.log,
     r"\log": sympy.log,
     r"\exp": sympy.exp,
+    r"\floor": sympy.floor,  # not LaTeX: normalize spells `\operatorname{floor}` so
+    r"\ceil": sympy.ceiling,
     r"\abs": sympy.Abs,  # not LaTeX: normalize spells sympy's `Abs(x)` / `abs(x)` so
 }
 _DOTS = {r"\ldots", r"\cdots", r"\dots"}
@@ -120,6 +125,7 @@ _ACCENTS = {
 # `\\gcd(12, 18)`, `\\operatorname{lcm}(4, 6)`: of integers only.
 _DIVISORS = {r"\gcd": sympy.gcd, r"\lcm": sympy.lcm}
 _INVERSES = {r"\sin": sympy.asin, r"\cos": sympy.acos, r"\tan": sympy.atan}
+_INVERSES |= {r"\sinh": sympy.asinh, r"\cosh": sympy.acosh, r"\tanh": sympy.atanh}
 _CONSTANTS = {r"\pi": sympy.pi, r"\infty": sympy.oo, r"\imath": sympy.I}
 _GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta",

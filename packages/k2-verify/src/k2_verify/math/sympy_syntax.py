@@ -19,6 +19,7 @@ import re
 import sympy
 from sympy.parsing.sympy_parser import parse_expr
 
+from .normalize import split_items
 from .parse import MAX_DIGITS, Relation, TooLarge, Unparseable, _check_power
 
 _TOKEN = re.compile(
@@ -94,7 +95,7 @@ def parse_sympy(text: str):
     text = text.strip()
     eq = re.fullmatch(r"Eq\s*\((.*)\)", text)
     if eq:
-        sides = _split_top_level_comma(eq.group(1))
+        sides = split_items(eq.group(1))
         if len(sides) != 2:
             raise Unparseable("Eq takes two sides")
         return Relation((_expression(sides[0]), _expression(sides[1])), ("=",))
@@ -106,16 +107,6 @@ def parse_sympy(text: str):
     parts.append(text[start:])
     values = tuple(_expression(part) for part in parts)
     return Relation(values, tuple(ops)) if ops else values[0]
-
-
-def _split_top_level_comma(text: str) -> list[str]:
-    depth, pieces, start = 0, [], 0
-    for index, char in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            pieces.append(text[start:index])
-            start = index + 1
-    return [*pieces, text[start:]]
 
 
 def _expression(text: str) -> sympy.Basic:
