@@ -676,6 +676,43 @@ CASES = [
         "\\frac{x+3}{2}",
         F,
     ),
+    # a ground truth wrapped in math delimiters or a box is the same ground truth
+    (
+        "latex2sympy2",
+        "wrapped_truth",
+        "sympy",
+        "F == G*m1*m2/r**2",
+        "\\boxed{F*r**2 == G*m1*m2}",
+        T,
+    ),
+    ("latex2sympy2", "wrapped_truth", "sympy", "F == G*m1*m2/r", "\\boxed{F*r**2 == G*m1*m2}", F),
+    ("latex2sympy2", "wrapped_truth", "sympy", "y == exp(-k*t)", "\\(y == E**(-k*t)\\)", T),
+    (
+        "latex2sympy2",
+        "wrapped_truth",
+        "latex",
+        "\\boxed{0.5}",
+        "$\\boxed{\\frac12 \\text{ or } 0.5}$",
+        T,
+    ),
+    ("latex2sympy2", "wrapped_truth", "plain", "The answer is 2012.", "\\[ 2012_3 \\]", T),
+    ("latex2sympy2", "wrapped_truth", "plain", "The answer is 2021.", "\\[ 2012_3 \\]", F),
+    (
+        "latex2sympy2",
+        "wrapped_truth",
+        "latex",
+        "\\boxed{(1, 2)}",
+        "\\boxed{(1, 2)}.\n\\end{align*}",
+        T,
+    ),
+    (
+        "latex2sympy2",
+        "wrapped_truth",
+        "latex",
+        "\\boxed{(2, 1)}",
+        "\\boxed{(1, 2)}.\n\\end{align*}",
+        F,
+    ),
     # MARIO_EVAL's is_equiv tests (facts: what a list, a long decimal, a glued word may be)
     (
         "latex2sympy2",

@@ -82,6 +82,14 @@ PAIRS = [
     ("items", "\\boxed{(e, 1)}", "(2.718, 1)", True),
     ("items", "\\boxed{(1, e)}", "(2.718, 1)", False),
     ("items", "\\boxed{[e, 3)}", "(2.718, 3)", False),
+    # a ground truth in math delimiters or a box is the same ground truth (sympy syntax, "or",
+    # a based numeral); a box followed by more text is not a whole box
+    ("wrapped_truth", "a*b == c", "\\(c == b*a\\)", True),
+    ("wrapped_truth", "a*b == c", "\\(c == b*a + 1\\)", False),
+    ("wrapped_truth", "\\boxed{75\\%}", "$$\\frac34 \\text{ or } 0.75$$", True),
+    ("wrapped_truth", "\\boxed{101}", "$101_2$", True),
+    ("wrapped_truth", "\\boxed{3}", "\\boxed{4}. \\end{align*}", False),
+    ("wrapped_truth", "\\boxed{4}", "\\boxed{4}. \\end{align*}", True),
     # a long decimal in scientific notation stands for the exact value it is cut from
     ("long_scientific", "\\boxed{1.428571428571 \\times 10^{-1}}", "\\frac{1}{7}", True),
     ("long_scientific", "\\boxed{1.43 \\times 10^{-1}}", "\\frac{1}{7}", False),

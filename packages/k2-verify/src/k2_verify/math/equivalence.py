@@ -26,7 +26,7 @@ import sympy
 from sympy.core.evalf import PrecisionExhausted
 
 from .latex_fallback import parse_fallback
-from .normalize import Answer, normalize, split_items, split_modulus, unit_scale
+from .normalize import Answer, normalize, split_items, split_modulus, strip_delimiters, unit_scale
 from .parse import Matrix, Relation, Seq, Union, UnknownCommand, Unparseable, is_words, parse
 from .sympy_syntax import looks_like_sympy, parse_sympy
 
@@ -133,7 +133,7 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
         equal = _equal(answer_value, truth_solutions, None)
         return Match(equal, "equivalent" if equal else "different")
     if _HEDGE.search(f" {t.text} ") and not _HEDGE.search(f" {a.text} "):
-        same = _same_alternatives(truth)  # `\\frac12 or 0.5` names one value twice
+        same = _same_alternatives(strip_delimiters(truth))  # `\\frac12 or 0.5`: one value twice
         if same is not None:
             return equivalent(answer, same, fallback)
     if _HEDGE.search(f" {a.text} ") and not _HEDGE.search(f" {t.text} "):
@@ -299,7 +299,7 @@ def _solutions(text: str):
 def _sympy_values(answer: str, truth: str, a: Answer, t: Answer) -> tuple | None:
     """Both sides parsed, a side in Python/sympy syntax by sympy's reader (`m1*v1` names `m1`), when
     either side is written so; None when neither is, or a side does not parse."""
-    raw = [answer.strip().strip("$ "), truth.strip().strip("$ ")]
+    raw = [strip_delimiters(answer), strip_delimiters(truth)]
     if not any(looks_like_sympy(text) for text in raw):
         return None
     try:
@@ -335,7 +335,7 @@ def _parse_labelled(text: str, fallback: bool = False):
 
 def _same_numeral(answer: str, truth: str) -> bool:
     """A numeral with its base written (`1011_2`) answers, or is answered by, its bare digits."""
-    texts = [text.strip().strip("$ ") for text in (answer, truth)]
+    texts = [strip_delimiters(text) for text in (answer, truth)]
     for based, bare in (texts, texts[::-1]):
         match = _BASED_NUMERAL.match(based)
         if match and match.group(1) == bare:

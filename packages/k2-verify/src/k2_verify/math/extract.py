@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from k2_core.replies import after_thinking, answer_tag, boxed_all, own_turn
+from k2_core.replies import after_thinking, answer_tag, balanced, boxed_all, own_turn
 
 MAX_SHORT = 200  # a response (or answer block) this short, on one line, is itself the answer
 
@@ -271,13 +271,20 @@ def extract_answer(response: str) -> Extraction:
     return Extraction(None, "no_answer")
 
 
+def _one_box(text: str) -> bool:
+    """Whether `text` is one box and nothing else (`$\\boxed{5}$`; not `\\boxed{5}. \\end{align*}`)."""
+    inner = text.strip("$ \n")
+    opened = re.match(r"\\(?:boxed|fbox)\s*\{", inner)
+    return bool(opened) and balanced(inner, opened.end() - 1) == inner[opened.end() - 1 :]
+
+
 def extract_truth(truth: str) -> str:
     """The answer a ground truth states: itself, unless it is written as a solution (a box inside
     text, several boxes, or a long text), in which case what `extract_answer` reads from it, with
     several boxes joined as a list (`\\boxed{1}\\boxed{2}` is `1, 2`)."""
     text = truth.strip()
     boxes = boxed_all(text)
-    whole_box = len(boxes) == 1 and re.fullmatch(r"\$?\\(?:boxed|fbox)\{.*\}\$?", text, re.DOTALL)
+    whole_box = len(boxes) == 1 and _one_box(text)
     if not boxes and len(text) <= MAX_SHORT and not _FINAL.search(text):
         return truth
     if whole_box:

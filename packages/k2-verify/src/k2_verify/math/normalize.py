@@ -353,6 +353,14 @@ def _unwrap(text: str) -> str:
     return text
 
 
+def strip_delimiters(text: str) -> str:
+    """`text` without its math delimiters (`$...$`, `\\(...\\)`, `\\[...\\]`) and a box around it all;
+    a leading currency sign goes too (`\\$5`)."""
+    text = _DOLLARS.sub("", text.strip()).replace("$", "")
+    text = re.sub(r"^\\[\[(]|\\[\])]$", "", text).strip()
+    return _unbox(text)
+
+
 def _unbox(text: str) -> str:
     """The content of a `\\boxed{...}` (read by core's box scanner) or `{...}` that encloses the
     whole text (nested braces too)."""
@@ -421,10 +429,7 @@ def normalize(text: str) -> Answer:
     text = _INTEGER_QUALIFIER.sub("", text)
     for char, replacement in _UNICODE.items():
         text = text.replace(char, replacement)
-    text = _DOLLARS.sub("", text)
-    text = text.replace("$", "")
-    text = re.sub(r"^\\[\[(]|\\[\])]$", "", text).strip()
-    text = _unbox(text)
+    text = strip_delimiters(text)
     text = _ORDINAL.sub("", text)
     text = _combinatorics(text)
     text = _INVERSE_LABEL.sub(r"\1_{inv}(\2)", text)
