@@ -90,6 +90,14 @@ PAIRS = [
     ("wrapped_truth", "\\boxed{101}", "$101_2$", True),
     ("wrapped_truth", "\\boxed{3}", "\\boxed{4}. \\end{align*}", False),
     ("wrapped_truth", "\\boxed{4}", "\\boxed{4}. \\end{align*}", True),
+    # a square bracket groups like a parenthesis; number sets, triangles and vectors are names
+    ("published_forms", "\\boxed{3\\left[a - 1\\right]}", "3a - 3", True),
+    ("published_forms", "\\boxed{3\\left[a - 1\\right]}", "3a - 1", False),
+    ("published_forms", "\\boxed{\\mathbb{Q}}", "\\mathbb Q", True),
+    ("published_forms", "\\boxed{\\mathbb{Q}}", "\\mathbb{Z}", False),
+    ("published_forms", "\\boxed{S_{\\triangle PQR}}", "S_{\\triangle PQR}", True),
+    ("published_forms", "\\boxed{\\vec{PQ} - \\vec{PQ}}", "0", True),
+    ("published_forms", "\\boxed{\\vec{PQ} + \\vec{QP}}", "2\\vec{PQ}", False),
     # a long decimal in scientific notation stands for the exact value it is cut from
     ("long_scientific", "\\boxed{1.428571428571 \\times 10^{-1}}", "\\frac{1}{7}", True),
     ("long_scientific", "\\boxed{1.43 \\times 10^{-1}}", "\\frac{1}{7}", False),

@@ -312,8 +312,8 @@ class _Parser:
         kind, value = self.kind(), self.peek()
         if kind in {"num", "letter"}:
             return True
-        if value in {"(", r"\{", r"\langle", r"\lfloor", r"\lceil"}:
-            return True
+        if value in {"(", "[", r"\{", r"\langle", r"\lfloor", r"\lceil"}:
+            return True  # `(2n + 1)[a + b]`: a bracket multiplies like a parenthesis
         return kind == "cmd" and value not in _RELATIONS and value not in _MULTIPLY | _DIVIDE | {
             r"\pm", r"\mp", r"\cup", r"\cap", r"\setminus", r"\}", r"\rangle", "\\\\", r"\end",
             r"\rightarrow",
@@ -400,6 +400,19 @@ class _Parser:
             return sympy.E
         return sympy.Symbol(name)
 
+    def braced_letters(self) -> str | None:
+        """Two or more letters in braces next (`{AB}`), taken and returned as written; else None."""
+        end = self.position + 1
+        while end < len(self.tokens) and self.tokens[end][0] == "letter":
+            end += 1
+        if self.peek() != "{" or end - self.position < 3 or end >= len(self.tokens):
+            return None
+        if self.tokens[end][1] != "}":
+            return None
+        letters = "".join(token for _, token in self.tokens[self.position + 1 : end])
+        self.position = end + 1
+        return letters
+
     def bracket(self):
         opener = self.take()
         if opener == r"\{" and self.peek() == r"\}":
@@ -425,15 +438,23 @@ class _Parser:
         if (
             name in _ACCENTS
         ):  # `\\vec{v}`, `\\hat x`, `\\bar{z}` (= `\\overline{z}`) name a quantity
+            letters = self.braced_letters()
+            if letters:  # `\\vec{AB}` names the vector from A to B, not `\\vec{BA}`
+                return sympy.Symbol(f"{_ACCENTS[name]}({letters})")
             marked = self.argument()
             if not isinstance(marked, sympy.Symbol):
                 raise Unparseable(f"{name} over something that is not a letter")
             return sympy.Symbol(f"{_ACCENTS[name]}({marked})")
-        if name == r"\mathbb":
-            if self.argument() != sympy.Symbol("R"):
-                raise Unparseable("a number set other than the reals")
-            return Seq("(", ")", (-sympy.oo, sympy.oo))
-        if name[1:] in _GREEK or name == r"\ell":  # with its subscript: `\mu_0`, `\epsilon_{r}`
+        if (
+            name == r"\mathbb"
+        ):  # the reals are an interval; `\\mathbb{Z}`, `\\mathbb{N}` name their set
+            number_set = self.argument()
+            if number_set == sympy.Symbol("R"):
+                return Seq("(", ")", (-sympy.oo, sympy.oo))
+            if not isinstance(number_set, sympy.Symbol):
+                raise Unparseable("a number set that is not one letter")
+            return sympy.Symbol(f"mathbb({number_set})")
+        if name[1:] in _GREEK or name in {r"\ell", r"\triangle"}:  # `\mu_0`, `S_{\triangle ABC}`
             letter = name[1:]
             letter = _GREEK_VARIANTS.get(
                 letter, letter.removeprefix("var") if letter[3:4].isupper() else letter
