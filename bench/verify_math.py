@@ -9,7 +9,8 @@ only) split into their development part and the held-out part listed in `data/mv
 then `math_equivalence.jsonl` and `math_heldout.jsonl`. For each suite, and within it for each kind of
 answer (`latex`, `plain`, `sympy`: the case's own `kind`, else guessed from its text), it prints
 accuracy, balanced accuracy, false positives (wrong answers accepted), false negatives (right answers
-rejected) and the median and p90 time per case for both verifiers. `--errors` lists each verifier's
+rejected), crashes (an exception, scored as "incorrect") and the median and p90 time per case for
+both verifiers. `--errors` lists each verifier's
 mistakes (never for the held-out part). The sets and how they were built: bench/data/README.md.
 math-verify is installed only in the `bench` hatch environment, never by k2-verify itself.
 """
@@ -94,15 +95,16 @@ def math_verify(response: str, truth: str) -> bool:
 
 def score(name, judge, cases) -> dict:
     """Run `judge` on every case: its figures (see `summarize`) and the per-case rows."""
-    rows = []
+    rows, crashed = [], set()
     for case in cases:
         start = time.perf_counter()
         try:
             said = bool(judge(case["response"], case["ground_truth"]))
-        except Exception:  # noqa: BLE001  (a crash counts as "incorrect", like a rejected answer)
+        except Exception:  # noqa: BLE001  (a crash counts as "incorrect", and is counted apart)
             said = False
+            crashed.add(case["id"])
         rows.append((case, said, time.perf_counter() - start))
-    return {"name": name, **summarize(rows)}
+    return {"name": name, "crashed": crashed, **summarize(rows)}
 
 
 def summarize(rows: list[tuple[dict, bool, float]]) -> dict:
@@ -128,8 +130,8 @@ def table(title: str, cases: list[dict], show_errors: bool) -> None:
     print(
         f"\n{title}: {len(cases)} cases ({positives} correct, {len(cases) - positives} incorrect)\n"
     )
-    print("| part | verifier | accuracy | balanced acc. | FP | FN | median ms | p90 ms |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| part | verifier | accuracy | balanced acc. | FP | FN | crashes | median ms | p90 ms |")
+    print("|---|---|---|---|---|---|---|---|---|")
     kinds = sorted({kind(c) for c in cases})
     parts = [("all", cases)] + [(k, [c for c in cases if kind(c) == k]) for k in kinds]
     results = {}
@@ -140,8 +142,9 @@ def table(title: str, cases: list[dict], show_errors: bool) -> None:
         ids = {c["id"] for c in subset}
         for name, result in results.items():
             r = result if part == "all" else score_part(result, ids)
+            crashes = len(result["crashed"] & ids)
             print(f"| {part} ({len(subset)}) | {name} | {r['accuracy']:.3f} | {r['balanced']:.3f} "
-                  f"| {r['fp']} | {r['fn']} | {r['median_ms']:.2f} | {r['p90_ms']:.2f} |")  # fmt: skip
+                  f"| {r['fp']} | {r['fn']} | {crashes} | {r['median_ms']:.2f} | {r['p90_ms']:.2f} |")  # fmt: skip
     if show_errors and title != HELD_OUT:
         for name, result in results.items():
             print(f"\n{name} mistakes ({len(result['errors'])}):")

@@ -82,6 +82,8 @@ PAIRS = [
     ("items", "\\boxed{(e, 1)}", "(2.718, 1)", True),
     ("items", "\\boxed{(1, e)}", "(2.718, 1)", False),
     ("items", "\\boxed{[e, 3)}", "(2.718, 3)", False),
+    ("items", "\\boxed{x^2 + 5x + 6}", "(x-2)(x-3)", False),  # a product of brackets is no list
+    ("items", "\\boxed{(x+2)(x+3)}", "x^2 + 5x + 6", True),
     # a ground truth in math delimiters or a box is the same ground truth (sympy syntax, "or",
     # a based numeral); a box followed by more text is not a whole box
     ("wrapped_truth", "a*b == c", "\\(c == b*a\\)", True),

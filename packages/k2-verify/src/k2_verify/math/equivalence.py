@@ -203,7 +203,7 @@ def _item_by_item(answer: str, truth: str, fallback: bool) -> bool:
     holds for one answer holds inside a list (`\\frac13, \\sqrt3` answers `0.333, 1.732`); bare lists
     and sets in any order."""
     brackets = [_brackets(text) for text in (answer, truth)]
-    if brackets[0] is None or brackets[0][:2] != brackets[1][:2]:
+    if None in brackets or brackets[0][:2] != brackets[1][:2]:
         return False
     (opening, _, inner_a), (_, _, inner_t) = brackets
     items_a, items_t = split_items(inner_a), split_items(inner_t)
