@@ -100,6 +100,13 @@ PAIRS = [
     ("published_forms", "\\boxed{S_{\\triangle PQR}}", "S_{\\triangle PQR}", True),
     ("published_forms", "\\boxed{\\vec{PQ} - \\vec{PQ}}", "0", True),
     ("published_forms", "\\boxed{\\vec{PQ} + \\vec{QP}}", "2\\vec{PQ}", False),
+    # a ground truth written as a reply (prose around math, an answer tag, GSM8K's `####`)
+    ("truth_reply", "\\boxed{(1, 2)}", "So the point is $(1, 2)$.", True),
+    ("truth_reply", "\\boxed{(2, 1)}", "So the point is $(1, 2)$.", False),
+    ("truth_reply", "\\boxed{72}", "48/2 = 24 clips in May.\n48+24 = 72 in all.\n#### 72", True),
+    ("truth_reply", "\\boxed{24}", "48/2 = 24 clips in May.\n48+24 = 72 in all.\n#### 72", False),
+    ("truth_reply", "\\boxed{7}", "<answer>7</answer>", True),
+    ("truth_reply", "\\boxed{Evelyn}", "Evelyn", True),
     # a long decimal in scientific notation stands for the exact value it is cut from
     ("long_scientific", "\\boxed{1.428571428571 \\times 10^{-1}}", "\\frac{1}{7}", True),
     ("long_scientific", "\\boxed{1.43 \\times 10^{-1}}", "\\frac{1}{7}", False),

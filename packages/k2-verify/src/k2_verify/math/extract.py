@@ -70,6 +70,8 @@ _TRAILING_JOINED = re.compile(rf"{_JOINED}[\s.!]*$", re.IGNORECASE)
 _OPEN_MATH = re.compile(r"\$\$|\$|\\\(|\\\[")
 _CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 _SENTENCE_END = re.compile(r"\.\s|。|\.$|\s(?:because|since|as|which|I hope)\s", re.IGNORECASE)
+_REPLY_MARK = re.compile(r"</?answer>|</think>|^####|\n####", re.IGNORECASE)  # `####`: GSM8K's
+_PROSE = re.compile(r"[^\W\d_]{3,}")
 _INLINE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
 _MATH_NAMES = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "mod"}
@@ -271,6 +273,16 @@ def extract_answer(response: str) -> Extraction:
     return Extraction(None, "no_answer")
 
 
+def _reply(text: str) -> bool:
+    """Whether a short ground truth is written like a reply: an answer tag, a think block, GSM8K's
+    `#### 10` line, or math that a sentence leads to (a word of three letters or more before it;
+    `$125$ miles` is a value and its unit)."""
+    if _REPLY_MARK.search(text):
+        return True
+    math = _INLINE_MATH.search(text)
+    return bool(math) and bool(_PROSE.search(text[: math.start()]))
+
+
 def _one_box(text: str) -> bool:
     """Whether `text` is one box and nothing else (`$\\boxed{5}$`; not `\\boxed{5}. \\end{align*}`)."""
     inner = text.strip("$ \n")
@@ -280,12 +292,13 @@ def _one_box(text: str) -> bool:
 
 def extract_truth(truth: str) -> str:
     """The answer a ground truth states: itself, unless it is written as a solution (a box inside
-    text, several boxes, or a long text), in which case what `extract_answer` reads from it, with
-    several boxes joined as a list (`\\boxed{1}\\boxed{2}` is `1, 2`)."""
+    text, several boxes, a long text, an answer tag or think block, or prose leading to its math:
+    `Therefore $x \\geq 5$ is the solution.`), in which case what `extract_answer` reads from it,
+    with several boxes joined as a list (`\\boxed{1}\\boxed{2}` is `1, 2`)."""
     text = truth.strip()
     boxes = boxed_all(text)
     whole_box = len(boxes) == 1 and _one_box(text)
-    if not boxes and len(text) <= MAX_SHORT and not _FINAL.search(text):
+    if not boxes and len(text) <= MAX_SHORT and not _FINAL.search(text) and not _reply(text):
         return truth
     if whole_box:
         return truth
