@@ -107,6 +107,9 @@ PAIRS = [
     ("truth_reply", "\\boxed{24}", "48/2 = 24 clips in May.\n48+24 = 72 in all.\n#### 72", False),
     ("truth_reply", "\\boxed{7}", "<answer>7</answer>", True),
     ("truth_reply", "\\boxed{Evelyn}", "Evelyn", True),
+    # a closing number keeps its unit's power out of the value (`m^2` as `m²`)
+    ("closing_unit", "so it is 1,250.5 m^2", "1250.5", True),
+    ("closing_unit", "so it is 1,250.5 m^2", "1250.52", False),
     # a long decimal in scientific notation stands for the exact value it is cut from
     ("long_scientific", "\\boxed{1.428571428571 \\times 10^{-1}}", "\\frac{1}{7}", True),
     ("long_scientific", "\\boxed{1.43 \\times 10^{-1}}", "\\frac{1}{7}", False),

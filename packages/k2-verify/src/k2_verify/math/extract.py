@@ -85,10 +85,10 @@ _SCALE = rf"(?:\s+{_SCALE_WORD})?"
 # Plain arithmetic after a cue (`The answer is 2^10.`): numbers joined by operators, read whole.
 _PLAIN_EXPR = rf"{_NUMBER}(?:\s*[-+*/^×÷]\s*\(?{_NUMBER}\)?)*"
 _TRAILING_MATH = re.compile(r"(\$\$?|\\\(|\\\[)([^$]{1,300}?)(\$\$?|\\\)|\\\])[\s.!]*$")
-# A trailing number may carry a percent sign, a currency sign or a short unit (`1,000.99m²`).
+# A trailing number may carry a percent sign, a currency sign or a short unit (`1,000.99m²`, `m^2`).
 _RATIO_OR_NUMBER = rf"(?:\d+:\d+|{_PLAIN_EXPR})"
 _TRAILING_NUMBER = re.compile(
-    rf"(?<![\w.:^]){_RATIO_OR_NUMBER}\s*(?:\\?%|[€£¥°]|[a-zA-Z]{{1,3}}[²³]?)?\s*[.!]?\s*$"
+    rf"(?<![\w.:^]){_RATIO_OR_NUMBER}\s*(?:\\?%|[€£¥°]|[a-zA-Z]{{1,3}}(?:[²³]|\^\{{?[23]\}}?)?)?\s*[.!]?\s*$"
 )
 # A closing sentence that ends on a number and a word or two (`So she has 15 apples left.`).
 _NUMBER_THEN_WORDS = re.compile(
