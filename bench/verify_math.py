@@ -10,8 +10,7 @@ then `math_equivalence.jsonl` and `math_heldout.jsonl`. For each suite, and with
 answer (`latex`, `plain`, `sympy`: the case's own `kind`, else guessed from its text), it prints
 accuracy, balanced accuracy, false positives (wrong answers accepted), false negatives (right answers
 rejected), crashes (an exception, scored as "incorrect") and the median and p90 time per case for
-both verifiers. `--errors` lists each verifier's
-mistakes (never for the held-out part). The sets and how they were built: bench/data/README.md.
+both verifiers. `--errors` lists each verifier's mistakes (never for the held-out part). The sets and how they were built: bench/data/README.md.
 math-verify is installed only in the `bench` hatch environment, never by k2-verify itself.
 """
 

@@ -26,7 +26,15 @@ import sympy
 from sympy.core.evalf import PrecisionExhausted
 
 from .latex_fallback import parse_fallback
-from .normalize import Answer, normalize, split_items, split_modulus, strip_delimiters, unit_scale
+from .normalize import (
+    DEPTH,
+    Answer,
+    normalize,
+    split_items,
+    split_modulus,
+    strip_delimiters,
+    unit_scale,
+)
 from .parse import Matrix, Relation, Seq, Union, UnknownCommand, Unparseable, is_words, parse
 from .sympy_syntax import looks_like_sympy, parse_sympy
 
@@ -43,10 +51,9 @@ MAX_ITEMS = 32  # longer lists are not compared item by item (each pair is a com
 _CHOICE = re.compile(r"^(?:(?i:option|choice)\s+)?\(?([A-J])\)?$")  # `B`, `(B)`, `option B`
 _ANSWER_CHOICE = re.compile(r"^(?:(?:option|choice)\s+)?\(?([A-Ja-j])(?:\)|\.|:|$)", re.IGNORECASE)
 _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
-_SCIENTIFIC_TRUTH = re.compile(
-    r"^(-?\d+(?:\.\d+)?)\s*(?:\\times|\\cdot)\s*10\s*\^\s*\{?\s*-?\d+\s*\}?$"
+_SCIENTIFIC = re.compile(  # `2.998 \\times 10^{8}`: the mantissa and the exponent
+    r"^(-?\d+(?:\.\d+)?)\s*(?:\\times|\\cdot)\s*10\s*\^\s*\{?\s*(-?\d+)\s*\}?$"
 )
-_SCIENTIFIC = re.compile(r"^(-?\d+\.\d+)\s*(?:\\times|\\cdot)\s*10\s*\^\s*\{?\s*(-?\d+)\s*\}?$")
 _CHOICE_LIST = re.compile(r"^\(?[A-J]\)?(?:\s*(?:,|and)\s*\(?[A-J]\)?)+$")
 _BASED_NUMERAL = re.compile(r"^(\d[0-9A-Za-z]*)_\{?\d{1,2}\}?$")
 _HEDGE = re.compile(
@@ -231,7 +238,7 @@ def _brackets(text: str) -> tuple[str, str, str] | None:
             inner = text[len(opening) : -len(closing)]
             depth = 0
             for char in inner:
-                depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(char, 0)
+                depth += DEPTH.get(char, 0)
                 if depth < 0:
                     return None
             return (opening, closing, inner) if depth == 0 else None
@@ -346,7 +353,7 @@ def _same_numeral(answer: str, truth: str) -> bool:
 def _significant_figures(text: str) -> int | None:
     """How many significant figures a ground truth in scientific notation gives (`2.998 \\times
     10^{8}`: 4), when it gives at least two; else None."""
-    match = _SCIENTIFIC_TRUTH.match(text)
+    match = _SCIENTIFIC.match(text)
     if not match:
         return None
     figures = len(match.group(1).replace(".", "").lstrip("-").lstrip("0"))

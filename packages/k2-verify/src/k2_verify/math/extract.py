@@ -70,7 +70,7 @@ _TRAILING_JOINED = re.compile(rf"{_JOINED}[\s.!]*$", re.IGNORECASE)
 _OPEN_MATH = re.compile(r"\$\$|\$|\\\(|\\\[")
 _CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 _SENTENCE_END = re.compile(r"\.\s|。|\.$|\s(?:because|since|as|which|I hope)\s", re.IGNORECASE)
-_REPLY_MARK = re.compile(r"</?answer>|</think>|^####|\n####", re.IGNORECASE)  # `####`: GSM8K's
+_REPLY_MARK = re.compile(r"</?answer>|</think>|^####", re.IGNORECASE | re.MULTILINE)  # GSM8K's ####
 _PROSE = re.compile(r"[^\W\d_]{3,}")
 _INLINE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
@@ -87,8 +87,9 @@ _PLAIN_EXPR = rf"{_NUMBER}(?:\s*[-+*/^×÷]\s*\(?{_NUMBER}\)?)*"
 _TRAILING_MATH = re.compile(r"(\$\$?|\\\(|\\\[)([^$]{1,300}?)(\$\$?|\\\)|\\\])[\s.!]*$")
 # A trailing number may carry a percent sign, a currency sign or a short unit (`1,000.99m²`, `m^2`).
 _RATIO_OR_NUMBER = rf"(?:\d+:\d+|{_PLAIN_EXPR})"
+_SHORT_UNIT = r"[a-zA-Z]{1,3}(?:[²³]|\^\{?[23]\}?)?"
 _TRAILING_NUMBER = re.compile(
-    rf"(?<![\w.:^]){_RATIO_OR_NUMBER}\s*(?:\\?%|[€£¥°]|[a-zA-Z]{{1,3}}(?:[²³]|\^\{{?[23]\}}?)?)?\s*[.!]?\s*$"
+    rf"(?<![\w.:^]){_RATIO_OR_NUMBER}\s*(?:\\?%|[€£¥°]|{_SHORT_UNIT})?\s*[.!]?\s*$"
 )
 # A closing sentence that ends on a number and a word or two (`So she has 15 apples left.`).
 _NUMBER_THEN_WORDS = re.compile(

@@ -162,15 +162,17 @@ _UNITS = {
 _UNIT_NAMES = {spelling: unit for unit, spellings in _UNITS.items() for spelling in spellings}
 _UNIT_WORDS = {*_UNIT_NAMES, "sq", "cu"}  # with the qualifiers of `5 sq m`, `2 cu ft`
 # Whole answers that name a number in words (`five`, `twenty-one`).
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
-_ONES += " fifteen sixteen seventeen eighteen nineteen"
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
-_NUMBER_WORDS = {word: str(value) for value, word in enumerate(_ONES.split())}
-for tens, word in enumerate(_TENS.split(), start=2):
-    _NUMBER_WORDS[word] = str(10 * tens)
-    for ones in range(1, 10):
-        for joint in ("-", " "):
-            _NUMBER_WORDS[f"{word}{joint}{_ONES.split()[ones]}"] = str(10 * tens + ones)
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+    " sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMBER_WORDS = {word: str(value) for value, word in enumerate(_ONES)} | {
+    f"{tens}{joint}{_ONES[ones]}" if ones else tens: str(10 * n + ones)
+    for n, tens in enumerate(_TENS, start=2)
+    for ones in range(10)
+    for joint in ("-", " ")
+}
 # Each known unit's quantity and size in that quantity's base unit, so `5 km` = `5000 m`.
 _UNIT_SIZES = {
     "mm": ("length", Fraction(1, 1000)),
@@ -252,11 +254,11 @@ _ORDINAL = re.compile(
 _OPERATOR_SPELLINGS = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
 _OPERATOR_SPELLINGS |= {f"{prefix}{name}": f"arc{name}" for prefix in ("a", "ar", "arc")
                         for name in ("sinh", "cosh", "tanh")}  # fmt: skip
+# (the closing brace after each name picks `sinh` over `sin`, whatever their order)
 _OPERATOR_NAMES = "|".join(
-    sorted({*_OPERATOR_SPELLINGS, "gcd", "lcm", "arcsin", "arccos", "arctan", "sinh", "cosh"}
-           | {"tanh", "sin", "cos", "tan", "cot", "sec", "csc", "ln", "log", "exp", "floor", "ceil"},
-           key=len, reverse=True)
-)  # fmt: skip
+    [*_OPERATOR_SPELLINGS, *"gcd lcm arcsin arccos arctan sinh cosh tanh sin cos tan cot".split()]
+    + "sec csc ln log exp floor ceil".split()
+)
 _DIVISOR_NAMES = re.compile(
     rf"\\operatorname\s*\{{\s*({_OPERATOR_NAMES})\s*\}}|(?<![\\a-zA-Z])(gcd|lcm)(?=\s*\()"
     r"|\\(arsinh|arcosh|artanh)(?![a-zA-Z])"
@@ -323,11 +325,14 @@ def _is_unit(words: str, glued: bool) -> bool:
     return all(word.lower() in _UNIT_WORDS or len(word) >= 3 for word in words.split())
 
 
+DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}  # how a bracket changes the nesting
+
+
 def split_items(text: str) -> list[str]:
     """`text` split at its top-level commas (none inside brackets, braces or `\\{ \\}`)."""
     depth, items, start = 0, [], 0
     for index, char in enumerate(text):
-        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(char, 0)
+        depth += DEPTH.get(char, 0)
         if char == "," and depth == 0:
             items.append(text[start:index])
             start = index + 1

@@ -445,9 +445,7 @@ class _Parser:
             if not isinstance(marked, sympy.Symbol):
                 raise Unparseable(f"{name} over something that is not a letter")
             return sympy.Symbol(f"{_ACCENTS[name]}({marked})")
-        if (
-            name == r"\mathbb"
-        ):  # the reals are an interval; `\\mathbb{Z}`, `\\mathbb{N}` name their set
+        if name == r"\mathbb":  # the reals are an interval; `\\mathbb{Z}` names its set
             number_set = self.argument()
             if number_set == sympy.Symbol("R"):
                 return Seq("(", ")", (-sympy.oo, sympy.oo))
