@@ -35,7 +35,7 @@ from .normalize import (
     strip_delimiters,
     unit_scale,
 )
-from .parse import Matrix, Relation, Seq, Union, UnknownCommand, Unparseable, is_words, parse
+from .parse import Matrix, Relation, Seq, TooLarge, Union, Unparseable, is_words, parse
 from .sympy_syntax import looks_like_sympy, parse_sympy
 
 # Fixed points at which expressions in variables are compared (fixed, so verdicts are deterministic).
@@ -321,16 +321,16 @@ def _sympy_values(answer: str, truth: str, a: Answer, t: Answer) -> tuple | None
 def _parse_labelled(text: str, fallback: bool = False):
     """The parsed answer; one whose label does not parse (`A:B = 4`, `\\angle ABC = 30`) is its value
     after the last `=`. Solutions written as assignments in groups (`p=5, q=2; p=7, q=2`) are the
-    set of their tuples, `{(5, 2), (7, 2)}`. With `fallback`, text that uses a LaTeX command our
-    parser does not know (`\\sum`, `\\int`, `\\lim`) is read by latex2sympy2_extended; text refused for
-    any other reason (malformed, ambiguous, too large) stays refused."""
+    set of their tuples, `{(5, 2), (7, 2)}`. With `fallback`, text our parser refuses for any reason
+    but size (`\\sum`, `\\int`, `\\lim`, a construct it does not know) is read by latex2sympy2_extended
+    (see `latex_fallback`)."""
     groups = _assignment_groups(text) if ";" in text else None
     if groups is not None:
         return groups
     try:
         return parse(text)
     except Unparseable as refused:
-        if fallback and isinstance(refused, UnknownCommand):
+        if fallback and not isinstance(refused, TooLarge):
             try:
                 return parse_fallback(text)
             except Unparseable:

@@ -3,16 +3,21 @@
 latex2sympy2_extended is the maintained ANTLR-based LaTeX-to-sympy parser that math-verify builds on; it
 knows constructs our small parser does not (`\\sum`, `\\int`, `\\lim`, derivatives, set operations,
 `\\begin{array}`). It is an optional extra (`pip install k2-verify[latex]`), consulted only for an
-answer `parse` cannot read, and only inside the time-bounded worker (its results may need evaluating:
-`\\sum_{i=1}^{10} i`). Its results are translated into `parse`'s values, so every comparison rule
-(sets unordered, intervals by their brackets, relations in normal form) applies unchanged; anything it
-returns that has no such translation stays unparseable.
+answer `parse` refuses (for any reason but size), and only inside the time-bounded worker (its results
+may need evaluating: `\\sum_{i=1}^{10} i`). A reading is kept only when every number written in the
+answer is in it: like `parse`, which never picks a number out of LaTeX it cannot read, the second
+reader may not skip what it cannot read (it reads `\\{f \\colon 3 \\mid \\deg f + 1\\}` as `1`). It reads
+a ratio as its quotient (`3:2` is `\\frac32`, never `\\frac23`). Kept
+readings are translated into `parse`'s values, so every comparison rule (sets unordered, intervals by
+their brackets, relations in normal form) applies unchanged; anything it returns that has no such
+translation stays unparseable.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 
 import sympy
 
@@ -28,6 +33,7 @@ _RELATIONS = {
     sympy.Unequality: "!=",
 }
 _UNEVALUATED = (sympy.Sum, sympy.Product, sympy.Integral, sympy.Limit, sympy.Derivative)
+_NUMBER = re.compile(r"\d+")
 
 
 def available() -> bool:
@@ -46,7 +52,15 @@ def parse_fallback(text: str):
         value = latex2sympy(text, conversion_config=config)
     except Exception as exc:  # noqa: BLE001  (any failure of the second reader is "unparseable")
         raise Unparseable(f"latex2sympy2_extended: {type(exc).__name__}") from None
+    if not _keeps_numbers(text, value):
+        raise Unparseable("latex2sympy2_extended skipped a number of the answer")
     return _translate(value)
+
+
+def _keeps_numbers(text: str, value) -> bool:
+    """Whether every number written in `text` appears in the reading `value` (before it is evaluated)."""
+    read = str(value)
+    return all(number in read for number in _NUMBER.findall(text))
 
 
 def _translate(value):

@@ -36,10 +36,6 @@ class TooLarge(Unparseable):
     """The text names a number too large to compute with."""
 
 
-class UnknownCommand(Unparseable):
-    """The text uses a LaTeX command or environment this parser does not know (`\\sum`, `\\int`)."""
-
-
 @dataclass(frozen=True)
 class Seq:
     """Items between delimiters: `open`/`close` are `(`, `)`, `[`, `]`, `{`/`}` (a set), or empty."""
@@ -490,7 +486,7 @@ class _Parser:
             return self.function(name)
         if name == r"\begin":
             return self.matrix()
-        raise UnknownCommand(f"unknown command {name}")
+        raise Unparseable(f"unknown command {name}")
 
     def function(self, name: str):
         function = _FUNCTIONS[name]
@@ -528,7 +524,7 @@ class _Parser:
             env += self.take()
         self.take("}")
         if env not in _MATRIX_ENVS:
-            raise UnknownCommand(f"unknown environment {env}")
+            raise Unparseable(f"unknown environment {env}")
         if env == "array" and self.peek() == "{":  # column spec `{cc}`
             while self.take() != "}":
                 pass
