@@ -35,6 +35,7 @@ SOURCES = {
     "matharena": "https://github.com/eth-sri/matharena/blob/main/src/matharena/parser.py",
     "phybench": "https://github.com/open-compass/opencompass/blob/main/opencompass/datasets/PHYBench/EED/EED.py",
     "latex2sympy2": "https://github.com/huggingface/latex2sympy2_extended/tree/main/tests",
+    "math-verify": "https://github.com/huggingface/Math-Verify/blob/main/src/math_verify/grader.py",
 }
 
 # (suite, category, kind, response, ground truth, label)
@@ -858,6 +859,24 @@ CASES = [
     ("latex2sympy2", "unit_glued", "latex", "\\boxed{10weeks}", "11", F),
     ("latex2sympy2", "unit_glued", "latex", "\\boxed{6xyz}", "6", F),
     ("latex2sympy2", "unit_glued", "latex", "\\boxed{6xyz}", "6zyx", T),
+    # math-verify's grader reads a ground-truth relation as the set it holds on when the prediction
+    # is a set (`gold.as_set()`); a prediction left as a relation is not solved for it.
+    (
+        "math-verify",
+        "solved_truth",
+        "latex",
+        "\\boxed{(-\\infty,-2)\\cup(2,\\infty)}",
+        "x^2 > 4",
+        T,
+    ),
+    ("math-verify", "solved_truth", "latex", "\\boxed{(-2,2)}", "x^2 > 4", F),
+    ("math-verify", "solved_truth", "latex", "\\boxed{(1,2)}", "x^2 - 3x + 2 < 0", T),
+    ("math-verify", "solved_truth", "latex", "\\boxed{[1,2]}", "x^2 - 3x + 2 < 0", F),
+    ("math-verify", "solved_truth", "latex", "\\boxed{(0,1)}", "\\frac{1}{x} > 1", T),
+    ("math-verify", "solved_truth", "latex", "\\boxed{(1,\\infty)}", "\\frac{1}{x} > 1", F),
+    ("math-verify", "solved_truth", "latex", "\\boxed{-2 \\le x \\le 2}", "x^2 \\le 4", T),
+    ("math-verify", "solved_truth", "latex", "\\boxed{-2 < x \\le 2}", "x^2 \\le 4", F),
+    ("math-verify", "solved_truth", "latex", "\\boxed{x^2 \\le 4}", "[-2, 2]", F),  # unsolved
 ]
 
 

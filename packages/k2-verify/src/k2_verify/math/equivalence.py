@@ -48,6 +48,7 @@ _POSITIVE_PROBES = tuple(p.lstrip("-") for p in _PROBES)
 MIN_LONG_DECIMAL = 6  # a decimal answer this long may stand for an exact value it rounds from
 MAX_RATIO_OPS = 60  # equations larger than this are not tested for a variable ratio
 MAX_ITEMS = 32  # longer lists are not compared item by item (each pair is a comparison)
+MAX_SOLVED_DEGREE = 2  # a ground-truth inequality of higher degree is not solved (time)
 _CHOICE = re.compile(r"^(?:(?i:option|choice)\s+)?\(?([A-J])\)?$")  # `B`, `(B)`, `option B`
 _ANSWER_CHOICE = re.compile(r"^(?:(?:option|choice)\s+)?\(?([A-Ja-j])(?:\)|\.|:|$)", re.IGNORECASE)
 _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
@@ -298,8 +299,8 @@ def _solutions(text: str):
         return None
     if all(p.ops == ("=",) for p in parts):
         return Seq("{", "}", tuple(p.parts[1] for p in parts))
-    if all(p.ops[0] in {"<", "<=", ">", ">="} for p in parts):
-        return Union(tuple(parts))
+    if all(p.ops[0] in {"<", "<=", ">", ">=", "!=", "in"} for p in parts):
+        return Union(tuple(parts))  # `x < 1 or x > 2`, `x \\in (0, 1) or x \\in (2, 3)`
     return None
 
 
@@ -429,6 +430,9 @@ def _equal(a, b, places: int | None) -> bool:
         b, Relation | Seq | Union | Matrix
     ):
         return _equal(a, b, places)  # a relation that was only an `\\approx` tail
+    if _conditions(a) or _conditions(b):  # `x > 1, x \\neq 2`: where every condition holds
+        intervals = _as_intervals(a), _as_intervals(b, solve=True)
+        return None not in intervals and _unordered(*intervals)
     if isinstance(a, Relation) or isinstance(b, Relation):
         return _relations(a, b)
     if isinstance(a, Seq) and isinstance(b, Seq):
@@ -586,7 +590,7 @@ def _close(a: sympy.Basic, b: sympy.Basic) -> bool:
 
 def _relations(a, b) -> bool:
     """Equations and inequalities, against each other or against a bare value/interval."""
-    intervals_a, intervals_b = _as_intervals(a), _as_intervals(b)
+    intervals_a, intervals_b = _as_intervals(a), _as_intervals(b, solve=True)
     if intervals_a is not None and intervals_b is not None:
         return _unordered(intervals_a, intervals_b)
     if isinstance(a, Relation) and isinstance(b, Relation):
@@ -703,23 +707,29 @@ def _is_name(value) -> bool:
     return isinstance(value, sympy.Mul) and all(isinstance(f, sympy.Symbol) for f in value.args)
 
 
-def _as_intervals(value) -> list | None:
-    """An interval, union of intervals, or one-variable inequality as a list of interval Seqs."""
+def _as_intervals(value, solve: bool = False) -> list | None:
+    """An interval, union of intervals, or one-variable inequality as a list of interval Seqs. With
+    `solve` (a ground truth), an inequality in one letter is solved however it is written (`x^2 > 4`
+    is `(-\\infty, -2) \\cup (2, \\infty)`); an answer must be solved already (a bound, a chain, or an
+    absolute value of a linear expression), or restating the question would answer it."""
     if isinstance(value, Union):
-        parts = [_as_intervals(part) for part in value.parts]
+        parts = [_as_intervals(part, solve) for part in value.parts]
         return None if any(p is None for p in parts) else [i for p in parts for i in p]
+    if _conditions(value):
+        parts = [_as_intervals(item, solve) for item in value.items]
+        return None if any(p is None for p in parts) else _intersection(parts)
     if isinstance(value, Seq) and value.open in "([" and value.close in ")]" and value.open:
         return [value] if len(value.items) == 2 else None
     if isinstance(value, Relation):
-        return _inequality(value)
+        return _inequality(value, solve)
     return None
 
 
-def _inequality(relation: Relation) -> list | None:
+def _inequality(relation: Relation, solve: bool) -> list | None:
     ops = relation.ops
     parts = relation.parts
     if ops == ("in",):
-        return _as_intervals(parts[1])
+        return _as_intervals(parts[1], solve)
     if ops == ("!=",) and _is_name(parts[0]) and isinstance(parts[1], sympy.Basic):
         if parts[1].is_real:  # `x \\neq 0` is every real but 0
             return [Seq("(", ")", (-sympy.oo, parts[1])), Seq("(", ")", (parts[1], sympy.oo))]
@@ -746,6 +756,9 @@ def _inequality(relation: Relation) -> list | None:
         left = "(" if ops[0] == "<" else "["
         right = ")" if ops[1] == "<" else "]"
         return [Seq(left, right, (parts[0], parts[2]))]
+    if solve and len(relation.parts) == 2:  # a ground truth left unsolved: `x^2 > 4`
+        f = relation.parts[0] - relation.parts[1]
+        return _solved_set(f, relation.ops[0]) if _one_letter_rational(f) else None
     return None
 
 
@@ -764,10 +777,56 @@ def _solved_absolute(f: sympy.Basic, op: str) -> list | None:
         arg.is_polynomial(x) for arg in inside
     ):
         return None
+    return _solved_set(f, op)
+
+
+def _conditions(value) -> bool:
+    """Whether `value` is a bare list of two or more conditions on one letter that all must hold
+    (`x > 1, x \\neq 2`; a list of equations, `x = 1, x = 2`, lists solutions instead)."""
+    if not (isinstance(value, Seq) and not value.open and len(value.items) >= 2):
+        return False
+    items = value.items
+    if not all(
+        isinstance(i, Relation) and len(i.parts) == 2 and _is_name(i.parts[0]) for i in items
+    ):
+        return False
+    kinds = {"<", "<=", ">", ">=", "!=", "in"}
+    return len({str(i.parts[0]) for i in items}) == 1 and all(i.ops[0] in kinds for i in items)
+
+
+def _intersection(conditions: list[list[Seq]]) -> list | None:
+    """The intervals where every condition (a list of interval Seqs each) holds; None unless they
+    are intervals."""
+    sets = [
+        sympy.Union(*(sympy.Interval(*i.items, i.open == "(", i.close == ")") for i in intervals))
+        for intervals in conditions
+    ]
+    return _pieces(sympy.Intersection(*sets))
+
+
+def _one_letter_rational(f: sympy.Basic) -> bool:
+    """Whether `f` is a quotient of polynomials in one letter, of degree at most `MAX_SOLVED_DEGREE`."""
+    if len(f.free_symbols) != 1 or f.has(sympy.Abs):
+        return False
+    (x,) = f.free_symbols
+    if not f.is_rational_function(x):
+        return False
+    numerator, denominator = sympy.fraction(sympy.together(f))
+    return all(sympy.degree(p, x) <= MAX_SOLVED_DEGREE for p in (numerator, denominator))
+
+
+def _solved_set(f: sympy.Basic, op: str) -> list | None:
+    """The intervals where `f op 0` holds, `f` in one letter; None unless they are intervals."""
+    (x,) = f.free_symbols
     try:
         solved = sympy.solveset(_SYMPY_RELATIONS[op](f, 0), x, sympy.S.Reals)
     except (TypeError, ValueError, NotImplementedError):
         return None
+    return _pieces(solved)
+
+
+def _pieces(solved: sympy.Set) -> list | None:
+    """A sympy set of reals as a list of interval Seqs; None unless it is a union of intervals."""
     pieces = solved.args if isinstance(solved, sympy.Union) else (solved,)
     if not all(isinstance(piece, sympy.Interval) for piece in pieces):
         return None

@@ -108,6 +108,7 @@ _ALIASES = {
     r"\lgroup": "(",
     r"\rgroup": ")",
     r"\rbrack": "]",
+    r"\backslash": r"\setminus",  # `\mathbb{R} \backslash \{0\}`
     r"\vert": "|",
     r"\lvert": "|",
     r"\rvert": "|",
@@ -217,6 +218,13 @@ _INVERSE_LABEL = re.compile(
 # `2^10` means 2^{10} (LaTeX would read 2^1 0): a power of several digits is taken whole.
 _LONG_EXPONENT = re.compile(r"(?<=[\w)}])\^(\d{2,})(?![\d.])")
 _INFINITY = re.compile(r"(?<![\\a-zA-Z])(?:infinity|inf)(?![a-zA-Z])", re.IGNORECASE)
+# Sets written the way people type them: a plain `U` joining intervals, a minus before a set
+# (`\mathbb{R} - \{1\}`), and the positive or negative reals (`\mathbb{R}^+`, `\mathbb{R}_{>0}`).
+_PLAIN_UNION = re.compile(r"(?<=[)\]])\s*U\s*(?=[(\[])")
+_SET_MINUS = re.compile(r"(\\mathbb\s*\{?\s*R\s*\}?|[)\]])\s*-\s*(?=\\\{)")
+_HALF_LINE = re.compile(
+    r"\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*\{?\s*([+-])\s*\}?|_\s*\{?\s*([+-]|[<>]\s*0)\s*\}?)"
+)
 _WHOLE_BOX = re.compile(r"^\\(?:boxed|fbox)\s*(?=\{)")
 # `0.1\overline{6}` is a repeating decimal (1/6); `\overline{AB}` names a segment, `AB`.
 _REPEATING = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\overline\s*\{(\d+)\}")
@@ -344,6 +352,11 @@ def _operator(match: re.Match) -> str:
     return "\\" + _OPERATOR_SPELLINGS.get(name, name)
 
 
+def _half_line(match: re.Match) -> str:
+    sign = (match.group(1) or match.group(2)).replace(" ", "")
+    return r"(0, \infty)" if sign in {"+", ">0"} else r"(-\infty, 0)"
+
+
 def _replace_aliases(text: str) -> str:
     return _COMMAND.sub(lambda m: _ALIASES.get(m.group(0), m.group(0)), text)
 
@@ -439,6 +452,9 @@ def normalize(text: str) -> Answer:
     text = _combinatorics(text)
     text = _INVERSE_LABEL.sub(r"\1_{inv}(\2)", text)
     text = _INFINITY.sub(r"\\infty ", text)
+    text = _PLAIN_UNION.sub(r" \\cup ", text)
+    text = _SET_MINUS.sub(r"\1 \\setminus ", text)
+    text = _HALF_LINE.sub(_half_line, text)
     text = _LEADING_APPROX.sub("", text)
     text = _LONG_EXPONENT.sub(r"^{\1}", text)
     if _ALIGNED.search(text):  # aligned lines are a list of what they say
