@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 import sympy
 from sympy.core.evalf import PrecisionExhausted
@@ -52,9 +51,11 @@ MAX_SOLVED_DEGREE = 2  # a ground-truth inequality of higher degree is not solve
 _CHOICE = re.compile(r"^(?:(?i:option|choice)\s+)?\(?([A-J])\)?$")  # `B`, `(B)`, `option B`
 _ANSWER_CHOICE = re.compile(r"^(?:(?:option|choice)\s+)?\(?([A-Ja-j])(?:\)|\.|:|$)", re.IGNORECASE)
 _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
-_SCIENTIFIC = re.compile(  # `2.998 \\times 10^{8}`: the mantissa and the exponent
-    r"^(-?\d+(?:\.\d+)?)\s*(?:\\times|\\cdot)\s*10\s*\^\s*\{?\s*(-?\d+)\s*\}?$"
-)
+_TIMES_POWER_OF_TEN = r"\s*(?:\\times|\\cdot)\s*10\s*\^\s*\{?\s*(-?\d+)\s*\}?"  # and its exponent
+# `2.998 \\times 10^{8}`: the mantissa and the exponent
+_SCIENTIFIC = re.compile(rf"^(-?\d+(?:\.\d+)?){_TIMES_POWER_OF_TEN}$")
+# A decimal anywhere in an answer, with its exponent when written in scientific notation.
+_LONG_DECIMAL = re.compile(rf"(?<![\d.])(\d*)\.(\d+)(?:{_TIMES_POWER_OF_TEN})?")
 _CHOICE_LIST = re.compile(r"^\(?[A-J]\)?(?:\s*(?:,|and)\s*\(?[A-J]\)?)+$")
 _BASED_NUMERAL = re.compile(r"^(\d[0-9A-Za-z]*)_\{?\d{1,2}\}?$")
 _HEDGE = re.compile(
@@ -178,6 +179,7 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
         if not numbers:
             return Match(False, "different")
         answer_value = answer_value * sympy.Rational(scale.numerator, scale.denominator)
+    answer_value = _snap_long_decimals(answer_value, a.text, truth_value)
     equal = _equal(answer_value, truth_value, _decimal_places(t.text))
     if not equal and numbers and a.degrees != t.degrees:  # `\\frac{\\pi}{4}` answers `45^\\circ`
         radian = sympy.pi / 180
@@ -185,8 +187,6 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
             equal = _equal(answer_value * radian, truth_value, None)
         else:
             equal = _equal(answer_value, truth_value * radian, None)
-    if not equal and numbers and answer_value.is_number and truth_value.is_number:
-        equal = _long_decimal_of(a.text, truth_value)
     figures = _significant_figures(t.text)
     if not equal and numbers and figures and answer_value.is_number:
         equal = _rounds_to_figures(answer_value, truth_value, figures)
@@ -392,24 +392,77 @@ def _assignment_groups(text: str) -> Seq | None:
     return Seq("{", "}", tuple(tuples))
 
 
-def _long_decimal_of(text: str, truth: sympy.Basic) -> bool:
-    """Whether `text` is a decimal of at least MIN_LONG_DECIMAL significant digits that is an exact
-    truth without a finite decimal form, rounded or cut at its last digit (`0.0833333333` is
-    `\\frac{1}{12}`, `1.414214` is `\\sqrt{2}`, in scientific notation too: `2.314814815 \\times
-    10^{-3}` is `\\frac{1}{432}`); `3.1416` is not `\\pi`, nor `0.500001` `\\frac12`."""
-    scientific = _SCIENTIFIC.match(text.strip())
-    if scientific:
-        text = format(Decimal(scientific.group(1)).scaleb(int(scientific.group(2))), "f")
-    match = _DECIMAL.match(text.strip())
-    if not match or len((match.group(1) + match.group(2)).lstrip("0")) < MIN_LONG_DECIMAL:
-        return False
-    if truth.is_Rational and _finite_decimal(truth):
-        return False
+def _snap_long_decimals(value, text: str, truth):
+    """The answer `value` with each long decimal written in its `text` (MIN_LONG_DECIMAL significant
+    digits or more) replaced by the exact number of the ground truth it is rounded or cut from, so
+    `0.0833333333` is `\\frac{1}{12}` and `1.414214` is `\\sqrt{2}`, inside relations, lists, sets,
+    intervals and matrices too (`x = 1.414214`, `y = 0.5x + 0.333333`), and in scientific notation
+    (`2.314814815 \\times 10^{-3}` is `\\frac{1}{432}`). A truth that has a finite decimal form is
+    matched only exactly (`0.500001` is not `\\frac12`), and a short decimal never (`3.1416` is not
+    `\\pi`)."""
+    decimals = _long_decimals(text)
+    if not decimals:
+        return value
+    exact = [n for n in _numbers(truth) if n.is_real and not (n.is_Rational and _finite_decimal(n))]
+    swaps = {}
+    for decimal, places in decimals.items():
+        for number in exact:
+            if _within(decimal, abs(number), places):
+                swaps.update({decimal: abs(number), -decimal: -abs(number)})
+    return _with_numbers(value, swaps) if swaps else value
+
+
+def _long_decimals(text: str) -> dict:
+    """The decimals in `text` of at least MIN_LONG_DECIMAL significant digits, as exact positive
+    values, each with its number of decimal places (`2.314814815 \\times 10^{-3}`: 12)."""
+    found = {}
+    for whole, fraction, exponent in _LONG_DECIMAL.findall(text):
+        if len((whole + fraction).lstrip("0")) >= MIN_LONG_DECIMAL:
+            shift = int(exponent or 0)
+            value = sympy.Rational(f"{whole or 0}.{fraction}") * sympy.Integer(10) ** shift
+            found[value] = len(fraction) - shift
+    return found
+
+
+def _within(decimal: sympy.Rational, number: sympy.Basic, places: int) -> bool:
+    """Whether `number` rounds or cuts to `decimal` at its `places`."""
     try:
-        gap = abs(sympy.Rational(text.strip()) - truth).evalf(30)
-        return bool(gap < sympy.Rational(1, 10 ** len(match.group(2))))
+        return bool(abs(decimal - number).evalf(30) < sympy.Rational(1, 10**places))
     except (TypeError, ValueError):
         return False
+
+
+def _numbers(value) -> set:
+    """Every number in a parsed value (the numbers of its sympy parts, and their sub-expressions)."""
+    if isinstance(value, sympy.Basic):
+        return {node for node in sympy.preorder_traversal(value) if node.is_number}
+    return set().union(*(_numbers(part) for part in _parts(value)))
+
+
+def _parts(value) -> tuple:
+    """The values inside a structure (none inside anything else)."""
+    if isinstance(value, Seq):
+        return value.items
+    if isinstance(value, Relation | Union):
+        return value.parts
+    if isinstance(value, Matrix):
+        return tuple(x for row in value.rows for x in row)
+    return ()
+
+
+def _with_numbers(value, swaps: dict):
+    """`value` with the numbers in `swaps` replaced, wherever they are in it."""
+    if isinstance(value, sympy.Basic):
+        return value.xreplace(swaps)
+    if isinstance(value, Seq):
+        return Seq(value.open, value.close, tuple(_with_numbers(i, swaps) for i in value.items))
+    if isinstance(value, Relation):
+        return Relation(tuple(_with_numbers(p, swaps) for p in value.parts), value.ops)
+    if isinstance(value, Union):
+        return Union(tuple(_with_numbers(p, swaps) for p in value.parts))
+    if isinstance(value, Matrix):
+        return Matrix(tuple(tuple(_with_numbers(x, swaps) for x in row) for row in value.rows))
+    return value
 
 
 def _decimal_places(text: str) -> int | None:
