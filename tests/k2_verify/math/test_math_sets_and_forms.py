@@ -151,6 +151,22 @@ def test_the_fallback_reads_what_parse_refuses_except_what_is_too_large(monkeypa
     assert read == ["\\sum_{k=1}^{4} k"]  # only what parse refused, and never a number too large
 
 
+def test_the_fallback_is_not_asked_about_nesting_too_deep(monkeypatch):
+    read = []
+    monkeypatch.setattr(equivalence, "parse_fallback", lambda text: read.append(text) or 1)
+    assert not equivalence.equivalent("(" * 150 + "1" + ")" * 150, "1", fallback=True).equal
+    assert read == []  # a size refusal, like a number too large
+
+
+def test_the_fallback_refuses_double_superscripts_and_readings_too_large():
+    # `a^a^...^2` is no LaTeX, and latex2sympy2_extended's parser takes exponential time over it
+    with pytest.raises(Unparseable, match="double superscript"):
+        latex_fallback.parse_fallback("a^" * 30 + "2")
+    long_sum = "\\sum_{i=1}^{2} (" + " + ".join(f"x_{{{k}}}" for k in range(70)) + ")"
+    with pytest.raises(Unparseable):  # too large to compare in time, or not installed
+        latex_fallback.parse_fallback(long_sum)
+
+
 def test_the_fallback_keeps_a_reading_only_when_it_keeps_every_number():
     """latex2sympy2_extended reads `1 \\quad 2` as 3 and `\\phantom{5}3` as 8: such readings are refused."""
     x = sympy.Symbol("x")

@@ -21,7 +21,7 @@ import re
 
 import sympy
 
-from .parse import Matrix, Relation, Seq, Unparseable, from_sympy_set
+from .parse import Matrix, Relation, Seq, TooLarge, Unparseable, from_sympy_set
 
 log = logging.getLogger("k2.verify.math.latex_fallback")
 _RELATIONS = {
@@ -34,6 +34,9 @@ _RELATIONS = {
 }
 _UNEVALUATED = (sympy.Sum, sympy.Product, sympy.Integral, sympy.Limit, sympy.Derivative)
 _NUMBER = re.compile(r"\d+")
+# `a^b^c` is no LaTeX ("Double superscript"), and the parser takes exponential time over a chain of them.
+_DOUBLE_SCRIPT = re.compile(r"([\^_])\s*(?:[^\s{}\\^_]|\\[a-zA-Z]+|\{[^{}]*\})\s*\1")
+MAX_OPS = 60  # a reading with more operations than this is refused (`a^{a^{a^{...}}}` runs past any limit)
 
 
 def available() -> bool:
@@ -45,6 +48,8 @@ def parse_fallback(text: str):
     """`text` read by latex2sympy2_extended, as a value of `parse`'s kinds; raises `Unparseable`."""
     if not available():
         raise Unparseable("latex2sympy2_extended is not installed")
+    if _DOUBLE_SCRIPT.search(text):
+        raise Unparseable("a double superscript or subscript")  # LaTeX refuses it too
     from latex2sympy2_extended.latex2sympy2 import ConversionConfig, latex2sympy
 
     config = ConversionConfig(lowercase_symbols=False, interpret_contains_as_eq=False)
@@ -54,6 +59,8 @@ def parse_fallback(text: str):
         raise Unparseable(f"latex2sympy2_extended: {type(exc).__name__}") from None
     if not _keeps_numbers(text, value):
         raise Unparseable("latex2sympy2_extended skipped a number of the answer")
+    if sympy.count_ops(value) > MAX_OPS:
+        raise TooLarge("a reading too large to compare in time")
     return _translate(value)
 
 

@@ -11,7 +11,8 @@ silently picked out). Results:
 - `Union`: `(-\\infty, 0) \\cup (1, \\infty)`
 - `Matrix`: `\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}`
 
-Numbers too large to hold (`10^{10^{10}}`, `100000!`) raise `TooLarge` before sympy tries to build them.
+Numbers too large to hold (`10^{10^{10}}`, `100000!`) raise `TooLarge` before sympy tries to build them,
+as does nesting deeper than `MAX_DEPTH`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class Unparseable(ValueError):
 
 
 class TooLarge(Unparseable):
-    """The text names a number too large to compute with."""
+    """The text is too large to compute with: a number too large to hold, or nesting too deep."""
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ class _Parser:
     def nested(self, parse):
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise Unparseable("nested too deeply")
+            raise TooLarge("nested too deeply")
         try:
             return parse()
         finally:
@@ -620,7 +621,7 @@ def parse(text: str):
             return Matrix(tuple(tuple(row) for row in value.tolist()))
         return value
     except RecursionError:
-        raise Unparseable("nested too deeply") from None
+        raise TooLarge("nested too deeply") from None
     except (
         TypeError,
         ValueError,
