@@ -46,10 +46,10 @@ def available() -> bool:
 
 def parse_fallback(text: str):
     """`text` read by latex2sympy2_extended, as a value of `parse`'s kinds; raises `Unparseable`."""
-    if not available():
-        raise Unparseable("latex2sympy2_extended is not installed")
     if _DOUBLE_SCRIPT.search(text):
         raise Unparseable("a double superscript or subscript")  # LaTeX refuses it too
+    if not available():
+        raise Unparseable("latex2sympy2_extended is not installed")
     from latex2sympy2_extended.latex2sympy2 import ConversionConfig, latex2sympy
 
     config = ConversionConfig(lowercase_symbols=False, interpret_contains_as_eq=False)
