@@ -1,6 +1,7 @@
 """Round 8 of issue 12: a long decimal (6 significant digits or more) stands for the exact value of
 the ground truth it is rounded or cut from wherever it is written: alone, in a relation, a list, a
-set, an interval, a matrix or an expression. Each beside its negative twin."""
+set, an interval, a matrix or an expression; and a ground truth's long decimal is answered by an exact
+number that rounds to it. Each beside its negative twin."""
 
 from __future__ import annotations
 
@@ -51,6 +52,13 @@ CASES = [
         "\\begin{pmatrix} \\frac13 \\\\ 2 \\end{pmatrix}",
         False,
     ),
+    # a ground truth's long decimals: the answer's exact numbers must round to them
+    ("truth_side", "\\boxed{y = \\frac{x}{2} + \\frac13}", "y = 0.5x + 0.333333", True),
+    ("truth_side", "\\boxed{y = \\frac{x}{2} + \\frac13}", "y = 0.5x + 0.333334", False),
+    ("truth_side", "\\boxed{\\sqrt{2}}", "x = 1.414214", True),
+    ("truth_side", "\\boxed{\\sqrt{2}}", "x = 1.414213", False),  # a cut, not the rounding
+    ("truth_side", "\\boxed{\\sqrt{2}}", "1.4142135", False),
+    ("truth_side", "\\boxed{\\pm\\sqrt{2}}", "\\pm 1.414214", True),
 ]
 
 

@@ -180,6 +180,7 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
             return Match(False, "different")
         answer_value = answer_value * sympy.Rational(scale.numerator, scale.denominator)
     answer_value = _snap_long_decimals(answer_value, a.text, truth_value)
+    truth_value = _snap_long_decimals(truth_value, t.text, answer_value, rounded=True)
     equal = _equal(answer_value, truth_value, _decimal_places(t.text))
     if not equal and numbers and a.degrees != t.degrees:  # `\\frac{\\pi}{4}` answers `45^\\circ`
         radian = sympy.pi / 180
@@ -392,22 +393,25 @@ def _assignment_groups(text: str) -> Seq | None:
     return Seq("{", "}", tuple(tuples))
 
 
-def _snap_long_decimals(value, text: str, truth):
+def _snap_long_decimals(value, text: str, other, rounded: bool = False):
     """The answer `value` with each long decimal written in its `text` (MIN_LONG_DECIMAL significant
-    digits or more) replaced by the exact number of the ground truth it is rounded or cut from, so
-    `0.0833333333` is `\\frac{1}{12}` and `1.414214` is `\\sqrt{2}`, inside relations, lists, sets,
-    intervals and matrices too (`x = 1.414214`, `y = 0.5x + 0.333333`), and in scientific notation
-    (`2.314814815 \\times 10^{-3}` is `\\frac{1}{432}`). A truth that has a finite decimal form is
-    matched only exactly (`0.500001` is not `\\frac12`), and a short decimal never (`3.1416` is not
-    `\\pi`)."""
+    digits or more) replaced by the exact number of the ground truth (`other`) it is rounded or cut
+    from, so `0.0833333333` is `\\frac{1}{12}` and `1.414214` is `\\sqrt{2}`, inside relations, lists,
+    sets, intervals and matrices too (`x = 1.414214`, `y = 0.5x + 0.333333`), and in scientific
+    notation (`2.314814815 \\times 10^{-3}` is `\\frac{1}{432}`). A number that has a finite decimal
+    form is matched only exactly (`0.500001` is not `\\frac12`), and a short decimal never (`3.1416` is
+    not `\\pi`). With `rounded`, the same for a ground truth's long decimals against the answer's
+    exact numbers, which must round to them, as for a whole ground truth (`1.4142135` is a cut of
+    `\\sqrt{2}`, not its rounding)."""
     decimals = _long_decimals(text)
     if not decimals:
         return value
-    exact = [n for n in _numbers(truth) if n.is_real and not (n.is_Rational and _finite_decimal(n))]
+    exact = [n for n in _numbers(other) if n.is_real and not (n.is_Rational and _finite_decimal(n))]
+    close = _rounds_to if rounded else _within
     swaps = {}
     for decimal, places in decimals.items():
         for number in exact:
-            if _within(decimal, abs(number), places):
+            if close(abs(number), decimal, places):
                 swaps.update({decimal: abs(number), -decimal: -abs(number)})
     return _with_numbers(value, swaps) if swaps else value
 
@@ -424,7 +428,7 @@ def _long_decimals(text: str) -> dict:
     return found
 
 
-def _within(decimal: sympy.Rational, number: sympy.Basic, places: int) -> bool:
+def _within(number: sympy.Basic, decimal: sympy.Rational, places: int) -> bool:
     """Whether `number` rounds or cuts to `decimal` at its `places`."""
     try:
         return bool(abs(decimal - number).evalf(30) < sympy.Rational(1, 10**places))
