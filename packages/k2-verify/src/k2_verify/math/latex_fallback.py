@@ -6,11 +6,12 @@ knows constructs our small parser does not (`\\sum`, `\\int`, `\\lim`, derivativ
 answer `parse` refuses (for any reason but size), and only inside the time-bounded worker (its results
 may need evaluating: `\\sum_{i=1}^{10} i`). A reading is kept only when every number written in the
 answer is in it: like `parse`, which never picks a number out of LaTeX it cannot read, the second
-reader may not skip what it cannot read (it reads `\\{f \\colon 3 \\mid \\deg f + 1\\}` as `1`). It reads
-a ratio as its quotient (`3:2` is `\\frac32`, never `\\frac23`). Kept
-readings are translated into `parse`'s values, so every comparison rule (sets unordered, intervals by
-their brackets, relations in normal form) applies unchanged; anything it returns that has no such
-translation stays unparseable.
+reader may not skip what it cannot read (it reads `\\lim_{x \\to 2} x \\approx 7` as the limit alone).
+Nor is it asked about a double superscript (`a^b^c`, on which it takes exponential time), and a reading
+of more than `MAX_OPS` operations is refused as too large. It reads a ratio as its quotient (`3:2` is
+`\\frac32`, never `\\frac23`). Kept readings are translated into `parse`'s values, so every comparison
+rule (sets unordered, intervals by their brackets, relations in normal form) applies unchanged;
+anything it returns that has no such translation stays unparseable.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def parse_fallback(text: str):
 
 
 def _keeps_numbers(text: str, value) -> bool:
-    """Whether every number written in `text` appears in the reading `value` (before it is evaluated)."""
+    """Whether every number written in `text` appears in the reading `value`. The parser evaluates
+    some numbers as it reads (`\\frac{10}{4}` is 5/2): those readings are refused too, which only
+    leaves them unparseable."""
     read = str(value)
     return all(number in read for number in _NUMBER.findall(text))
 
