@@ -13,6 +13,7 @@ from k2_core.replies import (
     answer_tag,
     balanced,
     boxed_all,
+    braced,
     final_answer,
     find_json_object,
     join_reasoning,
@@ -92,6 +93,16 @@ def test_boxes_nest_and_the_outermost_last_one_wins():
 def test_fbox_counts_as_a_box():
     assert last_boxed("\\fbox{7}") == "7"
     assert final_answer("<think>x</think> \\fbox{7}") == "7"
+
+
+def test_a_sized_brace_is_a_character_and_a_bare_one_still_groups():
+    system = "\\boxed{\\left\\{ x = 1 \\\\ y = 2 \\right.}"
+    assert last_boxed(system) == "\\left\\{ x = 1 \\\\ y = 2 \\right."
+    assert last_boxed("\\boxed{\\{1, 2\\}}") == "\\{1, 2\\}"
+    assert last_boxed("\\boxed{512\\}") == "512\\"  # a stray backslash before the close
+    assert braced("{\\left\\{ a \\right.} b", 0) == "{\\left\\{ a \\right.}"
+    assert braced("{a{b}", 0) is None
+    assert braced("x{a}", 0) is None
 
 
 def test_an_unclosed_box_is_ignored():

@@ -143,7 +143,10 @@ def answer_tag(text: str) -> str | None:
 
 
 _BOX_OPENERS = re.compile(r"\\(?:boxed|fbox)\s*\{")
-_BRACES = re.compile(r"[{}]")
+# A brace sized as a delimiter (`\left\{`, `\right\}`, `\big\{`) is a character, not grouping: a
+# system `\left\{ ... \right.` opens one that never closes. (A bare `\}` still closes a group,
+# so `\boxed{512\}` with its stray backslash is a box.)
+_BRACES = re.compile(r"\\(?:left|right|[bB]igg?[lr]?)\s*\\[{}]|[{}]")
 
 
 def boxed_all(text: str) -> list[str]:
@@ -159,11 +162,24 @@ def boxed_all(text: str) -> list[str]:
         index = brace.start()
         if brace.group() == "{":
             stack.append(index)
-        elif stack:
+        elif brace.group() == "}" and stack:
             opened = stack.pop()
             if opened in openers:
                 contents.append(text[openers[opened] : index].strip())
     return contents
+
+
+def braced(text: str, start: int) -> str | None:
+    """The LaTeX group opening at `text[start]` (a `{`) up to its matching `}`, or None. Sized
+    braces are characters, not grouping: `{\\left\\{ x = 1 \\right.}` is one group."""
+    if not text.startswith("{", start):
+        return None
+    depth = 0
+    for brace in _BRACES.finditer(text, start):
+        depth += {"{": 1, "}": -1}.get(brace.group(), 0)
+        if depth == 0:
+            return text[start : brace.end()]
+    return None
 
 
 def last_boxed(text: str) -> str | None:

@@ -34,7 +34,17 @@ from .normalize import (
     strip_delimiters,
     unit_scale,
 )
-from .parse import Matrix, Relation, Seq, TooLarge, Union, Unparseable, is_words, parse
+from .parse import (
+    Matrix,
+    PlusMinus,
+    Relation,
+    Seq,
+    TooLarge,
+    Union,
+    Unparseable,
+    is_words,
+    parse,
+)
 from .sympy_syntax import looks_like_sympy, parse_sympy
 
 # Fixed points at which expressions in variables are compared (fixed, so verdicts are deterministic).
@@ -289,20 +299,29 @@ def _solutions(text: str):
     """Alternatives joined by "or" that are the solutions of one letter: `x = 1 or x = -1` is the set
     `{1, -1}`, `x < 3 or x > 5` the union of two intervals; None for anything else (a hedge)."""
     try:
-        parts = [parse(part.strip()) for part in _HEDGE.split(f" {text} ") if part.strip()]
+        parts = _HEDGE.split(f" {_SERIAL_HEDGE.sub('', text)} ")
+        parts = [parse(part.strip()) for part in parts if part.strip()]
     except Unparseable:
         return None
-    if len(parts) < 2 or not all(
-        isinstance(p, Relation) and len(p.parts) == 2 and _is_name(p.parts[0]) for p in parts
-    ):
-        return None
-    if len({str(p.parts[0]) for p in parts}) != 1:
+    letters = {_condition_letter(p) for p in parts}
+    if len(parts) < 2 or len(letters) != 1 or None in letters:
         return None
     if all(p.ops == ("=",) for p in parts):
         return Seq("{", "}", tuple(p.parts[1] for p in parts))
-    if all(p.ops[0] in {"<", "<=", ">", ">=", "!=", "in"} for p in parts):
-        return Union(tuple(parts))  # `x < 1 or x > 2`, `x \\in (0, 1) or x \\in (2, 3)`
+    if all(op in _CONDITIONS for p in parts for op in p.ops):
+        return Union(tuple(parts))  # `x < 1 or x > 2`, `-1 < x < 0 or 0 < x < 1`
     return None
+
+
+def _condition_letter(value) -> str | None:
+    """The letter a relation is a condition on: named first (`x > 1`, `x = 2`, `x \\in (0, 1)`) or
+    in the middle of a chain of bounds (`-1 < x < 0`); None for anything else."""
+    if not isinstance(value, Relation):
+        return None
+    if len(value.parts) == 2 and _is_name(value.parts[0]):
+        return str(value.parts[0])
+    bounds = len(value.parts) == 3 and all(op in _BOUNDS for op in value.ops)
+    return str(value.parts[1]) if bounds and isinstance(value.parts[1], sympy.Symbol) else None
 
 
 def _sympy_values(answer: str, truth: str, a: Answer, t: Answer) -> tuple | None:
@@ -377,8 +396,9 @@ def _rounds_to_figures(value: sympy.Basic, truth: sympy.Basic, figures: int) -> 
 
 
 def _assignment_groups(text: str) -> Seq | None:
-    """`p=5, q=2; p=7, q=2` as the set `{(5, 2), (7, 2)}`; None unless every group assigns names."""
-    tuples = []
+    """`p=5, q=2; p=7, q=2` as the set `{(5, 2), (7, 2)}`; None unless every group assigns the same
+    names (`a = 2; b = 3` is a list)."""
+    tuples, names = [], set()
     for group in text.split(";"):
         try:
             value = parse(group.strip())
@@ -390,7 +410,8 @@ def _assignment_groups(text: str) -> Seq | None:
         ):
             return None
         tuples.append(Seq("(", ")", tuple(i.parts[1] for i in items)))
-    return Seq("{", "}", tuple(tuples))
+        names.add(tuple(str(i.parts[0]) for i in items))
+    return Seq("{", "}", tuple(tuples)) if len(names) == 1 else None
 
 
 def _snap_long_decimals(value, text: str, other, rounded: bool = False):
@@ -673,6 +694,8 @@ def _relations(a, b) -> bool:
     return False
 
 
+_BOUNDS = {"<", "<=", ">", ">="}
+_CONDITIONS = _BOUNDS | {"!=", "in"}  # what a condition on one letter may say of it
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
 
 
@@ -839,16 +862,16 @@ def _solved_absolute(f: sympy.Basic, op: str) -> list | None:
 
 def _conditions(value) -> bool:
     """Whether `value` is a bare list of two or more conditions on one letter that all must hold
-    (`x > 1, x \\neq 2`; a list of equations, `x = 1, x = 2`, lists solutions instead)."""
+    (`x > 1, x \\neq 2`, `-1 < x < 1, x \\neq 0`; a list of equations, `x = 1, x = 2`, lists
+    solutions instead)."""
     if not (isinstance(value, Seq) and not value.open and len(value.items) >= 2):
         return False
-    items = value.items
-    if not all(
-        isinstance(i, Relation) and len(i.parts) == 2 and _is_name(i.parts[0]) for i in items
-    ):
-        return False
-    kinds = {"<", "<=", ">", ">=", "!=", "in"}
-    return len({str(i.parts[0]) for i in items}) == 1 and all(i.ops[0] in kinds for i in items)
+    letters = {_condition_letter(item) for item in value.items}
+    return (
+        len(letters) == 1
+        and None not in letters
+        and all(op in _CONDITIONS for item in value.items for op in item.ops)
+    )
 
 
 def _intersection(conditions: list[list[Seq]]) -> list | None:
@@ -911,13 +934,29 @@ def _sequences(a: Seq, b: Seq) -> bool:
     a, b = _by_name(a, b), _by_name(b, a)
     opens = {a.open, b.open}
     if opens <= {"{", ""}:  # sets and bare lists: order does not matter
-        return _unordered(list(a.items), list(b.items))
+        items_a, items_b = _members(a), _members(b)
+        if "{" in opens:  # a set: repeated members count once (`1, 1, 2` is `\\{1, 2\\}`)
+            return _covers(items_a, items_b) and _covers(items_b, items_a)
+        return _unordered(items_a, items_b)
     listed = opens == {"", "["} and min(len(a.items), len(b.items)) > 2  # `[1, 2, 3]`: no interval
     if opens != {"", "("} and not listed and (a.open, a.close) != (b.open, b.close):
         return False  # `(1, 2)` is not `[1, 2]`; a bare list may answer a tuple
     return len(a.items) == len(b.items) and all(
         _equal(x, y, None) for x, y in zip(a.items, b.items, strict=True)
     )
+
+
+def _members(seq: Seq) -> list:
+    """The items of a set or bare list, the values of a `\\pm` item among them (`\\pm 2, 3` is
+    `-2, 2, 3`)."""
+    return [
+        v for item in seq.items for v in (item.items if isinstance(item, PlusMinus) else (item,))
+    ]
+
+
+def _covers(a: list, b: list) -> bool:
+    """Whether every item of `b` equals some item of `a`."""
+    return len(a) * len(b) <= MAX_ITEMS**2 and all(any(_equal(x, y, None) for x in a) for y in b)
 
 
 def _by_name(seq: Seq, other: Seq) -> Seq:

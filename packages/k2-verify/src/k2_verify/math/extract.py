@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from k2_core.replies import after_thinking, answer_tag, balanced, boxed_all, own_turn
+from k2_core.replies import after_thinking, answer_tag, boxed_all, braced, own_turn
 
 MAX_SHORT = 200  # a response (or answer block) this short, on one line, is itself the answer
 
@@ -288,7 +288,7 @@ def _one_box(text: str) -> bool:
     """Whether `text` is one box and nothing else (`$\\boxed{5}$`; not `\\boxed{5}. \\end{align*}`)."""
     inner = text.strip("$ \n")
     opened = re.match(r"\\(?:boxed|fbox)\s*\{", inner)
-    return bool(opened) and balanced(inner, opened.end() - 1) == inner[opened.end() - 1 :]
+    return bool(opened) and braced(inner, opened.end() - 1) == inner[opened.end() - 1 :]
 
 
 def extract_truth(truth: str) -> str:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from k2_core.replies import balanced, last_boxed
+from k2_core.replies import braced, last_boxed
 
 # Commands that only change size, and thin spaces (`1\\,000`); removed outright.
 _NOISE = re.compile(
@@ -114,6 +114,8 @@ _ALIASES = {
     r"\rvert": "|",
     r"\mid": "|",
     r"\lor": r"\vee",  # `x \le 3 \lor x > 5`: alternatives, as "or"
+    r"\bigcup": r"\cup",
+    r"\bigcap": r"\cap",
 }
 _COMMAND = re.compile(r"\\[a-zA-Z]+")
 # `^\\circ` or `^{\\circ}`; a brace is taken only with its partner (`\\frac{\\sin 80^\\circ}{2}`).
@@ -219,11 +221,30 @@ _INVERSE_LABEL = re.compile(
 _LONG_EXPONENT = re.compile(r"(?<=[\w)}])\^(\d{2,})(?![\d.])")
 _INFINITY = re.compile(r"(?<![\\a-zA-Z])(?:infinity|inf)(?![a-zA-Z])", re.IGNORECASE)
 # Sets written the way people type them: a plain `U` joining intervals, a minus before a set
-# (`\mathbb{R} - \{1\}`), and the positive or negative reals (`\mathbb{R}^+`, `\mathbb{R}_{>0}`).
+# (`\mathbb{R} - \{1\}`), the positive or negative reals (`\mathbb{R}^+`, `\mathbb{R}_{>0}`,
+# `\mathbb{R}_{\geq 0}`) and the nonzero ones (`\mathbb{R}^*`).
 _PLAIN_UNION = re.compile(r"(?<=[)\]])\s*U\s*(?=[(\[])")
 _SET_MINUS = re.compile(r"(\\mathbb\s*\{?\s*R\s*\}?|[)\]])\s*-\s*(?=\\\{)")
 _HALF_LINE = re.compile(
-    r"\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*\{?\s*([+-])\s*\}?|_\s*\{?\s*([+-]|[<>]\s*0)\s*\}?)"
+    r"\\mathbb\s*\{?\s*R\s*\}?\s*"
+    r"(?:\^\s*\{?\s*([+*-])\s*\}?|_\s*\{?\s*([+-]|(?:[<>]=?|\\[gl]eq?(?![a-z]))\s*0)\s*\}?)"
+)
+_HALF_LINES = {  # `\mathbb{R}^*` (French) is every real but 0
+    "+": r"(0, \infty)",
+    ">0": r"(0, \infty)",
+    ">=0": r"[0, \infty)",
+    "-": r"(-\infty, 0)",
+    "<0": r"(-\infty, 0)",
+    "<=0": r"(-\infty, 0]",
+    "*": r"(-\infty, 0) \cup (0, \infty)",
+}
+# "or" and "and" in Chinese, French and Russian (`x < 1 \text{或} x > 3`, `x = 1 ou x = 2`),
+# wrapped in `\text{}` or not: the English words, which the comparison reads.
+_IN_ENGLISH = {"或": "or", "或者": "or", "ou": "or", "или": "or"}
+_IN_ENGLISH |= {"且": "and", "并且": "and", "et": "and", "и": "and"}
+_OTHER_LANGUAGE = re.compile(
+    r"\\(?:text|mbox|textrm|mathrm)\s*\{\s*(或者|或|并且|且|ou|или|et|и)\s*\}"
+    r"|(或者|或|并且|且)|(?<!\S)(ou|или|et|и)(?!\S)"
 )
 _WHOLE_BOX = re.compile(r"^\\(?:boxed|fbox)\s*(?=\{)")
 # `0.1\overline{6}` is a repeating decimal (1/6); `\overline{AB}` names a segment, `AB`.
@@ -245,7 +266,8 @@ _WHOLE_WORDS = {
     },
     **_NUMBER_WORDS,
 }
-# An interval in the French style, its reversed brackets open: `]2, 5[` is (2, 5), `[1, 3[` is [1, 3).
+# An interval in the French style, its reversed brackets open: `]2, 5[` is (2, 5), `[1, 3[` is [1, 3),
+# alone or in a union.
 _REVERSED_INTERVAL = re.compile(r"^([\[\]])\s*([^\[\]]+?)\s*[,;]\s*([^\[\]]+?)\s*([\[\]])$")
 # A superscript written before the subscript (`x^2_1`, `a^{3}_{n}`) is that of the subscripted name.
 _SCRIPT = r"(\{[^{}]*\}|[a-zA-Z0-9])"
@@ -285,6 +307,13 @@ _SET_BUILDER = re.compile(
 _ALIGNED = re.compile(
     r"\\(?:begin|end)\s*\{\s*(?:aligned|align\*?|gathered|gather\*?|split|cases)\s*\}"
 )
+# A system in an array opened by a brace (`\left\{\begin{array}{l} x = 1 \\ y = 2 \end{array}\right.`)
+# is a `cases`; an array in brackets stays a matrix.
+_BRACED_ARRAY = re.compile(
+    r"^\\left\s*\\\{\s*\\begin\s*\{\s*array\s*\}\s*\{[^{}]*\}(.*)"
+    r"\\end\s*\{\s*array\s*\}\s*\\right\s*\.$",
+    re.DOTALL,
+)
 # A value given as an approximation (`\\approx 3.14`): the value.
 _LEADING_APPROX = re.compile(r"^(?:\\approx|\\simeq|\\sim|≈)\s*")
 # A modulus after a residue: `7 \\pmod{12}`, `7 \\pmod 12`, `7 \\bmod 12`, `7 \\mod 12`, `(\\mod 12)`.
@@ -306,6 +335,7 @@ class Answer:
 
 def split_modulus(text: str) -> tuple[str, str | None]:
     """`text` without a trailing modulus (`7 \\pmod{12}`), and the modulus (`12`), or None."""
+    text = strip_delimiters(text)
     match = _MODULUS.search(text)
     if not match:
         return text, None
@@ -354,7 +384,26 @@ def _operator(match: re.Match) -> str:
 
 def _half_line(match: re.Match) -> str:
     sign = (match.group(1) or match.group(2)).replace(" ", "")
-    return r"(0, \infty)" if sign in {"+", ">0"} else r"(-\infty, 0)"
+    sign = re.sub(r"\\geq?", ">=", re.sub(r"\\leq?", "<=", sign))
+    return _HALF_LINES[sign]
+
+
+def _one_set(text: str) -> str:
+    """A set, alone or in a union, in the form the parser reads: `]2, 5[` as `(2, 5)`, `[1, 3[` as
+    `[1, 3)`, `\\{x | x > 2\\}` as the condition `x > 2`; any other text unchanged."""
+    builder = _SET_BUILDER.match(text)
+    if builder and re.search(rf"(?<![a-zA-Z\\]){builder.group(1)}(?![a-zA-Z])", builder.group(2)):
+        return _INTEGER_QUALIFIER.sub("", builder.group(2)).strip()
+    reversed_interval = _REVERSED_INTERVAL.match(text)
+    if not reversed_interval or reversed_interval.group(1, 4) == ("[", "]"):
+        return text
+    opening, low, high, closing = reversed_interval.groups()
+    return f"{'(' if opening == ']' else '['}{low}, {high}{')' if closing == '[' else ']'}"
+
+
+def _english(match: re.Match) -> str:
+    word = next(group for group in match.groups() if group)
+    return f" {_IN_ENGLISH[word]} "
 
 
 def _replace_aliases(text: str) -> str:
@@ -385,7 +434,7 @@ def _unbox(text: str) -> str:
     for _ in range(5):
         box = _WHOLE_BOX.match(text)
         start = box.end() if box else 0
-        if not text.startswith("{", start) or balanced(text, start) != text[start:]:
+        if not text.startswith("{", start) or braced(text, start) != text[start:]:
             break
         text = (last_boxed(text) if box else text[1:-1]).strip()
     return text
@@ -444,10 +493,10 @@ def normalize(text: str) -> Answer:
     text = _SCALED.sub(_scaled, text)
     text = _DIVISOR_NAMES.sub(_operator, text.strip())
     text = _LG.sub(r"\\log_{10}", text)
-    text = _INTEGER_QUALIFIER.sub("", text)
     for char, replacement in _UNICODE.items():
         text = text.replace(char, replacement)
     text = strip_delimiters(text)
+    text = _INTEGER_QUALIFIER.sub("", text)
     text = _ORDINAL.sub("", text)
     text = _combinatorics(text)
     text = _INVERSE_LABEL.sub(r"\1_{inv}(\2)", text)
@@ -456,7 +505,9 @@ def normalize(text: str) -> Answer:
     text = _SET_MINUS.sub(r"\1 \\setminus ", text)
     text = _HALF_LINE.sub(_half_line, text)
     text = _LEADING_APPROX.sub("", text)
+    text = _OTHER_LANGUAGE.sub(_english, text)
     text = _LONG_EXPONENT.sub(r"^{\1}", text)
+    text = _BRACED_ARRAY.sub(r"\\begin{cases}\1\\end{cases}", text)
     if _ALIGNED.search(text):  # aligned lines are a list of what they say
         text = _ALIGNED.sub("", text).replace("&", "")
         text = ", ".join(line.strip() for line in text.split("\\\\") if line.strip())
@@ -499,13 +550,7 @@ def normalize(text: str) -> Answer:
     text = re.sub(r"\s+", " ", text).strip()
     text = text.rstrip(".;: ").strip()
     text = _WHOLE_WORDS.get(text.lower(), text)
-    reversed_interval = _REVERSED_INTERVAL.match(text)
-    if reversed_interval and reversed_interval.group(1, 4) != ("[", "]"):
-        opening, low, high, closing = reversed_interval.groups()
-        text = f"{'(' if opening == ']' else '['}{low}, {high}{')' if closing == '[' else ']'}"
-    builder = _SET_BUILDER.match(text)
-    if builder and re.search(rf"(?<![a-zA-Z\\]){builder.group(1)}(?![a-zA-Z])", builder.group(2)):
-        text = builder.group(2).strip()  # `\{x | x > 2\}` is the condition `x > 2`
+    text = r" \cup ".join(_one_set(piece.strip()) for piece in text.split(r"\cup"))
     if _SPACED_THOUSANDS.match(text):
         text = text.replace(" ", "")
     return Answer(text, percent=bool(percent), degrees=bool(degrees), unit=unit)

@@ -6,7 +6,8 @@ construct it does not know makes the whole answer `Unparseable` (a number inside
 silently picked out). Results:
 
 - a sympy expression: `3`, `\\frac{\\sqrt{3}}{2}`, `2x+1`, `3+4i`, `\\pi/6`
-- `Seq`: delimited items, `(1, 2]`, `[1, 2]`, `\\{1, 2\\}` (a set), or a bare list `1, 2`
+- `Seq`: delimited items, `(1, 2]`, `[1, 2]`, `\\{1, 2\\}` (a set), or a bare list `1, 2`; a
+  `PlusMinus` is the set of values of an expression with `\\pm` (`1 \\pm \\sqrt2`)
 - `Relation`: `x = 3`, `y = 2x + 1`, `1 < x \\leq 2`
 - `Union`: `(-\\infty, 0) \\cup (1, \\infty)`
 - `Matrix`: `\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}`
@@ -44,6 +45,12 @@ class Seq:
     open: str
     close: str
     items: tuple
+
+
+@dataclass(frozen=True)
+class PlusMinus(Seq):
+    """The values of an expression with `\\pm` (`1 \\pm \\sqrt2`), a set: inside a list or a set
+    they are members of it (`\\{\\pm 2, 3\\}` is `\\{-2, 2, 3\\}`)."""
 
 
 @dataclass(frozen=True)
@@ -232,10 +239,15 @@ class _Parser:
         return items[0] if len(items) == 1 else Seq("", "", tuple(items))
 
     def union(self):
-        parts = [self.set_operation()]
-        while self.peek() == r"\cup":
-            self.take()
-            parts.append(self.set_operation())
+        """Sets joined by `\\cup` and `\\setminus`, left to right, so a difference after a union
+        removes from all of it (`(-\\infty, 2) \\cup (2, \\infty) \\setminus \\{-2\\}`)."""
+        parts = [self.intersection()]
+        while self.peek() in {r"\cup", r"\setminus"}:
+            if self.take() == r"\cup":
+                parts.append(self.intersection())
+            else:
+                whole = sympy.Union(*(as_sympy_set(part) for part in parts))
+                parts = [from_sympy_set(whole - as_sympy_set(self.intersection()))]
         if len(parts) == 1:
             return parts[0]
         try:  # sets and intervals are joined (`\\{1\\} \\cup \\{2\\}` is `\\{1, 2\\}`)
@@ -243,15 +255,14 @@ class _Parser:
         except (Unparseable, TypeError, ValueError):
             return Union(tuple(parts))  # relations (`x < 0 \\cup x > 1`) stay as written
 
-    def set_operation(self):
-        """`A \\cap B`, `A \\setminus B` of intervals and sets, computed (`[1, 2] \\cap [2, 3]` is
-        `\\{2\\}`); their operands are read as sets, so `(1, 2)` is an interval here."""
+    def intersection(self):
+        """`A \\cap B` of intervals and sets, computed (`[1, 2] \\cap [2, 3]` is `\\{2\\}`); its
+        operands are read as sets, so `(1, 2)` is an interval here."""
         value = self.relation()
-        while self.peek() in {r"\cap", r"\setminus"}:
-            operation = self.take()
-            left, right = as_sympy_set(value), as_sympy_set(self.relation())
+        while self.peek() == r"\cap":
+            self.take()
             value = from_sympy_set(
-                sympy.Intersection(left, right) if operation == r"\cap" else left - right
+                sympy.Intersection(as_sympy_set(value), as_sympy_set(self.relation()))
             )
         return value
 
@@ -288,7 +299,7 @@ class _Parser:
             else:
                 sums = [s + sign[op] * _expr(term) for s in sums]
             first = False
-        return sums[0] if len(sums) == 1 else Seq("{", "}", tuple(sums))
+        return sums[0] if len(sums) == 1 else PlusMinus("{", "}", tuple(sums))
 
     def term(self):
         value = self.power()
@@ -598,17 +609,12 @@ def _expr(value):
 
 def _combine(operation, left, right):
     """`operation` on two values; on each sign when a side is a `\\pm` pair (`\\frac{1 \\pm \\sqrt5}{2}`)."""
-    lefts = left.items if _is_plus_minus(left) else (left,)
-    rights = right.items if _is_plus_minus(right) else (right,)
+    lefts = left.items if isinstance(left, PlusMinus) else (left,)
+    rights = right.items if isinstance(right, PlusMinus) else (right,)
     values = tuple(operation(_expr(a), _expr(b)) for a in lefts for b in rights)
     if len(values) > 4:
         raise Unparseable("too many \\pm")
-    return values[0] if len(values) == 1 else Seq("{", "}", values)
-
-
-def _is_plus_minus(value) -> bool:
-    """A `\\pm` expression parses as the set of its values (see `_Parser.additive`)."""
-    return isinstance(value, Seq) and value.open == "{" and 0 < len(value.items) <= 4
+    return values[0] if len(values) == 1 else PlusMinus("{", "}", values)
 
 
 def parse(text: str):
