@@ -1122,6 +1122,18 @@ CASES = [
         "(1, 2)",
         T,
     ),
+    ("set_forms", "latex", "$\\boxed{12.5}$", "$\\$12.50$", T),
+    ("set_forms", "latex", "$\\boxed{12.4}$", "$\\$12.50$", F),
+    ("set_forms", "sympy", "$\\boxed{[2, \\infty)}$", "[2, oo)", T),
+    ("set_forms", "sympy", "$\\boxed{(2, \\infty)}$", "[2, oo)", F),
+    ("set_forms", "latex", "$\\boxed{f'(x) = 2x}$", "f(x) = 2x", F),
+    ("set_forms", "latex", "$\\boxed{y''}$", "y'", F),
+    ("set_forms", "latex", "$\\boxed{f'(x) = 6x}$", "6x", T),
+    ("set_forms", "latex", "$\\boxed{\\frac{dy}{dx} = 6x}$", "6x", T),
+    ("set_forms", "latex", "$\\boxed{\\frac{d^2y}{dx^2} = 6}$", "y' = 6", F),
+    ("set_forms", "latex", "$\\boxed{(\\pm 2, 0)}$", "(2, 0), (-2, 0)", T),
+    ("set_forms", "latex", "$\\boxed{(\\pm 2, 0)}$", "(2, 0)", F),
+    ("set_forms", "latex", "$\\boxed{(\\pm 1, \\pm 2)}$", "(1, 2), (-1, -2)", F),
 ]
 
 # Response wrappers that keep the label: the case's response is `{}`.

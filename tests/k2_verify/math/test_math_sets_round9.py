@@ -1,8 +1,10 @@
 """Round 9 of issue 12: sets, lists and systems written the ways graders and models write them, each
 beside its negative twin. A set counts a repeated member once and takes the values of a `\\pm`
 member; alternatives may be chains of bounds; "or"/"and" may be written in Chinese, French or Russian;
-set differences, French intervals and set-builders work inside unions; a qualifier or a modulus
-after a `$`-delimited ground truth is read; a system may be an array opened by `\\left\\{`."""
+set differences, French intervals and set-builders work inside unions; a qualifier, a modulus
+or a currency sign in a `$`-delimited ground truth is read; sympy's `oo` is infinity; a system may be
+an array opened by `\\left\\{`; a prime is part of a name; a tuple with one `\\pm` member is two
+points."""
 
 from __future__ import annotations
 
@@ -122,6 +124,30 @@ CASES = [
         "x=\\frac{\\pi}{4}+k\\pi, k \\in \\mathbb{Z}",
         True,
     ),
+    # currency inside math delimiters; sympy's name for infinity
+    ("currency_in_math", "\\boxed{12.5}", "$\\$12.50$", True),
+    ("currency_in_math", "\\boxed{12.4}", "$\\$12.50$", False),
+    ("sympy_infinity", "\\boxed{[2, \\infty)}", "[2, oo)", True),
+    ("sympy_infinity", "\\boxed{(2, \\infty)}", "[2, oo)", False),
+    # a prime is part of a name (the second reader dropped it: `y'' = 6` was `y = 6`)
+    ("primes", "\\boxed{f'(x) = 2x}", "f(x) = 2x", False),
+    ("primes", "\\boxed{y''}", "y'", False),
+    ("primes", "\\boxed{A'B'}", "AB", False),
+    ("primes", "\\boxed{f'(x) = 6x}", "6x", True),
+    ("primes", "\\boxed{f'(x)=2x+1}", "f'(x) = 1 + 2x", True),
+    ("primes", "\\boxed{y^{\\prime} = 2}", "y' = 2", True),
+    ("primes", "\\boxed{\\text{Bob's}}", "Bob's", True),
+    ("derivative_label", "\\boxed{\\frac{dy}{dx} = 6x}", "6x", True),
+    ("derivative_label", "\\boxed{\\frac{dy}{dx} = 6x}", "y' = 6x", True),
+    ("derivative_label", "\\boxed{\\frac{d^2y}{dx^2} = 6}", "y'' = 6", True),
+    ("derivative_label", "\\boxed{\\frac{d^2y}{dx^2} = 6}", "y' = 6", False),
+    # a tuple with one `\pm` member is two points
+    ("plus_minus_point", "\\boxed{(\\pm 2, 0)}", "(2, 0), (-2, 0)", True),
+    ("plus_minus_point", "\\boxed{(\\pm 2, 0), (0, \\pm 1)}", "(2,0),(-2,0),(0,1),(0,-1)", True),
+    ("plus_minus_point", "\\boxed{(1 \\pm \\sqrt{2}, 3)}", "(1+\\sqrt2, 3), (1-\\sqrt2, 3)", True),
+    ("plus_minus_point", "\\boxed{(\\pm 2, 0)}", "(2, 0)", False),
+    ("plus_minus_point", "\\boxed{(\\pm 2, 0), (0, \\pm 1)}", "(2,0),(-2,0),(0,1)", False),
+    ("plus_minus_point", "\\boxed{(\\pm 1, \\pm 2)}", "(1, 2), (-1, -2)", False),
     # a system in an array opened by a brace
     (
         "braced_array",

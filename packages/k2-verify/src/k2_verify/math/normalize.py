@@ -217,9 +217,17 @@ _PERMUTATION = re.compile(r"(?<![\\a-zA-Z])P\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)")
 _INVERSE_LABEL = re.compile(
     r"(?<![\\a-zA-Z])([a-zA-Z])\^\{\s*-1\s*\}\s*(?:\\left)?\(\s*([a-zA-Z])\s*(?:\\right)?\)(?=\s*=)"
 )
+# A prime is part of a name (`y'`, `f''(x)`, `A'B'`; not `Bob's`), as is a derivative written as
+# a fraction (`\frac{dy}{dx}` is `y'`): the second reader would drop them (`y'' = 6` as `y = 6`).
+_DERIVATIVE = re.compile(
+    r"\\frac\s*\{\s*d\s*(\^\s*\{?\s*2\s*\}?)?\s*([a-zA-Z])\s*\}\s*\{\s*d\s*[a-zA-Z]\s*(?:\^\s*\{?\s*2\s*\}?)?\s*\}"
+)
+_PRIME = re.compile(r"(?<![a-zA-Z\\])([a-zA-Z])\s*('+|\^\s*\{\s*\\prime\s*\})")
 # `2^10` means 2^{10} (LaTeX would read 2^1 0): a power of several digits is taken whole.
 _LONG_EXPONENT = re.compile(r"(?<=[\w)}])\^(\d{2,})(?![\d.])")
-_INFINITY = re.compile(r"(?<![\\a-zA-Z])(?:infinity|inf)(?![a-zA-Z])", re.IGNORECASE)
+_INFINITY = re.compile(
+    r"(?<![\\a-zA-Z])(?:infinity|inf|oo)(?![a-zA-Z])", re.IGNORECASE
+)  # sympy's `oo`
 # Sets written the way people type them: a plain `U` joining intervals, a minus before a set
 # (`\mathbb{R} - \{1\}`), the positive or negative reals (`\mathbb{R}^+`, `\mathbb{R}_{>0}`,
 # `\mathbb{R}_{\geq 0}`) and the nonzero ones (`\mathbb{R}^*`).
@@ -388,6 +396,11 @@ def _half_line(match: re.Match) -> str:
     return _HALF_LINES[sign]
 
 
+def _primed(match: re.Match) -> str:
+    primes = match.group(2).count("'") or 1
+    return f"{match.group(1)}_{{prime{primes}}}"
+
+
 def _one_set(text: str) -> str:
     """A set, alone or in a union, in the form the parser reads: `]2, 5[` as `(2, 5)`, `[1, 3[` as
     `[1, 3)`, `\\{x | x > 2\\}` as the condition `x > 2`; any other text unchanged."""
@@ -423,7 +436,7 @@ def _unwrap(text: str) -> str:
 def strip_delimiters(text: str) -> str:
     """`text` without its math delimiters (`$...$`, `\\(...\\)`, `\\[...\\]`) and a box around it all;
     a leading currency sign goes too (`\\$5`)."""
-    text = _DOLLARS.sub("", text.strip()).replace("$", "")
+    text = _DOLLARS.sub("", re.sub(r"(?<!\\)\$", "", text).strip()).replace("$", "")
     text = re.sub(r"^\\[\[(]|\\[\])]$", "", text).strip()
     return _unbox(text)
 
@@ -500,6 +513,8 @@ def normalize(text: str) -> Answer:
     text = _ORDINAL.sub("", text)
     text = _combinatorics(text)
     text = _INVERSE_LABEL.sub(r"\1_{inv}(\2)", text)
+    text = _DERIVATIVE.sub(lambda m: m.group(2) + ("''" if m.group(1) else "'"), text)
+    text = _PRIME.sub(_primed, text)
     text = _INFINITY.sub(r"\\infty ", text)
     text = _PLAIN_UNION.sub(r" \\cup ", text)
     text = _SET_MINUS.sub(r"\1 \\setminus ", text)

@@ -49,8 +49,9 @@ class Seq:
 
 @dataclass(frozen=True)
 class PlusMinus(Seq):
-    """The values of an expression with `\\pm` (`1 \\pm \\sqrt2`), a set: inside a list or a set
-    they are members of it (`\\{\\pm 2, 3\\}` is `\\{-2, 2, 3\\}`)."""
+    """The values of an expression with `\\pm` (`1 \\pm \\sqrt2`), or the points of a tuple with
+    one `\\pm` member (`(\\pm 2, 0)`), a set: inside a list or a set they are members of it
+    (`\\{\\pm 2, 3\\}` is `\\{-2, 2, 3\\}`)."""
 
 
 @dataclass(frozen=True)
@@ -435,6 +436,14 @@ class _Parser:
             return Seq("(", ")", items)
         if len(items) == 1 and _OPENERS[opener] == closer:
             return items[0]
+        signed = [i for i, item in enumerate(items) if isinstance(item, PlusMinus)]
+        if (opener, closer) == ("(", ")") and len(signed) == 1:  # `(\\pm 2, 0)`: two points
+            i = signed[0]
+            return PlusMinus(
+                "{",
+                "}",
+                tuple(Seq("(", ")", (*items[:i], v, *items[i + 1 :])) for v in items[i].items),
+            )
         return Seq(opener, closer, items)
 
     def command(self):
