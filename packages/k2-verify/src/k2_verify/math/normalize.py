@@ -85,7 +85,7 @@ _UNICODE = {
     "₩": "",
 }
 # Python/sympy relations, in their LaTeX spelling; `!=` needs a space beside it (`5!=120` is 5! = 120).
-_PY_RELATIONS = re.compile(r"==|<=|>=|\s!=|!=\s")
+_PY_RELATIONS = re.compile(r"==|<=|>=|\s!=|!=\s|\\not\s*=")  # and LaTeX's `\not=`
 _PY_RELATION_LATEX = {"==": "=", "<=": r" \leq ", ">=": r" \geq "}
 _ALIASES = {
     r"\dfrac": r"\frac",
