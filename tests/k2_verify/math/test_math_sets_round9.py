@@ -141,6 +141,9 @@ CASES = [
     ("derivative_label", "\\boxed{\\frac{dy}{dx} = 6x}", "y' = 6x", True),
     ("derivative_label", "\\boxed{\\frac{d^2y}{dx^2} = 6}", "y'' = 6", True),
     ("derivative_label", "\\boxed{\\frac{d^2y}{dx^2} = 6}", "y' = 6", False),
+    # `\not=` is `\neq` (its label did not parse, so it was read as its value after `=`)
+    ("not_equal", "\\boxed{x \\not= y}", "x = y", False),
+    ("not_equal", "\\boxed{x \\not= 3}", "x \\neq 3", True),
     # a tuple with one `\pm` member is two points
     ("plus_minus_point", "\\boxed{(\\pm 2, 0)}", "(2, 0), (-2, 0)", True),
     ("plus_minus_point", "\\boxed{(\\pm 2, 0), (0, \\pm 1)}", "(2,0),(-2,0),(0,1),(0,-1)", True),
