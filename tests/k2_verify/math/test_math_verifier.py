@@ -125,6 +125,17 @@ def test_a_slow_comparison_times_out_and_the_next_one_works():
     ).correct  # the stuck worker was replaced
 
 
+def test_set_operations_are_computed_in_the_timed_worker():
+    alternating = "".join(
+        f"({i},{i + 1}) \\cup " if i % 2 else f"[{i},{i}.5] \\setminus " for i in range(16)
+    )  # under 300 characters, yet sympy takes most of a second over it
+    start = time.monotonic()
+    verdict = verify(f"\\boxed{{{alternating}(0,1)}}", "\\{1, 2\\}", timeout=0.1)
+    assert verdict.reason == "timeout"
+    assert time.monotonic() - start < 5
+    assert verify("\\boxed{(0,3) \\setminus \\{1\\}}", "(0,1) \\cup (1,3)").correct
+
+
 def test_timeout_from_a_thread():
     verdicts = []
     thread = threading.Thread(target=lambda: verdicts.append(verify(SLOW, "1", timeout=0.3)))

@@ -2,7 +2,7 @@
 
 Extraction and most comparisons (numbers, fractions, radicals, intervals, sets, ...) run in the calling
 process and cost well under a millisecond. Answers whose comparison could run away (powers, factorials,
-trig and logs, long expressions) are compared in a worker process that is killed if it overruns, so
+trig and logs, set differences and intersections, long expressions) are compared in a worker process that is killed if it overruns, so
 `verify` returns within `timeout` seconds from any thread, with reason `timeout` (the first such
 comparison in a process also waits, once, for its worker to start: about a second). Inside a
 `k2_verify.pool` worker everything runs in place: that pool already enforces the timeout.
@@ -27,8 +27,8 @@ from .normalize import normalize
 FALLBACK = fallback_available()
 MAX_ANSWER_CHARS = 1000  # longer "answers" are not math answers; they are refused unparsed
 _RISKY = re.compile(
-    r"\^|!|\||\\binom|factorial|binomial|\\(?:sin|cos|tan|cot|sec|csc|arc|log|ln|exp)"
-)  # `|x| > 1` is solved by sympy, in the worker too
+    r"\^|!|\||\\binom|factorial|binomial|\\(?:sin|cos|tan|cot|sec|csc|arc|log|ln|exp|setminus|cap)"
+)  # `|x| > 1` is solved by sympy, in the worker too, as are set differences and intersections
 _LIST = re.compile(r",|(?<![a-zA-Z\\])(?:and|or)(?![a-zA-Z])")  # a ground truth with several parts
 _guard: WorkerPool | None = None
 _guard_lock = threading.Lock()
