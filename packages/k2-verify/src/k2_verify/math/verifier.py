@@ -2,10 +2,11 @@
 
 Extraction and most comparisons (numbers, fractions, radicals, intervals, sets, ...) run in the calling
 process and cost well under a millisecond. Answers whose comparison could run away (powers, factorials,
-trig and logs, set differences and intersections, long expressions) are compared in a worker process that is killed if it overruns, so
-`verify` returns within `timeout` seconds from any thread, with reason `timeout` (the first such
-comparison in a process also waits, once, for its worker to start: about a second). Inside a
-`k2_verify.pool` worker everything runs in place: that pool already enforces the timeout.
+trig and logs, set differences and intersections, long expressions) are compared in a worker process
+that is killed if it overruns, so `verify` returns within `timeout` seconds from any thread, with
+reason `timeout` (the first such comparison in a process also waits, once, for its worker to start:
+about a second). Inside a `k2_verify.pool` worker everything runs in place: that pool already
+enforces the timeout.
 """
 
 from __future__ import annotations
