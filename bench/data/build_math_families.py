@@ -1134,6 +1134,12 @@ CASES = [
     ("set_forms", "latex", "$\\boxed{(\\pm 2, 0)}$", "(2, 0), (-2, 0)", T),
     ("set_forms", "latex", "$\\boxed{(\\pm 2, 0)}$", "(2, 0)", F),
     ("set_forms", "latex", "$\\boxed{(\\pm 1, \\pm 2)}$", "(1, 2), (-1, -2)", F),
+    ("set_forms", "plain", "The answer is 10⁻³.", "0.001", T),
+    ("set_forms", "plain", "The answer is 10⁻².", "0.001", F),
+    ("set_forms", "plain", "The answer is a₁₂.", "a_{12}", T),
+    ("set_forms", "plain", "The answer is a₁₂.", "a_1", F),
+    ("set_forms", "plain", "The answer is ∛2.", "\\sqrt[3]{2}", T),
+    ("set_forms", "plain", "The answer is ∛2.", "\\sqrt{2}", F),
 ]
 
 # Response wrappers that keep the label: the case's response is `{}`.

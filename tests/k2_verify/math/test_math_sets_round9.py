@@ -4,7 +4,7 @@ member; alternatives may be chains of bounds; "or"/"and" may be written in Chine
 set differences, French intervals and set-builders work inside unions; a qualifier, a modulus
 or a currency sign in a `$`-delimited ground truth is read; sympy's `oo` is infinity; a system may be
 an array opened by `\\left\\{`; a prime is part of a name; a tuple with one `\\pm` member is two
-points."""
+points; Unicode superscripts and subscripts are powers and subscripts."""
 
 from __future__ import annotations
 
@@ -151,6 +151,16 @@ CASES = [
     ("plus_minus_point", "\\boxed{(\\pm 2, 0)}", "(2, 0)", False),
     ("plus_minus_point", "\\boxed{(\\pm 2, 0), (0, \\pm 1)}", "(2,0),(-2,0),(0,1)", False),
     ("plus_minus_point", "\\boxed{(\\pm 1, \\pm 2)}", "(1, 2), (-1, -2)", False),
+    # Unicode superscripts, subscripts, cube roots and blackboard letters in plain text
+    ("unicode_scripts", "The answer is 10⁻³.", "0.001", True),
+    ("unicode_scripts", "The answer is 10⁻².", "0.001", False),
+    ("unicode_scripts", "The answer is x¹⁰.", "x^{10}", True),
+    ("unicode_scripts", "The answer is x¹⁰.", "x^{1}0", False),
+    ("unicode_scripts", "The answer is a₁₂.", "a_{12}", True),
+    ("unicode_scripts", "The answer is a₁₂.", "a_1", False),
+    ("unicode_scripts", "The answer is ∛2.", "\\sqrt[3]{2}", True),
+    ("unicode_scripts", "The answer is ∛2.", "\\sqrt{2}", False),
+    ("unicode_scripts", "The answer is n ∈ ℤ.", "n \\in \\mathbb{Z}", True),
     # a system in an array opened by a brace
     (
         "braced_array",

@@ -75,8 +75,18 @@ _UNICODE = {
     "∪": r"\cup ",
     "∩": r"\cap ",
     "\u200b": "",
-    "²": "^2",
-    "³": "^3",
+    "∛": r"\sqrt[3]",
+    "∜": r"\sqrt[4]",
+    "ℤ": r"\mathbb{Z}",
+    "ℕ": r"\mathbb{N}",
+    "ℚ": r"\mathbb{Q}",
+    "δ": r"\delta ",
+    "ε": r"\epsilon ",
+    "ρ": r"\rho ",
+    "σ": r"\sigma ",
+    "τ": r"\tau ",
+    "Δ": r"\Delta ",
+    "Ω": r"\Omega ",
     "€": "",
     "£": "",
     "¥": "",
@@ -85,6 +95,10 @@ _UNICODE = {
     "₩": "",
 }
 # Python/sympy relations, in their LaTeX spelling; `!=` needs a space beside it (`5!=120` is 5! = 120).
+# Unicode superscripts and subscripts (`x²`, `10⁻³`, `a₁₂`): a power and a subscript.
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+_SUBSCRIPTS = re.compile("[₀₁₂₃₄₅₆₇₈₉]+")
+_SCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺₀₁₂₃₄₅₆₇₈₉", "0123456789-+0123456789")
 _PY_RELATIONS = re.compile(r"==|<=|>=|\s!=|!=\s|\\not\s*=")  # and LaTeX's `\not=`
 _PY_RELATION_LATEX = {"==": "=", "<=": r" \leq ", ">=": r" \geq "}
 _ALIASES = {
@@ -508,6 +522,8 @@ def normalize(text: str) -> Answer:
     text = _LG.sub(r"\\log_{10}", text)
     for char, replacement in _UNICODE.items():
         text = text.replace(char, replacement)
+    text = _SUPERSCRIPTS.sub(lambda m: f"^{{{m.group().translate(_SCRIPT_DIGITS)}}}", text)
+    text = _SUBSCRIPTS.sub(lambda m: f"_{{{m.group().translate(_SCRIPT_DIGITS)}}}", text)
     text = strip_delimiters(text)
     text = _INTEGER_QUALIFIER.sub("", text)
     text = _ORDINAL.sub("", text)
