@@ -1140,6 +1140,12 @@ CASES = [
     ("set_forms", "plain", "The answer is a₁₂.", "a_1", F),
     ("set_forms", "plain", "The answer is ∛2.", "\\sqrt[3]{2}", T),
     ("set_forms", "plain", "The answer is ∛2.", "\\sqrt{2}", F),
+    ("set_forms", "sympy", "y == x**-1", "y*x == 1", T),
+    ("set_forms", "sympy", "y == x**-2", "y*x == 1", F),
+    ("set_forms", "sympy", "log2(8)", "3", T),
+    ("set_forms", "sympy", "log2(8)", "4", F),
+    ("set_forms", "sympy", "Lt(x, 3)", "x < 3", T),
+    ("set_forms", "sympy", "Lt(x, 3)", "x <= 3", F),
 ]
 
 # Response wrappers that keep the label: the case's response is `{}`.

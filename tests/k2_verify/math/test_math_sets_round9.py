@@ -4,7 +4,8 @@ member; alternatives may be chains of bounds; "or"/"and" may be written in Chine
 set differences, French intervals and set-builders work inside unions; a qualifier, a modulus
 or a currency sign in a `$`-delimited ground truth is read; sympy's `oo` is infinity; a system may be
 an array opened by `\\left\\{`; a prime is part of a name; a tuple with one `\\pm` member is two
-points; Unicode superscripts and subscripts are powers and subscripts."""
+points; Unicode superscripts and subscripts are powers and subscripts; in sympy
+syntax `x**-1` is a power, `log2`/`log10` are read, and `Ne`, `Lt`, `Le`, `Gt`, `Ge` are relations."""
 
 from __future__ import annotations
 
@@ -161,6 +162,18 @@ CASES = [
     ("unicode_scripts", "The answer is ∛2.", "\\sqrt[3]{2}", True),
     ("unicode_scripts", "The answer is ∛2.", "\\sqrt{2}", False),
     ("unicode_scripts", "The answer is n ∈ ℤ.", "n \\in \\mathbb{Z}", True),
+    # sympy syntax: a negative power is not markdown bold; Python's log2/log10; relation calls
+    ("sympy_forms", "y == x**-1", "y*x == 1", True),
+    ("sympy_forms", "y == x**-2", "y*x == 1", False),
+    ("sympy_forms", "The answer is **-3**.", "-3", True),
+    ("sympy_forms", "log2(8)", "3", True),
+    ("sympy_forms", "log2(8)", "4", False),
+    ("sympy_forms", "log10(1000)", "3", True),
+    ("sympy_forms", "Ne(x, 3)", "x != 3", True),
+    ("sympy_forms", "Ne(x, 3)", "x == 3", False),
+    ("sympy_forms", "Lt(x, 3)", "x < 3", True),
+    ("sympy_forms", "Lt(x, 3)", "x <= 3", False),
+    ("sympy_forms", "Ge(x, 3)", "3 <= x", True),
     # a system in an array opened by a brace
     (
         "braced_array",

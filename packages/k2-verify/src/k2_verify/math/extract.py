@@ -96,7 +96,7 @@ _NUMBER_THEN_WORDS = re.compile(
     rf"(?<![\w.:^])({_NUMBER}{_SCALE})(?:\s+(?!{_SCALE_WORD})[a-z]+(?:\s+[a-z]+)?)?\s*[.!]?\s*$"
 )
 # Markdown bold around an answer (`**Answer:** 17`, `is **17**.`), not a power (`x**2`).
-_BOLD = re.compile(r"\*\*(?!\s*[\w(\\{$])|(?<![\w)}])\*\*")
+_BOLD = re.compile(r"\*\*(?!\s*[\w(\\{$-])|(?<![\w)}])\*\*")
 _PERCENT_AFTER = re.compile(r"\s*(?:\\?%|percent\b|pct\b)", re.IGNORECASE)
 _OPEN_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _VALUE_AFTER_IS = re.compile(

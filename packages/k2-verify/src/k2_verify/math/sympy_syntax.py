@@ -8,7 +8,7 @@ so what `parse_expr` sees holds nothing but placeholders and arithmetic. Powers 
 checked for size before anything is evaluated. `E`/`e` is Euler's number only as a base (`E**x`); `I`
 is a name (`I == m*r**2`), as physics answers use them.
 
-Relations (`==`, `=`, `<=`, `>=`, `<`, `>`, `!=`, `Eq(a, b)`) become `Relation`s, so they compare as
+Relations (`==`, `=`, `<=`, `>=`, `<`, `>`, `!=`, `Eq(a, b)`, `Ne`, `Lt`, `Le`, `Gt`, `Ge`) become `Relation`s, so they compare as
 relations do everywhere else (sides swapped, terms moved, both sides scaled).
 """
 
@@ -35,6 +35,8 @@ _NAMES = {
     "exp": sympy.exp,
     "log": sympy.log,
     "ln": sympy.log,
+    "log2": lambda x: sympy.log(x, 2),  # Python's `math.log2`, `math.log10`
+    "log10": lambda x: sympy.log(x, 10),
     "sin": sympy.sin,
     "cos": sympy.cos,
     "tan": sympy.tan,
@@ -70,10 +72,12 @@ _NAMES = {
     "oo": sympy.oo,
 }
 _RELATION = re.compile(r"==|<=|>=|!=|=|<|>")
+_RELATION_CALL = re.compile(r"(Eq|Ne|Lt|Le|Gt|Ge)\s*\((.*)\)")  # `Eq(y, 2*x)`, `Lt(x, 3)`
+_CALL_OPS = {"Eq": "=", "Ne": "!=", "Lt": "<", "Le": "<=", "Gt": ">", "Ge": ">="}
 _OPS = {"==": "=", "=": "=", "<=": "<=", ">=": ">=", "!=": "!=", "<": "<", ">": ">"}
 # What makes text Python/sympy syntax rather than plain math: `*`, `==`, or a sympy-only call.
 _SYMPY_MARK = re.compile(
-    r"\*|==|\b(?:Eq|Rational|Integer|Float|factorial|binomial|Abs|oo|cbrt|root|atan2|asinh|acosh"
+    r"\*|==|\b(?:Eq|Ne|Lt|Le|Gt|Ge|log2|log10|Rational|Integer|Float|factorial|binomial|Abs|oo|cbrt|root|atan2|asinh|acosh"
     r"|atanh|sign|ceiling|Min|Max)\b|\blog\([^()]*,"
 )
 MAX_FACTORIAL = 5000
@@ -93,12 +97,12 @@ def looks_like_sympy(text: str) -> bool:
 def parse_sympy(text: str):
     """The value of a sympy-syntax answer: a sympy expression or a `Relation`; raises `Unparseable`."""
     text = text.strip()
-    eq = re.fullmatch(r"Eq\s*\((.*)\)", text)
-    if eq:
-        sides = split_items(eq.group(1))
+    call = _RELATION_CALL.fullmatch(text)
+    if call:
+        sides = split_items(call.group(2))
         if len(sides) != 2:
-            raise Unparseable("Eq takes two sides")
-        return Relation((_expression(sides[0]), _expression(sides[1])), ("=",))
+            raise Unparseable(f"{call.group(1)} takes two sides")
+        return Relation((_expression(sides[0]), _expression(sides[1])), (_CALL_OPS[call.group(1)],))
     parts, ops, start = [], [], 0
     for match in _RELATION.finditer(text):
         parts.append(text[start : match.start()])
