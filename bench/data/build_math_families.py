@@ -1146,6 +1146,10 @@ CASES = [
     ("set_forms", "sympy", "log2(8)", "4", F),
     ("set_forms", "sympy", "Lt(x, 3)", "x < 3", T),
     ("set_forms", "sympy", "Lt(x, 3)", "x <= 3", F),
+    ("set_forms", "latex", "$\\boxed{a_{ij}}$", "a_{ji}", F),
+    ("set_forms", "latex", "$\\boxed{a_{ij} = 3}$", "3", T),
+    ("set_forms", "latex", "$\\boxed{f \\circ g}$", "g \\circ f", F),
+    ("set_forms", "latex", "$\\boxed{30 \\circ}$", "30^\\circ", T),
 ]
 
 # Response wrappers that keep the label: the case's response is `{}`.

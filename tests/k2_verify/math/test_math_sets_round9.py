@@ -145,6 +145,13 @@ CASES = [
     # `\not=` is `\neq` (its label did not parse, so it was read as its value after `=`)
     ("not_equal", "\\boxed{x \\not= y}", "x = y", False),
     ("not_equal", "\\boxed{x \\not= 3}", "x \\neq 3", True),
+    # letters in a subscript are kept in their order; `\circ` between letters composes
+    ("subscript_letters", "\\boxed{a_{ij}}", "a_{ji}", False),
+    ("subscript_letters", "\\boxed{\\mu_{ab}}", "\\mu_{ba}", False),
+    ("subscript_letters", "\\boxed{a_{ij} = 3}", "3", True),
+    ("subscript_letters", "\\boxed{x_{n+1}}", "x_{1+n}", True),
+    ("composition", "\\boxed{f \\circ g}", "g \\circ f", False),
+    ("composition", "\\boxed{30 \\circ}", "30^\\circ", True),
     # a tuple with one `\pm` member is two points
     ("plus_minus_point", "\\boxed{(\\pm 2, 0)}", "(2, 0), (-2, 0)", True),
     ("plus_minus_point", "\\boxed{(\\pm 2, 0), (0, \\pm 1)}", "(2,0),(-2,0),(0,1),(0,-1)", True),

@@ -401,13 +401,18 @@ class _Parser:
     def letter(self):
         name = self.take()
         if self.peek() == "_":
-            self.take()
-            name += "_" + _subscript(self.nested(self.argument))
+            name += "_" + self.subscript()
         if name == "i":
             return sympy.I
         if name == "e":
             return sympy.E
         return sympy.Symbol(name)
+
+    def subscript(self) -> str:
+        """After `_`: the subscript as part of a name; letters in braces as written (`a_{ij}` is not
+        `a_{ji}`), anything else as the value it reads (`x_{n+1}`)."""
+        self.take("_")
+        return self.braced_letters() or _subscript(self.nested(self.argument))
 
     def braced_letters(self) -> str | None:
         """Two or more letters in braces next (`{AB}`), taken and returned as written; else None."""
@@ -475,8 +480,7 @@ class _Parser:
                 letter, letter.removeprefix("var") if letter[3:4].isupper() else letter
             )
             if self.peek() == "_":
-                self.take()
-                letter += "_" + _subscript(self.nested(self.argument))
+                letter += "_" + self.subscript()
             return sympy.Symbol(letter)
         if name in _DOTS:  # an elided run of terms: the same on both sides or not at all
             return sympy.Symbol("dots")
