@@ -134,9 +134,8 @@ _ALIASES = {
 _COMMAND = re.compile(r"\\[a-zA-Z]+")
 # `^\\circ` or `^{\\circ}`; a brace is taken only with its partner (`\\frac{\\sin 80^\\circ}{2}`).
 _CIRCLE = r"\^\s*(?:\{\s*\\circ\s*\}|\\circ)"
-_DEGREE = re.compile(
-    _CIRCLE + r"|(?<=\d)\s?\\circ|\\degree|°|\bdegrees?\b"
-)  # after a number: `f \circ g` composes
+# A bare `\circ` is a degree sign only after a number: `f \circ g` composes.
+_DEGREE = re.compile(_CIRCLE + r"|(?<=\d)\s?\\circ|\\degree|°|\bdegrees?\b")
 _TRIG = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc)(?![a-zA-Z])")
 _DEGREES_IN_TRIG = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + _CIRCLE + r"|°|\\degree)")
 _PERCENT = re.compile(r"\\?%|\bpercent\b")
