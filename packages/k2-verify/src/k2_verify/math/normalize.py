@@ -234,15 +234,15 @@ _INVERSE_LABEL = re.compile(
 )
 # A prime is part of a name (`y'`, `f''(x)`, `A'B'`; not `Bob's`), as is a derivative written as
 # a fraction (`\frac{dy}{dx}` is `y'`): the second reader would drop them (`y'' = 6` as `y = 6`).
+_SQUARED = r"\^\s*\{?\s*2\s*\}?"
 _DERIVATIVE = re.compile(
-    r"\\frac\s*\{\s*d\s*(\^\s*\{?\s*2\s*\}?)?\s*([a-zA-Z])\s*\}\s*\{\s*d\s*[a-zA-Z]\s*(?:\^\s*\{?\s*2\s*\}?)?\s*\}"
+    rf"\\frac\s*\{{\s*d\s*({_SQUARED})?\s*([a-zA-Z])\s*\}}\s*\{{\s*d\s*[a-zA-Z]\s*(?:{_SQUARED})?\s*\}}"
 )
 _PRIME = re.compile(r"(?<![a-zA-Z\\])([a-zA-Z])\s*('+|\^\s*\{\s*\\prime\s*\})")
 # `2^10` means 2^{10} (LaTeX would read 2^1 0): a power of several digits is taken whole.
 _LONG_EXPONENT = re.compile(r"(?<=[\w)}])\^(\d{2,})(?![\d.])")
-_INFINITY = re.compile(
-    r"(?<![\\a-zA-Z])(?:infinity|inf|oo)(?![a-zA-Z])", re.IGNORECASE
-)  # sympy's `oo`
+# Infinity in words, and as sympy writes it (`oo`).
+_INFINITY = re.compile(r"(?<![\\a-zA-Z])(?:infinity|inf|oo)(?![a-zA-Z])", re.IGNORECASE)
 # Sets written the way people type them: a plain `U` joining intervals, a minus before a set
 # (`\mathbb{R} - \{1\}`), the positive or negative reals (`\mathbb{R}^+`, `\mathbb{R}_{>0}`,
 # `\mathbb{R}_{\geq 0}`) and the nonzero ones (`\mathbb{R}^*`).
