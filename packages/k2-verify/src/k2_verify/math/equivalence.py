@@ -18,9 +18,11 @@ Call it through `MathVerifier`, which bounds its time: this function alone is no
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
+import mpmath
 import sympy
 from sympy.core.evalf import PrecisionExhausted
 
@@ -56,6 +58,10 @@ _INTEGER_PROBES = ("3", "4", "5", "6", "7", "8", "11", "14")
 _POSITIVE_PROBES = tuple(p.lstrip("-") for p in _PROBES)
 MIN_LONG_DECIMAL = 6  # a decimal answer this long may stand for an exact value it rounds from
 MAX_RATIO_OPS = 60  # equations larger than this are not tested for a variable ratio
+MAX_EXACT_POWER = 64  # an integer power up to this is computed exactly at a probe point
+_MP = mpmath.MPContext()  # this module's own 60-digit arithmetic (mpmath's global one is untouched)
+_MP.dps = 60
+_TOLERANCE = _MP.mpf("1e-40")
 MAX_ITEMS = 32  # longer lists are not compared item by item (each pair is a comparison)
 MAX_SOLVED_DEGREE = 2  # a ground-truth inequality of higher degree is not solved (time)
 _CHOICE = re.compile(r"^(?:(?i:option|choice)\s+)?\(?([A-J])\)?$")  # `B`, `(B)`, `option B`
@@ -590,13 +596,30 @@ def _same_number_or_expression(a: sympy.Basic, b: sympy.Basic, places: int | Non
 
 
 def _agree_at(a: sympy.Basic, b: sympy.Basic, symbols: list, probes: tuple) -> bool:
-    for i in range(len(probes)):  # each variable gets its own sequence of values
-        values = {
-            s: sympy.Rational(probes[(i + 3 * k) % len(probes)]) for k, s in enumerate(symbols)
-        }
-        if not _close(a.evalf(60, subs=values), b.evalf(60, subs=values)):
-            return False
-    return True
+    return all(_close(_at(a, point), _at(b, point)) for point in _points(symbols, probes))
+
+
+def _points(symbols: list, probes: tuple) -> list[dict]:
+    """One point per probe, each variable taking its own sequence of the probe values."""
+    return [
+        {s: sympy.Rational(probes[(i + 3 * k) % len(probes)]) for k, s in enumerate(symbols)}
+        for i in range(len(probes))
+    ]
+
+
+def _at(value: sympy.Basic, point: dict) -> sympy.Basic:
+    """`value` at `point`, to 60 digits. Where that is cheap (see `_exact_is_cheap`), the exact
+    values are substituted and the result evaluated, several times faster than `evalf(subs=...)`."""
+    if _exact_is_cheap(value):
+        return sympy.N(value.xreplace(point), 60)
+    return value.evalf(60, subs=point)
+
+
+@functools.lru_cache(maxsize=256)
+def _exact_is_cheap(value: sympy.Basic) -> bool:
+    """Whether every power in `value` has a small integer exponent. An exact root of a fraction is
+    first factored, and an exact large power expanded (`x^{1000}` at 1.3117 has 4000 digits)."""
+    return all(p.exp.is_Integer and abs(p.exp) <= MAX_EXACT_POWER for p in value.atoms(sympy.Pow))
 
 
 def _branch_cut(*values: sympy.Basic) -> bool:
@@ -672,17 +695,15 @@ def _relations(a, b) -> bool:
     if intervals_a is not None and intervals_b is not None:
         return _unordered(intervals_a, intervals_b)
     if isinstance(a, Relation) and isinstance(b, Relation):
-        if a.ops == b.ops and all(
+        sides = (*a.parts, *b.parts)
+        if len(sides) == 4 and all(isinstance(side, sympy.Basic) for side in sides):
+            la, ra, lb, rb = sides
+            solved = _solved_for(la, ra) | _solved_for(lb, rb)
+            if _same_relation(la - ra, a.ops[0], lb - rb, b.ops[0], solved):
+                return True
+        return a.ops == b.ops and all(  # the same chain, part by part: `n \leq k \leq 3n`
             _equal(x, y, None) for x, y in zip(a.parts, b.parts, strict=True)
-        ):
-            return True  # the same chain, part by part: `n \leq k \leq \lceil 3n/2 \rceil`
-        if len(a.parts) != 2 or len(b.parts) != 2:
-            return False
-        (la, ra), (lb, rb) = a.parts, b.parts
-        if not all(isinstance(v, sympy.Basic) for v in (la, ra, lb, rb)):
-            return a.ops == b.ops == ("=",) and _equal(la, lb, None) and _equal(ra, rb, None)
-        solved = _solved_for(la, ra) | _solved_for(lb, rb)
-        return _same_relation(la - ra, a.ops[0], lb - rb, b.ops[0], solved)
+        )
     relation, value = (a, b) if isinstance(a, Relation) else (b, a)
     if relation.ops == ("in",) and _is_name(relation.parts[0]):
         return _equal(relation.parts[1], value, None)
@@ -728,9 +749,46 @@ def _monomial_ratio(f: sympy.Basic, g: sympy.Basic, solved: set = frozenset()) -
     for one of its letters (`F = m a` is `a = F / m`, assuming the letters divided by are nonzero),
     or, when one equation is solved for a letter, any factor free of that letter (`m_1 v_1 + m_2 v_2
     = (m_1 + m_2) v` is `v = (m_1 v_1 + m_2 v_2)/(m_1 + m_2)`; `x^2 = 4` is not `x = 2`: the
-    factor `x + 2` holds `x`)."""
+    factor `x + 2` holds `x`).
+
+    Tested at the probe points first, which is fast and enough to refuse. A ratio that passes is
+    confirmed exactly when a side has a large power or an exponential: their size at the probes can
+    hide the other terms (`y = x^{1000}` is not `2y = 2x^{999}`)."""
     if sympy.count_ops(f) + sympy.count_ops(g) > MAX_RATIO_OPS:
-        return False  # keeps `cancel` cheap where it runs in place, outside the timed worker
+        return False  # bounds the work where it runs in place, outside the timed worker
+    if not _probed_monomial(f, g, solved):
+        return False
+    return (_moderate(f) and _moderate(g)) or _cancelled_monomial(f, g, solved)
+
+
+def _probed_monomial(f: sympy.Basic, g: sympy.Basic, solved: set) -> bool:
+    """`_monomial_ratio` at the probes: the ratio is free of a letter when moving that letter alone
+    leaves it unchanged, and a monomial when each letter's exponent, read off by doubling the
+    letter, predicts the ratio at every point."""
+    symbols = sorted(f.free_symbols | g.free_symbols, key=str)
+    points = _points(symbols, _PROBES)
+    ratio = _ratio(f, g, points[0]) if symbols else None
+    if ratio is None or ratio == 0:
+        return False
+    if any(_free_of(f, g, letter, points) for letter in solved):
+        return True
+    exponents = {s: _exponent(f, g, s, points[0], ratio) for s in symbols}
+    if None in exponents.values():
+        return False
+    constant = ratio / _monomial(points[0], exponents)
+    for point in points[1:]:
+        value = _ratio(f, g, point)
+        if value is None or not _near(value / _monomial(point, exponents), constant):
+            return False
+    return True
+
+
+def _monomial(point: dict, exponents: dict):
+    return _MP.fprod(_MP.mpmathify(point[s]) ** e for s, e in exponents.items())
+
+
+def _cancelled_monomial(f: sympy.Basic, g: sympy.Basic, solved: set) -> bool:
+    """`_monomial_ratio` exactly, from the ratio cancelled."""
     try:
         ratio = sympy.cancel(sympy.together(f / g))
     except (TypeError, ValueError, ZeroDivisionError, sympy.PolynomialError):
@@ -739,11 +797,70 @@ def _monomial_ratio(f: sympy.Basic, g: sympy.Basic, solved: set = frozenset()) -
         return False
     if any(letter not in ratio.free_symbols for letter in solved):
         return True
-    factors = ratio.as_powers_dict()
     return all(
         (base.is_number and base != 0) or (isinstance(base, sympy.Symbol) and exp.is_Integer)
-        for base, exp in factors.items()
+        for base, exp in ratio.as_powers_dict().items()
     )
+
+
+def _moderate(value: sympy.Basic) -> bool:
+    """Whether `value` has no exponential and no power above `MAX_EXACT_POWER` (roots are fine)."""
+    powers = value.atoms(sympy.Pow)
+    return not value.has(sympy.exp) and all(
+        p.exp.is_Number and abs(p.exp) <= MAX_EXACT_POWER for p in powers
+    )
+
+
+def _free_of(f: sympy.Basic, g: sympy.Basic, letter, points: list[dict]) -> bool:
+    """Whether the ratio `f / g` stays the same at each point when `letter` alone moves (to the
+    value it has at the next point)."""
+    for i, point in enumerate(points):
+        moved = {**point, letter: points[(i + 1) % len(points)][letter]}
+        here, there = _ratio(f, g, point), _ratio(f, g, moved)
+        if here is None or there is None or not _near(here, there):
+            return False
+    return True
+
+
+def _exponent(f: sympy.Basic, g: sympy.Basic, letter, point: dict, ratio) -> int | None:
+    """The power of `letter` in the ratio `f / g` if it has one: doubling the letter multiplies the
+    ratio by a power of two."""
+    doubled = _ratio(f, g, {**point, letter: 2 * point[letter]})
+    factor = None if doubled is None else _real(doubled / ratio)
+    if factor is None or factor <= 0:
+        return None
+    power = float(_MP.log(factor, 2))
+    return round(power) if abs(power - round(power)) < 1e-9 else None
+
+
+def _ratio(f: sympy.Basic, g: sympy.Basic, point: dict):
+    """`f / g` at `point` as a 60-digit mpmath number (complex where a side is), or None where it
+    is not a finite number. mpmath divides complex values far faster than sympy does."""
+    try:
+        denominator = _mpmath(_at(g, point))
+        if denominator == 0:
+            return None
+        value = _mpmath(_at(f, point)) / denominator
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return value if _MP.isfinite(value) else None
+
+
+def _mpmath(value: sympy.Basic):
+    if value.is_Number:
+        return _MP.mpmathify(value)
+    real, imaginary = value.as_real_imag()
+    return _MP.mpc(_MP.mpmathify(real), _MP.mpmathify(imaginary))
+
+
+def _real(value):
+    """The real number `value` is (to 40 digits), or None."""
+    return _MP.re(value) if abs(_MP.im(value)) <= _TOLERANCE * abs(value) else None
+
+
+def _near(a, b) -> bool:
+    """`_close` for evaluated (mpmath) numbers: equal to 40 significant digits."""
+    return abs(a - b) <= _TOLERANCE * max(1, abs(a), abs(b))
 
 
 def _constant_ratio(f: sympy.Basic, g: sympy.Basic):
@@ -760,18 +877,10 @@ def _constant_ratio(f: sympy.Basic, g: sympy.Basic):
 
 def _ratio_at(f: sympy.Basic, g: sympy.Basic, symbols: list, probes: tuple):
     ratio = None
-    for i in range(len(probes)):
-        values = {
-            s: sympy.Rational(probes[(i + 3 * k) % len(probes)]) for k, s in enumerate(symbols)
-        }
-        try:
-            fv, gv = f.evalf(60, subs=values), g.evalf(60, subs=values)
-            if not (fv.is_real and gv.is_real) or gv == 0:
-                return None
-            value = fv / gv
-        except (TypeError, ValueError, ZeroDivisionError):
-            return None
-        if value == 0 or (ratio is not None and not _close(value, ratio)):
+    for point in _points(symbols, probes):
+        value = _ratio(f, g, point)
+        value = None if value is None else _real(value)
+        if value is None or value == 0 or (ratio is not None and not _near(value, ratio)):
             return None
         ratio = value if ratio is None else ratio
     return ratio

@@ -14,6 +14,7 @@ relations do everywhere else (sides swapped, terms moved, both sides scaled).
 
 from __future__ import annotations
 
+import math
 import re
 
 import sympy
@@ -141,7 +142,11 @@ def _expression(text: str) -> sympy.Basic:
     source = " ".join(pieces).replace("^", "**")
     try:
         unevaluated = parse_expr(
-            source, local_dict=dict(bindings), global_dict=dict(_GLOBALS), evaluate=False
+            source,
+            local_dict=dict(bindings),
+            global_dict=dict(_GLOBALS),
+            transformations=(),  # nothing to transform: every name and number is a placeholder
+            evaluate=False,
         )
         _check_size(unevaluated)
         value = unevaluated.doit() if isinstance(unevaluated, sympy.Basic) else unevaluated
@@ -193,5 +198,10 @@ def _check_size(value) -> None:
     for node in sympy.preorder_traversal(value):
         if isinstance(node, sympy.Pow):
             _check_power(*node.args)
-    if len(str(value)) > 4 * MAX_DIGITS:
-        raise TooLarge("expression too large")
+        elif isinstance(node, sympy.Rational) and _digits(node) > MAX_DIGITS:
+            raise TooLarge("number too large")
+
+
+def _digits(number: sympy.Rational) -> int:
+    """About how many digits the numerator and denominator have (without printing them)."""
+    return int((abs(number.p).bit_length() + number.q.bit_length()) * math.log10(2))
