@@ -34,4 +34,3 @@ def test_sympy_syntax_equations_compare_alike():
     assert not equivalent("F == G*m1*m2/r", "F*r**2 == G*m1*m2").equal
     assert equivalent("T == 2*pi*sqrt(L/g)", "T == 2*pi*sqrt(L)/sqrt(g)").equal
     assert not equivalent("T == 2*pi*sqrt(g/L)", "T == 2*pi*sqrt(L)/sqrt(g)").equal
-
