@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 import mpmath
 import sympy
@@ -87,6 +88,11 @@ _OR = re.compile(r"(?<![a-zA-Z\\])\s*(?:,\s*)?or\s*(?![a-zA-Z])")
 _SERIAL_HEDGE = re.compile(r",\s*(?=\s(?:or|and/or)\s)", re.IGNORECASE)
 # An option and its content (`(B) 17`, `B. y = 17`, `C: 4`): as a ground truth, answered by that
 # option's letter; as an answer to a value, its content.
+# An answer that counts things by name: `2 \\text{ hours } 30 \\text{ minutes}`, `5 dimes and 3 quarters`.
+_NAME_WORD = r"(?!(?:and|or)\b)[a-zA-Z]{2,}"
+_COUNT = re.compile(rf"(\d+(?:\.\d+)?)\s*({_NAME_WORD}(?:\s+{_NAME_WORD})?)")
+_COUNTS = re.compile(rf"^\s*{_COUNT.pattern}(?:\s*(?:,|;|\band\b)?\s*{_COUNT.pattern})+\s*\.?$")
+_TEXT_WRAPPER = re.compile(r"\\(?:text\w*|mbox|mathrm)\s*\{([^{}]*)\}")
 _LABELLED = re.compile(r"^(?:\(([A-J])\)\s*|([A-J])[.):]\s+)(\S.*)$")
 # A ground truth that states its value's rounding (`\frac{7}{\pi} \approx 2.23`) accepts it too.
 _APPROX_TAIL = re.compile(r"\\approx\s*(-?\d*\.\d+)\s*$")
@@ -104,6 +110,23 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _counts(text: str) -> dict[str, Fraction] | None:
+    """What an answer counts by name when it names two things or more (`{hour: 2, minute: 30}`;
+    a plural is its singular), else None. Each number belongs to its name, so the names are kept:
+    once dropped as units, `2 hours 30` reads as a product."""
+    plain = _TEXT_WRAPPER.sub(r" \1 ", strip_delimiters(text))
+    plain = re.sub(r"\\[ ,;:!]|~", " ", plain)
+    if not _COUNTS.match(plain):
+        return None
+    counts = {}
+    for number, name in _COUNT.findall(plain):
+        name = name.lower().removesuffix("s")
+        if name in counts:
+            return None
+        counts[name] = Fraction(number)
+    return counts
+
+
 def _letter(text: str, pattern: re.Pattern) -> str | None:
     match = pattern.match(text.strip())
     return match.group(1).upper() if match else None
@@ -116,6 +139,11 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
     (answer, modulus_a), (truth, modulus_t) = split_modulus(answer), split_modulus(truth)
     if modulus_a and modulus_t and _compact(modulus_a) != _compact(modulus_t):
         return Match(False, "different")  # `7 \\pmod{12}` is `7`, not `7 \\pmod{13}`
+    counted = _counts(answer), _counts(truth)
+    if None not in counted:  # `2 hours 30 minutes` is not `30 hours 2 minutes`
+        return Match(
+            counted[0] == counted[1], "equivalent" if counted[0] == counted[1] else "different"
+        )
     a, t = normalize(answer), normalize(truth)
     if not a.text:
         return Match(False, "no_answer")

@@ -71,6 +71,7 @@ _OPEN_MATH = re.compile(r"\$\$|\$|\\\(|\\\[")
 _CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 _SENTENCE_END = re.compile(r"\.\s|。|\.$|\s(?:because|since|as|which|I hope)\s", re.IGNORECASE)
 _REPLY_MARK = re.compile(r"</?answer>|</think>|^####", re.IGNORECASE | re.MULTILINE)  # GSM8K's ####
+_GSM8K_ANSWER = re.compile(r"^####[ \t]*(\S[^\n]*)$", re.MULTILINE)
 _PROSE = re.compile(r"[^\W\d_]{3,}")
 _INLINE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
@@ -242,6 +243,9 @@ def extract_answer(response: str) -> Extraction:
     unclosed = _unclosed_box(region)
     if unclosed:
         return Extraction(unclosed, "boxed")
+    marked = _GSM8K_ANSWER.findall(region)
+    if marked:  # GSM8K's `#### 42` line, alone or after the working
+        return Extraction(_strip_math(marked[-1].strip().rstrip(".")), "phrase")
     phrase = _phrase_at(region)
     if phrase:
         return Extraction(phrase, "phrase")

@@ -273,6 +273,8 @@ _WHOLE_BOX = re.compile(r"^\\(?:boxed|fbox)\s*(?=\{)")
 # `0.1\overline{6}` is a repeating decimal (1/6); `\overline{AB}` names a segment, `AB`.
 _REPEATING = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\overline\s*\{(\d+)\}")
 _SEGMENT = re.compile(r"\\overline\s*\{([A-Z]+)\}")
+# `\angle ACD` names one angle: its letters keep their order (`\angle ADC` is another angle).
+_ANGLE = re.compile(r"\\angle\s*\{?([A-Z]{1,3})\}?(?![A-Za-z])")
 # A numeral in another base, `1011_2`, `A3_{16}` (it starts with a digit, so `b_{12}` stays a name).
 # Whole answers written as words or set names that mean a value.
 _WHOLE_WORDS = {
@@ -376,13 +378,16 @@ def unit_scale(a: Answer, b: Answer) -> Fraction | None:
     return size_a / size_b if quantity_a == quantity_b else None
 
 
-def _is_unit(words: str, glued: bool) -> bool:
+def _is_unit(words: str, value: str, glued: bool) -> bool:
     """Whether the words after a value are its unit: a known unit, or words of three letters or
-    more (`12 apples`, `6 square units`); a lone letter is a variable (`2 x` is 2x, `5 m` metres).
+    more (`12 apples`, `6 square units`); a lone letter is a variable (`2 x` is 2x, `5 m` metres),
+    and so is a lone unit letter after a value that holds letters (`\\pi r^2 h` is a volume).
     Glued to the number, a known unit or a word of four letters or more (`12cm`, `10weeks`; `2xyz`
     stays a product)."""
     if glued:
         return words.lower() in _UNIT_NAMES or len(words) >= 4
+    if len(words.strip()) == 1 and re.search(r"[a-zA-Z]", re.sub(r"\\[a-zA-Z]+", "", value)):
+        return False
     return all(word.lower() in _UNIT_WORDS or len(word) >= 3 for word in words.split())
 
 
@@ -487,6 +492,15 @@ def _combinatorics(text: str) -> str:
     return _PERMUTATION.sub(_permutation, text)
 
 
+def _angle(match: re.Match) -> str:
+    """`\\angle ABC` as one name, `\\angle_{ABC}`; `\\angle CBA` is the same angle, so the ends of
+    three letters are put in order."""
+    letters = match.group(1)
+    if len(letters) == 3 and letters[0] > letters[2]:
+        letters = letters[::-1]
+    return rf"\angle_{{{letters}}}"
+
+
 def _repeating(match: re.Match) -> str:
     whole, fixed, period = match.group(1) or "0", match.group(2), match.group(3)
     numerator = int(whole + fixed + period) - int(whole + fixed)
@@ -571,12 +585,13 @@ def normalize(text: str) -> Answer:
     text = _MIXED.sub(r"(\1+\\frac{\2}{\3})", text)
     text = _MIXED_PLAIN.sub(r"\1(\2+\3/\4)", text)
     bare_unit = _BARE_UNIT.match(text) or _GLUED_UNIT.match(text)
-    if bare_unit and _is_unit(bare_unit.group(2), glued=bare_unit.re is _GLUED_UNIT):
+    if bare_unit and _is_unit(*bare_unit.group(2, 1), glued=bare_unit.re is _GLUED_UNIT):
         unit = unit or bare_unit.group(2).strip().lower()
         text = bare_unit.group(1)
     text = _SUPERSCRIPT_FIRST.sub(r"_\2^\1", text)
     text = _REPEATING.sub(_repeating, text)
     text = _SEGMENT.sub(r"\1", text)
+    text = _ANGLE.sub(_angle, text)
     text = _BASED.sub(_based, text)
     text = _ABS.sub(r"\\abs", text)
     text = re.sub(r"\s+", " ", text).strip()

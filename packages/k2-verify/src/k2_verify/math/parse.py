@@ -474,7 +474,11 @@ class _Parser:
             if not isinstance(number_set, sympy.Symbol):
                 raise Unparseable("a number set that is not one letter")
             return sympy.Symbol(f"mathbb({number_set})")
-        if name[1:] in _GREEK or name in {r"\ell", r"\triangle"}:  # `\mu_0`, `S_{\triangle ABC}`
+        if name[1:] in _GREEK or name in {
+            r"\ell",
+            r"\triangle",
+            r"\angle",
+        }:  # `\mu_0`, `\angle_{ABC}`
             letter = name[1:]
             letter = _GREEK_VARIANTS.get(
                 letter, letter.removeprefix("var") if letter[3:4].isupper() else letter

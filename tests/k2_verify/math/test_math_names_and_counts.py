@@ -1,0 +1,56 @@
+"""False positives found in round 10 by probing each of math-verify's rules with pairs of our own,
+each fix beside its negative twin: a lone unit letter after math that holds letters is a variable,
+an angle's letters keep their order, and an answer that counts things by name keeps its names.
+Also GSM8K's `#### 42` line read when it stands alone."""
+
+import pytest
+
+from k2_verify import verify
+
+CASES = [
+    # a lone unit letter after letters is one more factor (`\pi r^2 h` is a volume)
+    ("\\pi r^2", "\\pi r^2 h", False),
+    ("\\pi r^2 h", "\\pi r^2", False),
+    ("\\frac{n(n-1)}{2}", "\\frac{n(n-1)}{2} m", False),
+    ("\\pi r^2 h", "h \\pi r^2", True),
+    ("3 m", "3", True),  # after a number it is still a unit
+    ("5 m", "500 cm", True),
+    ("5 m", "5 km", False),
+    ("5\\sqrt{2} m", "5\\sqrt{2}", True),
+    ("r^2 \\text{ m}", "r^2", True),  # and always when written as text
+    # an angle is one name, its ends in either order
+    ("\\angle ACD", "\\angle ADC", False),
+    ("\\angle ABC", "\\angle BAC", False),
+    ("\\angle ABC", "\\angle CBA", True),
+    ("\\angle ABC = 30^\\circ", "30", True),
+    ("m\\angle ABC = 30", "30", True),
+    # counts by name
+    ("2 \\text{ hours } 30 \\text{ minutes}", "30 \\text{ hours } 2 \\text{ minutes}", False),
+    ("2 \\text{ hours and } 30 \\text{ minutes}", "2 \\text{ hours } 30 \\text{ minutes}", True),
+    ("1 \\text{ hour } 30 \\text{ minutes}", "1 \\text{ hours, } 30 \\text{ minutes}", True),
+    ("5 \\text{ dimes}, 3 \\text{ quarters}", "3 \\text{ dimes}, 5 \\text{ quarters}", False),
+    ("3 \\text{ quarters}, 5 \\text{ dimes}", "5 \\text{ dimes}, 3 \\text{ quarters}", True),
+    ("2 \\text{ boys and } 3 \\text{ girls}", "3 \\text{ boys and } 2 \\text{ girls}", False),
+    ("\\text{2 boys, 3 girls}", "2 \\text{ boys and } 3 \\text{ girls}", True),
+    ("5 \\text{ dimes}, 3 \\text{ quarters}", "5, 3", True),  # one side unnamed: the values
+]
+
+
+@pytest.mark.parametrize("answer, truth, equal", CASES)
+def test_names_are_kept_where_they_change_the_answer(answer, truth, equal):
+    assert verify(f"$\\boxed{{{answer}}}$", f"${truth}$", "math").correct is equal
+
+
+@pytest.mark.parametrize(
+    "response, truth, equal",
+    [
+        ("#### 42", "42", True),
+        ("#### 43", "42", False),
+        ("#### $42", "42", True),
+        ("#### 1,250", "1250", True),
+        ("The total is 40+2.\n#### 42.", "42", True),
+        ("So it is $\\boxed{7}$.\n#### 42", "42", False),  # a box still comes first
+    ],
+)
+def test_a_gsm8k_answer_line_is_read_alone_too(response, truth, equal):
+    assert verify(response, truth, "math").correct is equal
