@@ -13,6 +13,7 @@ from k2_core.replies import (
     answer_tag,
     balanced,
     boxed_all,
+    boxed_spans,
     braced,
     final_answer,
     find_json_object,
@@ -88,6 +89,13 @@ def test_boxes_nest_and_the_outermost_last_one_wins():
     assert last_boxed("\\boxed{1} then \\boxed{\\frac{1}{2}}") == "\\frac{1}{2}"
     assert boxed_all("\\boxed{\\boxed{1}+2}") == ["1", "\\boxed{1}+2"]
     assert boxed_all("\\boxed {3}") == ["3"]
+
+
+def test_a_box_span_is_the_whole_box():
+    text = "So $\\boxed{3}$, then \\fbox{ 4 }."
+    spans = boxed_spans(text)
+    assert [content for _, _, content in spans] == ["3", "4"]
+    assert [text[start:end] for start, end, _ in spans] == ["\\boxed{3}", "\\fbox{ 4 }"]
 
 
 def test_fbox_counts_as_a_box():

@@ -1,7 +1,8 @@
 """False positives found in round 10 by probing each of math-verify's rules with pairs of our own,
 each fix beside its negative twin: a lone unit letter after math that holds letters is a variable,
 an angle's letters keep their order, and an answer that counts things by name keeps its names.
-Also GSM8K's `#### 42` line read when it stands alone."""
+Also GSM8K's `#### 42` line read when it stands alone, and an earlier box the prose moves on from is
+a step, not a hedge."""
 
 import pytest
 
@@ -53,4 +54,21 @@ def test_names_are_kept_where_they_change_the_answer(answer, truth, equal):
     ],
 )
 def test_a_gsm8k_answer_line_is_read_alone_too(response, truth, equal):
+    assert verify(response, truth, "math").correct is equal
+
+
+@pytest.mark.parametrize(
+    "response, truth, equal",
+    [
+        ("First, $a = \\boxed{3}$. Then the final answer is $\\boxed{6}$.", "6", True),
+        ("First, $a = \\boxed{3}$. Then the final answer is $\\boxed{6}$.", "3", False),
+        ("The answer is $\\boxed{5}$. Wait, that is wrong. It is $\\boxed{7}$.", "7", True),
+        ("It is \\boxed{1} or maybe \\boxed{2}.", "2", False),  # alternatives: a hedge
+        ("The answer is $\\boxed{5}$. Or it could be $\\boxed{7}$.", "7", False),
+        ("\\boxed{1}. \\boxed{2}.", "2", False),  # no words between: a hedge
+        ("\\boxed{3} and \\boxed{4}", "4", False),
+        ("The first part is $\\boxed{1}$. The second part is $\\boxed{2}$.", "1, 2", True),
+    ],
+)
+def test_a_box_the_prose_moves_on_from_is_a_step_not_a_hedge(response, truth, equal):
     assert verify(response, truth, "math").correct is equal

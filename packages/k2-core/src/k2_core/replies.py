@@ -155,9 +155,15 @@ def boxed_all(text: str) -> list[str]:
     One pass with a stack of open braces, so nested braces (`\\boxed{\\frac{1}{2}}`) work and
     unbalanced input stays linear. A box nested inside another box is listed before it.
     """
-    openers = {match.end() - 1: match.end() for match in _BOX_OPENERS.finditer(text)}
+    return [content for _, _, content in boxed_spans(text)]
+
+
+def boxed_spans(text: str) -> list[tuple[int, int, str]]:
+    """`boxed_all` with where each box is: `(start, end, contents)`, `text[start:end]` being the
+    whole `\\boxed{...}`."""
+    openers = {match.end() - 1: match for match in _BOX_OPENERS.finditer(text)}
     stack: list[int] = []
-    contents = []
+    spans = []
     for brace in _BRACES.finditer(text):
         index = brace.start()
         if brace.group() == "{":
@@ -165,8 +171,9 @@ def boxed_all(text: str) -> list[str]:
         elif brace.group() == "}" and stack:
             opened = stack.pop()
             if opened in openers:
-                contents.append(text[openers[opened] : index].strip())
-    return contents
+                opener = openers[opened]
+                spans.append((opener.start(), index + 1, text[opener.end() : index].strip()))
+    return spans
 
 
 def braced(text: str, start: int) -> str | None:

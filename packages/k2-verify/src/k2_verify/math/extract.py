@@ -26,8 +26,10 @@ wins (markdown bold around an answer, `**Answer:** 17`, is read as plain text):
 7. the last math span anywhere in the reply (`$x = 5$` on an earlier line, then prose),
 8. a short sentence taken whole (`no real solution`).
 
-`Extraction.others` keeps the other distinct boxed answers of the same region, so a hedged response
-(`\\boxed{1}` ... `\\boxed{2}`) can be told apart from one that repeats its answer.
+`Extraction.others` keeps the other distinct boxed answers of the same region (the parts of a list
+answer), and `Extraction.hedges` those of them offered as alternatives to the last, so a hedged
+response (`\\boxed{1} or \\boxed{2}`) is told apart from one that repeats its answer or moves on from
+a step it boxed (`a = \\boxed{3}. Then the sum is \\boxed{10}`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from k2_core.replies import after_thinking, answer_tag, boxed_all, braced, own_turn
+from k2_core.replies import after_thinking, answer_tag, boxed_all, boxed_spans, braced, own_turn
 
 MAX_SHORT = 200  # a response (or answer block) this short, on one line, is itself the answer
 
@@ -73,6 +75,8 @@ _SENTENCE_END = re.compile(r"\.\s|。|\.$|\s(?:because|since|as|which|I hope)\s"
 _REPLY_MARK = re.compile(r"</?answer>|</think>|^####", re.IGNORECASE | re.MULTILINE)  # GSM8K's ####
 _GSM8K_ANSWER = re.compile(r"^####[ \t]*(\S[^\n]*)$", re.MULTILINE)
 _PROSE = re.compile(r"[^\W\d_]{3,}")
+_SENTENCE_BREAK = re.compile(r"[.!?。]\s|\n")
+_ALTERNATIVE = re.compile(r"\b(?:or|either|maybe|perhaps|possibly|alternatively)\b", re.IGNORECASE)
 _INLINE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
 _MATH_NAMES = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "mod"}
@@ -115,7 +119,19 @@ class Extraction:
 
     answer: str | None
     how: str = ""
-    others: list[str] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)  # the other boxes, in order (a list's parts)
+    hedges: list[str] = field(default_factory=list)  # those offered as alternatives to the answer
+
+
+def _moves_on(between: str) -> bool:
+    """Whether the prose between an earlier box and the last one moves on from it, so the earlier box
+    was a step: a sentence ends there and words follow (`a = \\boxed{3}. Then the sum is
+    \\boxed{10}`), and nothing offers the two as alternatives (`\\boxed{1} or maybe \\boxed{2}`)."""
+    return (
+        bool(_SENTENCE_BREAK.search(between))
+        and bool(_PROSE.search(between))
+        and not _ALTERNATIVE.search(between)
+    )
 
 
 def _strip_math(text: str) -> str:
@@ -227,16 +243,17 @@ def extract_answer(response: str) -> Extraction:
     if tag is not None:
         region = tag
     region = _BOLD.sub("", region)
-    boxes = boxed_all(region)
+    boxes = boxed_spans(region)
     if boxes:
         after_box = region[region.rfind("\\boxed") :]
         after_box = after_box[after_box.find("}") :] if "}" in after_box else after_box
         later = _phrase_at(after_box)
         if later and _has_value(later):
             return Extraction(later, "phrase")
-        answer = boxes[-1].strip()
-        others = [b.strip() for b in boxes[:-1] if b.strip() != answer]
-        return Extraction(answer, "boxed", others)
+        last_start, _, answer = boxes[-1]
+        earlier = [(end, box) for _, end, box in boxes[:-1] if box != answer]
+        hedges = [box for end, box in earlier if not _moves_on(region[end:last_start])]
+        return Extraction(answer, "boxed", [box for _, box in earlier], hedges)
     spaced = _SPACED_BOX.findall(region)
     if spaced:  # `\\boxed 5`, the brace-less box of the MATH dataset's solutions
         return Extraction(spaced[-1].rstrip(".,;"), "boxed")

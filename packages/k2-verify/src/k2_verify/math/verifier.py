@@ -20,7 +20,7 @@ from k2_core import Problem, Verdict
 
 from ..pool import WorkerError, WorkerPool, WorkerTimeout, in_worker
 from .equivalence import Match, equivalent
-from .extract import extract_answer, extract_truth
+from .extract import Extraction, extract_answer, extract_truth
 from .latex_fallback import available as fallback_available
 from .normalize import normalize
 
@@ -86,17 +86,18 @@ class MathVerifier:
             return Verdict(0.0, False, answer[:100], "unparseable", details)
         match = Match(False, "different")
         for truth in truths:
-            match = self._compare(extraction.others, answer, truth, deadline)
+            match = self._compare(extraction, truth, deadline)
             if match.equal or match.reason == "timeout":
                 break
         return Verdict(float(match.equal), match.equal, answer, match.reason, details)
 
-    def _compare(self, others: list[str], answer: str, truth: str, deadline: float) -> Match:
+    def _compare(self, extraction: Extraction, truth: str, deadline: float) -> Match:
+        others, answer = extraction.others, extraction.answer
         if others and _LIST.search(truth):  # several boxes may answer a question with several parts
             joined = self._equivalent(", ".join([*others, answer]), truth, deadline)
             if joined.equal:
                 return joined
-        for other in others:
+        for other in extraction.hedges:
             if len(other) > MAX_ANSWER_CHARS or not self._equivalent(other, answer, deadline).equal:
                 return Match(False, "hedged")
         return self._equivalent(answer, truth, deadline)
