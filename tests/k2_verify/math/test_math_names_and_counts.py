@@ -34,6 +34,14 @@ CASES = [
     ("2 \\text{ boys and } 3 \\text{ girls}", "3 \\text{ boys and } 2 \\text{ girls}", False),
     ("\\text{2 boys, 3 girls}", "2 \\text{ boys and } 3 \\text{ girls}", True),
     ("5 \\text{ dimes}, 3 \\text{ quarters}", "5, 3", True),  # one side unnamed: the values
+    # counts of units of one quantity are one measure
+    ("2 \\text{ hours } 30 \\text{ minutes}", "2.5 \\text{ hours}", True),
+    ("2 \\text{ hours } 30 \\text{ minutes}", "150 \\text{ minutes}", True),
+    ("2 \\text{ hours } 20 \\text{ minutes}", "2.5 \\text{ hours}", False),
+    ("5 \\text{ feet } 6 \\text{ inches}", "66 \\text{ inches}", True),
+    ("5 \\text{ feet } 6 \\text{ inches}", "65 \\text{ inches}", False),
+    ("1 \\text{ hour } 30 \\text{ minutes}", "1.5", False),  # no unit: which one is meant?
+    ("2 \\text{ hours } 30 \\text{ minutes}", "2.5 \\text{ km}", False),
 ]
 
 

@@ -36,6 +36,7 @@ from .normalize import (
     split_modulus,
     strip_delimiters,
     unit_scale,
+    unit_size,
 )
 from .parse import (
     Matrix,
@@ -127,6 +128,29 @@ def _counts(text: str) -> dict[str, Fraction] | None:
     return counts
 
 
+def _verdict(equal: bool) -> Match:
+    return Match(equal, "equivalent" if equal else "different")
+
+
+def _counted_measure(counts: dict[str, Fraction]) -> tuple[str, Fraction] | None:
+    """Counts of known units of one quantity as one measure in its base unit (`2 hours 30
+    minutes`: 9000 seconds), else None."""
+    sizes = [unit_size(name) or unit_size(name + "s") for name in counts]
+    if None in sizes or len({quantity for quantity, _ in sizes}) != 1:
+        return None
+    return sizes[0][0], sum(n * size for n, (_, size) in zip(counts.values(), sizes, strict=True))
+
+
+def _measure(text: str) -> tuple[str, Fraction] | None:
+    """A number and its known unit as one measure in the base unit (`2.5 hours`), else None."""
+    answer = normalize(text)
+    size = unit_size(answer.unit)
+    try:
+        return (size[0], Fraction(answer.text) * size[1]) if size else None
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
 def _letter(text: str, pattern: re.Pattern) -> str | None:
     match = pattern.match(text.strip())
     return match.group(1).upper() if match else None
@@ -141,9 +165,14 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
         return Match(False, "different")  # `7 \\pmod{12}` is `7`, not `7 \\pmod{13}`
     counted = _counts(answer), _counts(truth)
     if None not in counted:  # `2 hours 30 minutes` is not `30 hours 2 minutes`
-        return Match(
-            counted[0] == counted[1], "equivalent" if counted[0] == counted[1] else "different"
-        )
+        return _verdict(counted[0] == counted[1])
+    if counted != (None, None):  # `2 hours 30 minutes` is `2.5 hours` and `150 minutes`
+        measures = [
+            _counted_measure(c) if c else _measure(text)
+            for c, text in zip(counted, (answer, truth), strict=True)
+        ]
+        if None not in measures:
+            return _verdict(measures[0] == measures[1])
     a, t = normalize(answer), normalize(truth)
     if not a.text:
         return Match(False, "no_answer")
@@ -155,21 +184,21 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
     in_sympy_syntax = _sympy_values(answer, truth, a, t)
     if in_sympy_syntax is not None:
         equal = _equal(*in_sympy_syntax, None)
-        return Match(equal, "equivalent" if equal else "different")
+        return _verdict(equal)
     several = _choice_letters(t.text)
     if several:  # `A, C` is answered by `(C), (A)`, not by `A` or `A, B`
         equal = _choice_letters(a.text) == several
-        return Match(equal, "equivalent" if equal else "different")
+        return _verdict(equal)
     choice = _letter(t.text, _CHOICE)
     if choice:
         equal = _letter(a.text, _ANSWER_CHOICE) == choice
-        return Match(equal, "equivalent" if equal else "different")
+        return _verdict(equal)
     labelled_truth = _LABELLED.match(t.text)
     if labelled_truth:
         letter = labelled_truth.group(1) or labelled_truth.group(2)
         if _letter(a.text, _CHOICE):  # `B` answers `B. y = 17`; `C` does not
             equal = _letter(a.text, _CHOICE) == letter
-            return Match(equal, "equivalent" if equal else "different")
+            return _verdict(equal)
         answer_label = _LABELLED.match(a.text)
         if answer_label and (answer_label.group(1) or answer_label.group(2)) != letter:
             return Match(False, "different")
@@ -184,7 +213,7 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
         except Unparseable:
             return Match(False, "unparseable")
         equal = _equal(answer_value, truth_solutions, None)
-        return Match(equal, "equivalent" if equal else "different")
+        return _verdict(equal)
     if _HEDGE.search(f" {t.text} ") and not _HEDGE.search(f" {a.text} "):
         same = _same_alternatives(strip_delimiters(truth))  # `\\frac12 or 0.5`: one value twice
         if same is not None:
@@ -196,7 +225,7 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
                 equal = _equal(solutions, _parse_labelled(t.text), None)
             except Unparseable:
                 return Match(False, "unparseable")
-            return Match(equal, "equivalent" if equal else "different")
+            return _verdict(equal)
         if "," not in t.text:
             same = _same_alternatives(answer)  # as written: `\\frac12 \\text{ or } 50\\%`
             if same is None:
@@ -211,7 +240,7 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
         a = Answer(_AND.sub(", ", a.text), a.percent, a.degrees, a.unit)
     if is_words(t.text) or is_words(a.text):
         equal = _compact(a.text).lower() == _compact(t.text).lower()
-        return Match(equal, "equivalent" if equal else "different")
+        return _verdict(equal)
     try:
         truth_value = _parse_labelled(t.text, fallback)
         answer_value = _parse_labelled(a.text, fallback)
@@ -248,7 +277,7 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
         equal = _equal(
             answer_value, _parse_labelled(stated.group(1)), _decimal_places(stated.group(1))
         )
-    return Match(equal, "equivalent" if equal else "different")
+    return _verdict(equal)
 
 
 def _item_by_item(answer: str, truth: str, fallback: bool) -> bool:

@@ -371,11 +371,18 @@ def split_modulus(text: str) -> tuple[str, str | None]:
 def unit_scale(a: Answer, b: Answer) -> Fraction | None:
     """What `a`'s value is multiplied by to be in `b`'s unit: 1 unless both name known units
     (`5 km` against `m`: 1000), None when those measure different quantities (`5 km`, `5 kg`)."""
-    unit_a, unit_b = _UNIT_NAMES.get(a.unit), _UNIT_NAMES.get(b.unit)
-    if unit_a is None or unit_b is None:
+    sized_a, sized_b = unit_size(a.unit), unit_size(b.unit)
+    if sized_a is None or sized_b is None:
         return Fraction(1)
-    (quantity_a, size_a), (quantity_b, size_b) = _UNIT_SIZES[unit_a], _UNIT_SIZES[unit_b]
+    (quantity_a, size_a), (quantity_b, size_b) = sized_a, sized_b
     return size_a / size_b if quantity_a == quantity_b else None
+
+
+def unit_size(word: str) -> tuple[str, Fraction] | None:
+    """The quantity a known unit measures and its size in that quantity's base unit (`km`:
+    `("length", 1000)`; `hours`: `("time", 3600)`), or None."""
+    unit = _UNIT_NAMES.get(word.lower())
+    return _UNIT_SIZES[unit] if unit else None
 
 
 def _is_unit(words: str, value: str, glued: bool) -> bool:
