@@ -80,3 +80,18 @@ def test_a_gsm8k_answer_line_is_read_alone_too(response, truth, equal):
 )
 def test_a_box_the_prose_moves_on_from_is_a_step_not_a_hedge(response, truth, equal):
     assert verify(response, truth, "math").correct is equal
+
+
+@pytest.mark.parametrize(
+    "answer, truth, equal",
+    [
+        ("(2, \\infty]", "(2, \\infty)", True),
+        ("[2, \\infty]", "[2, \\infty)", True),
+        ("[2, \\infty]", "(2, \\infty)", False),  # the finite end still counts
+        ("[-\\infty, 3)", "(-\\infty, 3)", True),
+        ("[-\\infty, 3]", "(-\\infty, 3)", False),
+        ("x \\in (2, \\infty]", "x > 2", True),
+    ],
+)
+def test_an_interval_is_open_at_an_infinity_however_it_is_bracketed(answer, truth, equal):
+    assert verify(f"$\\boxed{{{answer}}}$", f"${truth}$", "math").correct is equal

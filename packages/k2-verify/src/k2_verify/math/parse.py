@@ -449,6 +449,10 @@ class _Parser:
                 "}",
                 tuple(Seq("(", ")", (*items[:i], v, *items[i + 1 :])) for v in items[i].items),
             )
+        # An interval is open at an infinity, however its bracket is written: `[2, \\infty]`.
+        if len(items) == 2 and opener in "([" and closer in ")]":
+            opener = "(" if items[0] == -sympy.oo else opener
+            closer = ")" if items[1] == sympy.oo else closer
         return Seq(opener, closer, items)
 
     def command(self):
