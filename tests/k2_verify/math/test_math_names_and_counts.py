@@ -95,3 +95,21 @@ def test_a_box_the_prose_moves_on_from_is_a_step_not_a_hedge(response, truth, eq
 )
 def test_an_interval_is_open_at_an_infinity_however_it_is_bracketed(answer, truth, equal):
     assert verify(f"$\\boxed{{{answer}}}$", f"${truth}$", "math").correct is equal
+
+
+@pytest.mark.parametrize(
+    "answer, truth, equal",
+    [
+        ("5\\ \\mathrm{m\\,s^{-1}}", "5", True),
+        ("5\\ \\mathrm{m\\,s^{-1}}", "6", False),
+        ("3\\times10^8\\ \\mathrm{m\\,s^{-1}}", "3\\times 10^8", True),
+        ("6.67\\times10^{-11}\\,\\mathrm{N\\,m^2\\,kg^{-2}}", "6.67\\times10^{-11}", True),
+        ("4.2 \\, \\mathrm{kJ/(kg \\cdot K)}", "4.2", True),
+        ("1.5\\ \\mathrm{\\mu m}", "1.5", True),
+        ("98.6 \\text{°F}", "98.6", True),
+        ("98.6 \\text{°F}", "98.7", False),
+        ("5\\,\\mathrm{cm}", "5\\,\\mathrm{m}", False),  # known units are still compared
+    ],
+)
+def test_a_physics_unit_in_one_wrapper_is_dropped(answer, truth, equal):
+    assert verify(f"$\\boxed{{{answer}}}$", f"${truth}$", "math").correct is equal

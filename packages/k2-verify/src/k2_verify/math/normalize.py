@@ -144,14 +144,19 @@ _SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([+-]?\d+)(?![\w.])")
 _FRAC_DIGITS = re.compile(r"\\frac\s*(\d)\s*(\d)")
 _MIXED = re.compile(r"(?<![\w.}^_{])(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d+)\}")
 _MIXED_PLAIN = re.compile(r"^(-?)(\d+)\s+(\d+)/(\d+)$")
+# What a unit in \text{} or \mathrm{} may hold: `cm`, `m/s^2`, `m\,s^{-1}`, `kJ/(kg \cdot K)`, `\mu m`,
+# `°F`, `o'clock`.
+_UNIT_TEXT = (
+    r"(?:°|\\mu|[a-zA-Z])(?:[a-zA-Z ./^\d{}()'°\-]|\\[,;:! ]|\\(?:cdot|mu|Omega)(?![a-zA-Z]))*"
+)
 # A trailing unit in \text{} (`5\text{ cm}`), or bare (`5 cm`, `12 square units`), after a value.
 _TEXT_UNIT = re.compile(
     r"(?<=[\w})\]])(?:\s|\\[,;:!]|\\ |~)*\\(?:text|textbf|textit|textrm|textnormal|textsf|mbox|mathrm)"
-    r"\s*\{\s*~?(?!\s*[ie]\s*\})([a-zA-Z][a-zA-Z ./^\d]*)\}(\^\{?-?\d\}?)?$"
+    rf"\s*\{{\s*~?(?!\s*[ie]\s*\}})({_UNIT_TEXT})\}}(\^\{{?-?\d\}}?)?$"
 )  # `2\mathrm{i}` and `\mathrm{e}` are the imaginary unit and Euler's number, not units
 # A compound unit in physics style after a value: `\mathrm{m/s^2}`, `\mathrm{~m} / \mathrm{s}^{2}`,
 # `\text{J s}`: unit wrappers joined by `/`, `\cdot`, powers and spaces, up to the end.
-_UNIT_WORD = r"\\(?:text|mathrm|textrm|mbox)\s*\{\s*~?[a-zA-Z][a-zA-Z /^{}\d\-]*\}(?:\^\{?-?\d\}?)?"
+_UNIT_WORD = rf"\\(?:text|mathrm|textrm|mbox)\s*\{{\s*~?{_UNIT_TEXT}\}}(?:\^\{{?-?\d\}}?)?"
 _COMPOUND_UNIT = re.compile(
     rf"(?<=[\d}}])(?:\s|\\[,;:!]|\\ |~)*{_UNIT_WORD}(?:\s*(?:/|\\cdot)?\s*{_UNIT_WORD})+$"
 )
