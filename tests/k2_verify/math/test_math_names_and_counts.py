@@ -59,9 +59,12 @@ def test_names_are_kept_where_they_change_the_answer(answer, truth, equal):
         ("#### 1,250", "1250", True),
         ("The total is 40+2.\n#### 42.", "42", True),
         ("So it is $\\boxed{7}$.\n#### 42", "42", False),  # a box still comes first
+        ("The answer is USD 500.", "500", True),  # a currency code before the number
+        ("The answer is USD 500.", "50", False),
+        ("The answer is INR 1,250.", "1250", True),
     ],
 )
-def test_a_gsm8k_answer_line_is_read_alone_too(response, truth, equal):
+def test_a_gsm8k_answer_line_and_a_currency_code_are_read(response, truth, equal):
     assert verify(response, truth, "math").correct is equal
 
 

@@ -217,7 +217,10 @@ _UNIT_SIZES = {
 # Digit groups split by thin spaces (`12,\\!345`, `12\\,345`) or plain spaces (`12 345`, the whole answer).
 _GROUPED = re.compile(r"(?<=\d),?\\[,!]\s*(?=\d{3}(?!\d))")
 _SPACED_THOUSANDS = re.compile(r"^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$")
-_DOLLARS = re.compile(r"^\\?\$\s*(?:\\[,;:!]\s*)*(?=\d)")
+# A currency sign or code before a number: `\\$5`, `USD 500`, `Rs. 500`.
+_CURRENCY = re.compile(
+    r"^(?:\\?\$|(?:USD|EUR|GBP|INR|Rs|CAD|AUD|JPY|CNY|RMB|AED)\.?)\s*(?:\\[,;:!]\s*)*(?=\d)"
+)
 # Names written as plain text (`9*sqrt(23)/23`, `1 - 2/pi`) become the LaTeX commands they name.
 _PLAIN_NAMES = re.compile(
     r"(?<![\\a-zA-Z])(sqrt|pi|sinh|cosh|tanh|sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|ln|log|exp"
@@ -467,8 +470,8 @@ def _unwrap(text: str) -> str:
 
 def strip_delimiters(text: str) -> str:
     """`text` without its math delimiters (`$...$`, `\\(...\\)`, `\\[...\\]`) and a box around it all;
-    a leading currency sign goes too (`\\$5`)."""
-    text = _DOLLARS.sub("", re.sub(r"(?<!\\)\$", "", text).strip()).replace("$", "")
+    a leading currency sign or code goes too (`\\$5`, `USD 500`)."""
+    text = _CURRENCY.sub("", re.sub(r"(?<!\\)\$", "", text).strip()).replace("$", "")
     text = re.sub(r"^\\[\[(]|\\[\])]$", "", text).strip()
     return _unbox(text)
 
