@@ -3,24 +3,33 @@
 Where to look: the text after the last `</think>` (a response that opens `<think>` and never closes it
 has no answer), cut at the first chat-template token that ends the turn (`<|im_end|>`, `<|eot_id|>`,
 `</s>`, a new `<|im_start|>user` turn: what follows is not the model's answer); inside it, the last
-`<answer>` block if any (closed or cut off by the `</answer>` stop string). What to take, first found
-wins (markdown bold around an answer, `**Answer:** 17`, is read as plain text):
+`<answer>` block if any (closed or cut off by the `</answer>` stop string). Display math written
+without `$` is read as display math: an `align`/`equation` block by its last row, and `[ ... ]` whose
+backslashes markdown ate. What to take, first found wins (markdown bold around an answer,
+`**Answer:** 17`, is read as plain text):
 
 1. a final-answer phrase stated after the last box (`\\boxed{255}` ... `The final answer is $10,455$`),
 2. the last `\\boxed{...}` / `\\fbox{...}` (nested braces), else the last brace-less `\\boxed 5`, else
    what follows a box never closed (a reply cut off inside `\\boxed{42`),
 3. the text after a final-answer phrase: "final answer is", "the answer is", "Answer:", `Answer $9$`,
-   "the correct option is",
+   "the correct option is", "the answer to this problem is" (words between a named answer and its
+   "is"), GSM8K's `#### 42`,
    and the same in Chinese, Arabic, French, Spanish, Portuguese, German, Russian, Korean, Indonesian
    and Turkish (`答案：`, `الجواب`, `la réponse est`, `la respuesta es`, `ответ:`, `정답은`, `cevap:`),
    filler words after it skipped (`probably`, `approximately`); then `27 is the answer`; display math
    after the phrase may span lines. When
    the phrase opens a sentence (`The largest $n$ is 34.`) the value after its last "is" / `=` is taken,
-   else its last inline math, else its only number,
+   else its last inline math, else its only number; a clause after the value (`, since ...`, `, not
+   13`, ` — ...`) and decoration (`36 ✅`, `36! 🎉`) are not part of it; a phrase that states nothing
+   (a reply cut off at `The answer is`) gives way to the one before it,
 4. a short response (or `<answer>` block) of fewer than three words taken whole, with or without `$`,
    on several lines too when it is only math (a multi-line `pmatrix`),
 5. the trailing `$...$` or number (with `%`, a currency sign or a short unit: `1,000.99€`) of the last
-   line, then the last inline math of the last sentence (`Therefore $x \\geq 5$ is the solution.`),
+   line, or all the values it joins (`x = 2 or x = 3`, `$1$, $4$, and $9$`), then the last inline math
+   of the last sentence (`Therefore $x \\geq 5$ is the solution.`). The last line is the last one
+   before a sign-off (`Hope this helps!`, `I hope it is correct.`), a rule, a closing section
+   (`**Summary:**`, `Note: ...`) or a code block (whose ```` ```output ```` is a line of its own), and
+   it ends before a clause after its value (`$34$, since $35$ ...`, `3 when divided by 7`),
 6. the value the last sentence states mid-way (`The smallest such n is 34, which ...`): after its
    last "is"/`=`, else its only number,
 7. the last math span anywhere in the reply (`$x = 5$` on an earlier line, then prose),
@@ -35,6 +44,7 @@ a step it boxed (`a = \\boxed{3}. Then the sum is \\boxed{10}`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from k2_core.replies import after_thinking, answer_tag, boxed_all, boxed_spans, braced, own_turn
@@ -56,28 +66,74 @@ _FILLER = re.compile(
     r"|then|thus|therefore|hence|so|now)\b[\s,:]*)+",
     re.IGNORECASE,
 )
-_HANGUL_TAIL = re.compile(r"[\uac00-\ud7a3]+$")  # `7입니다`: the copula after the value
+_HANGUL_TAIL = re.compile(r"[\uac00-\ud7a3]+$")
+# Display math without `$`: a numbered-equation block, and `[ ... ]` on lines of its own.
+_ENVIRONMENT = re.compile(
+    r"\\begin\{(align|equation|eqnarray|gather)\*?\}(.*?)\\end\{\1\*?\}", re.DOTALL
+)
+_BARE_DISPLAY = re.compile(
+    r"^\[(?:[ \t]+|[ \t]*\n)((?:(?!\n\s*\n)[^\[\]])+?)(?:[ \t]+|\n[ \t]*)\]$", re.MULTILINE
+)
+_SMILEY_TAIL = re.compile(r"\s*(?::-?\)|;-?\)|:D)\s*$")
+# What follows an answer and is not part of it: a sign-off, a rule, a closing section.
+_SIGN_OFF = re.compile(
+    r"(?:I\s+)?hope\s+(?:this|that|it)\b|let\s+me\s+know\b|feel\s+free\b|good\s+luck\b"
+    r"|is\s+there\s+anything\b|if\s+you\s+have\s+any\b|happy\s+to\s+help\b|thanks?\b|cheers\b",
+    re.IGNORECASE,
+)
+_RULE = re.compile(r"[-*_=~\s]{3,}")
+_SECTION = re.compile(
+    r"[#*\s]*(?:summary|explanation|note|notes|verification|check|remarks?|justification)\b[*\s]*(?::|$)",
+    re.IGNORECASE,
+)  # `7입니다`: the copula after the value
 # The value named as the answer after it: `Therefore, 27 is the answer.`
 _VALUE_IS_ANSWER = re.compile(
     r"(\$[^$]+\$|-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s+is\s+(?:the|our|my)\s+(?:final\s+)?answer\b",
     re.IGNORECASE,
 )
-_FINAL = re.compile(rf"(?<![^\W\d_]){_CUE}(?:{_LINK}|\s*(?=\$|\\\(|\\\[))", re.IGNORECASE)
+# `The answer to this problem is`, `our final answer, the area of the region, is`: words between a
+# named answer and its link.
+_NAMED_ANSWER = (
+    r"(?:the|our|my)\s+(?:final\s+)?answer(?:[ ,]+[^\s\d.:;!?=$]+){1,8}[ ,]*(?:is|are)\s+"
+)
+_FINAL = re.compile(
+    rf"(?<![^\W\d_])(?:{_CUE}(?:{_LINK}|\s*(?=\$|\\\(|\\\[))|{_NAMED_ANSWER})", re.IGNORECASE
+)
 # Chinese "所以……是 X" / "因此 X" closing sentences.
 _THEREFORE_ZH = re.compile(r"(?:所以|因此|故)[^。\n]{0,40}?(?:是|为|為|=|：)\s*")
 # Math spans joined by words (`$1$ or $2$`, `$1$ and $2$`): the answer is all of them.
-_JOINED = r"\$[^$]+\$(?:\s*(?:,|or|and)(?:\s+equivalently)?\s*\$[^$]+\$)+"
+_SPAN = r"(?:\$[^$]+\$|\\\((?:(?!\\[()]).)+\\\))"  # `$x = 1$`, `\\(x = 1\\)`
+_JOINED = rf"{_SPAN}(?:\s*(?:,\s*(?:and|or)?|or|and)(?:\s+equivalently)?\s*{_SPAN})+"
+_DELIMITER = re.compile(r"\$|\\\(|\\\)")
 _JOINED_MATH = re.compile(rf"^{_JOINED}", re.IGNORECASE)
 _TRAILING_JOINED = re.compile(rf"{_JOINED}[\s.!]*$", re.IGNORECASE)
 _OPEN_MATH = re.compile(r"\$\$|\$|\\\(|\\\[")
 _CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
-_SENTENCE_END = re.compile(r"\.\s|。|\.$|\s(?:because|since|as|which|I hope)\s", re.IGNORECASE)
+# A clause after a sentence's value, which is not part of it: `is 34, since 35 ...`, `12 ways, not
+# 24`, `3 when divided by 7`, `55 for $n = 10$` (not `for a total of 12`), `x = 5 (we reject
+# x = -2)` (a parenthesis of words, not `(x-2)`, `(B)` or `(mod 7)`).
+# "which" and ", and the ..." end a stated answer (`The answer is 12, which ...`), but a closing
+# line's `10 which is 1,000.99€` restates its value, and `\\((2, -3)\\), and the minimum is \\(-3\\)`
+# ends on it.
+_CLAUSE = (
+    r"\s(?:because|since|when|if|attained|achieved)\s|\sfor\s+(?=\$|\\\(|[a-zA-Z]\s*=)"
+    r"|,?\s+and\s+not\s|\s[—–]\s"
+    r"|,\s*(?:as|not|where|by|using|with|out of)\b"
+    r"|\s\((?=[A-Za-z]{2,}\b)(?!mod\b)"
+)
+_CLAUSE_AFTER = re.compile(_CLAUSE, re.IGNORECASE)
+_SENTENCE_END = re.compile(
+    rf"\.\s|。|\.$|\s(?:as|which|I hope)\s|,\s*and\s+(?:the|this|that|it|so|we)\b|{_CLAUSE}",
+    re.IGNORECASE,
+)
 _REPLY_MARK = re.compile(r"</?answer>|</think>|^####", re.IGNORECASE | re.MULTILINE)  # GSM8K's ####
 _GSM8K_ANSWER = re.compile(r"^####[ \t]*(\S[^\n]*)$", re.MULTILINE)
 _PROSE = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE_BREAK = re.compile(r"[.!?。]\s|\n")
 _ALTERNATIVE = re.compile(r"\b(?:or|either|maybe|perhaps|possibly|alternatively)\b", re.IGNORECASE)
-_INLINE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# A math span; an escaped `\\$` inside `$...$` is a dollar sign (`$\\$45$`), not its end.
+_DOLLAR_MATH = r"(?<!\\)\$((?:\\\$|[^$])+?)(?<!\\)\$"
+_INLINE_MATH = re.compile(rf"\$\$(.+?)\$\$|{_DOLLAR_MATH}|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
 _MATH_NAMES = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "mod"}
 _PROSE_START = re.compile(
@@ -89,7 +145,15 @@ _SCALE_WORD = r"(?:thousand|million|billion|trillion)s?(?![a-zA-Z])"
 _SCALE = rf"(?:\s+{_SCALE_WORD})?"
 # Plain arithmetic after a cue (`The answer is 2^10.`): numbers joined by operators, read whole.
 _PLAIN_EXPR = rf"{_NUMBER}(?:\s*[-+*/^×÷]\s*\(?{_NUMBER}\)?)*"
-_TRAILING_MATH = re.compile(r"(\$\$?|\\\(|\\\[)([^$]{1,300}?)(\$\$?|\\\)|\\\])[\s.!]*$")
+# The math span that ends a line: the last one only (`\\(x = -1\\) and \\(x = 4\\)` ends on `x = 4`).
+_TRAILING_MATH = re.compile(
+    rf"(?:\$\$([^$]{{1,300}}?)\$\$|{_DOLLAR_MATH}|\\\(((?:(?!\\[()]).){{1,300}}?)\\\)"
+    r"|\\\[((?:(?!\\[\[\]]).){1,300}?)\\\])[\s.!]*$"
+)
+# Numbers (or one letter's values) joined by "or"/"and" that end a line: `x = 2 or x = 3`.
+_PLAIN_JOINED = re.compile(
+    rf"(?<![\w.=])(?:[a-z]\s*=\s*)?{_NUMBER}(?:\s*,?\s*(?:or|and)\s+(?:[a-z]\s*=\s*)?{_NUMBER})+\s*[.!]?\s*$"
+)
 # A trailing number may carry a percent sign, a currency sign or a short unit (`1,000.99m²`, `m^2`).
 _RATIO_OR_NUMBER = rf"(?:\d+:\d+|{_PLAIN_EXPR})"
 _SHORT_UNIT = r"[a-zA-Z]{1,3}(?:[²³]|\^\{?[23]\}?)?"
@@ -101,7 +165,7 @@ _NUMBER_THEN_WORDS = re.compile(
     rf"(?<![\w.:^])({_NUMBER}{_SCALE})(?:\s+(?!{_SCALE_WORD})[a-z]+(?:\s+[a-z]+)?)?\s*[.!]?\s*$"
 )
 # Markdown bold around an answer (`**Answer:** 17`, `is **17**.`), not a power (`x**2`).
-_BOLD = re.compile(r"\*\*(?!\s*[\w(\\{$-])|(?<![\w)}])\*\*")
+_BOLD = re.compile(r"\*\*(?![ \t]*[\w(\\{$-])|(?<![\w)}])\*\*")
 _PERCENT_AFTER = re.compile(r"\s*(?:\\?%|percent\b|pct\b)", re.IGNORECASE)
 _OPEN_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _VALUE_AFTER_IS = re.compile(
@@ -170,13 +234,23 @@ def _in_sentence(sentence: str) -> str:
 
 
 def _phrase_at(text: str) -> str | None:
-    """The answer stated by the last final-answer phrase of `text` (see the module docstring)."""
+    """The answer stated by the last final-answer phrase of `text` (see the module docstring); when
+    that phrase states nothing (a reply cut off at `The answer is`), the one before it."""
     starts = [m.end() for m in _FINAL.finditer(text)] + [
         m.end() for m in _THEREFORE_ZH.finditer(text)
     ]
-    if not starts:
+    for start in sorted(starts, reverse=True):
+        value = _stated_after(text[start:])
+        if value:
+            return value
+    return None
+
+
+def _stated_after(text: str) -> str | None:
+    """The value a final-answer phrase leads to, from the text after it."""
+    rest = _FILLER.sub("", text.lstrip())
+    if not re.search(r"[^\W_]", rest.split("\n", 1)[0]):
         return None
-    rest = _FILLER.sub("", text[max(starts) :].lstrip())
     math = _leading_math(rest)
     if math is not None and not _JOINED_MATH.match(rest):
         return math
@@ -186,10 +260,56 @@ def _phrase_at(text: str) -> str | None:
         return inner
     joined = _JOINED_MATH.match(line)
     if joined:
-        return joined.group().replace("$", "")
+        return _DELIMITER.sub("", joined.group())
     end = _SENTENCE_END.search(line)
-    sentence = (line[: end.start()] if end else line).strip().rstrip(".。, ")
+    sentence = _without_symbols((line[: end.start()] if end else line).strip()).rstrip(".。, ")
     return _in_sentence(_HANGUL_TAIL.sub("", sentence).strip()) or None
+
+
+def _without_symbols(text: str) -> str:
+    """`text` without the emoji, check marks and smileys after its value (`36 ✅`, `36! 🎉`,
+    `36 :)`); an exclamation mark before them goes too. A degree sign stays."""
+    kept = _SMILEY_TAIL.sub("", text)
+    while kept and (kept[-1].isspace() or _is_decoration(kept[-1])):
+        kept = kept[:-1]
+    return kept.rstrip("!") if kept != text else text
+
+
+def _is_decoration(char: str) -> bool:
+    return char != "°" and unicodedata.category(char) in {"So", "Sk", "Mn", "Cf"}
+
+
+def _without_sign_off(text: str) -> str:
+    """`text` without what follows its answer: a sign-off (`I hope it is correct.`, `Hope this
+    helps! 😊`, `Let me know ...`), a rule (`---`), a closing section (`**Summary:**`, `Note: ...`,
+    `### Explanation`), a code block after the working; a code block's printed output
+    (```` ```output ````) is kept as a line of its own."""
+    lines = text.rstrip().split("\n")
+    sections = [i for i, line in enumerate(lines) if i and _SECTION.match(line)]
+    if sections and any(_has_value(line) for line in lines[: sections[-1]]):
+        lines = lines[: sections[-1]]
+    while len(lines) > 1:
+        last = lines[-1].strip()
+        if last == "```" and "```" in [line.strip()[:3] for line in lines[:-1]]:
+            opening = max(i for i, line in enumerate(lines[:-1]) if line.strip().startswith("```"))
+            printed = lines[opening].strip() == "```output" or (
+                opening and lines[opening - 1].strip().lower() == "output:"
+            )
+            lines = lines[:opening] + (lines[opening + 1 : -1] if printed else [])
+        elif not last or _RULE.match(last) or _is_sign_off(last):
+            lines.pop()
+        else:
+            break
+    sentences = re.split(r"(?<=[.!?])\s+", lines[-1].strip())
+    while len(sentences) > 1 and _is_sign_off(sentences[-1]):
+        sentences.pop()
+    lines[-1] = _without_symbols(" ".join(sentences))
+    return "\n".join(lines)
+
+
+def _is_sign_off(text: str) -> bool:
+    words = _without_symbols(text)
+    return not words or (bool(_SIGN_OFF.match(words)) and not re.search(r"\d", words))
 
 
 def _has_value(text: str) -> bool:
@@ -199,10 +319,13 @@ def _has_value(text: str) -> bool:
 def _trailing(last_line: str) -> str | None:
     joined = _TRAILING_JOINED.search(last_line[-400:])
     if joined:  # `The solutions are $x = 1$ and $x = 2$.`: all of them
-        return joined.group().rstrip(" .!").replace("$", "")
+        return _DELIMITER.sub("", joined.group().rstrip(" .!"))
+    joined = _PLAIN_JOINED.search(last_line[-400:])
+    if joined:  # `so x = 2 or x = 3.`: all of them
+        return joined.group().rstrip(" .!")
     math = _TRAILING_MATH.search(last_line[-400:])
     if math:
-        return math.group(2).strip()
+        return next(g for g in math.groups() if g is not None).strip()
     number = _TRAILING_NUMBER.search(last_line[-400:])
     if number:
         value = re.match(_RATIO_OR_NUMBER, number.group().strip()).group()
@@ -215,6 +338,34 @@ def _trailing(last_line: str) -> str | None:
     if counted and len(_BARE_NUMBER.findall(sentences[-1])) == 1:
         return counted.group(1)
     return None
+
+
+def _displayed(text: str) -> str:
+    """`text` with display math written without `$` as `\\[...\\]`: an `align`/`equation` block (its
+    last row: `&= 16`), and a bracket whose backslashes markdown ate (`[ P = \\frac{3}{8} ]`)."""
+    text = _ENVIRONMENT.sub(_last_row, text) if "\\begin" in text else text
+    return _BARE_DISPLAY.sub(
+        lambda m: rf"\[ {m.group(1)} \]" if re.search(r"\\[a-zA-Z]|=", m.group(1)) else m.group(),
+        text,
+    )
+
+
+def _last_row(match: re.Match) -> str:
+    before = match.string[: match.start()]
+    inside = before.count("$") % 2 or before.count("\\[") > before.count("\\]")
+    if inside or re.search(r"\\begin|\\boxed|\\fbox", match.group(2)):
+        return match.group()  # already math, or it holds a matrix or a box, read as they are
+    rows = [row for row in match.group(2).split("\\\\") if row.strip()]
+    last = rows[-1].replace("&", "").strip().rstrip(".,") if rows else ""
+    return rf"\[ {last.removeprefix('=').strip()} \]" if last else match.group()
+
+
+def _before_clause(line: str) -> str:
+    """`line` up to a clause after the value of its last sentence (`The largest n is $34$, since
+    $35$ would exceed the bound.` ends on `$34$`)."""
+    start = max((m.end() for m in re.finditer(r"[.!?。]\s+", line)), default=0)
+    clause = _CLAUSE_AFTER.search(line, start)
+    return line[: clause.start()].rstrip(" ,;") if clause else line
 
 
 def _stated_in_last_sentence(last_line: str) -> str | None:
@@ -238,7 +389,7 @@ def _unclosed_box(region: str) -> str | None:
 
 def extract_answer(response: str) -> Extraction:
     """The final answer in `response`, and the other boxed answers beside it."""
-    region = own_turn(after_thinking(response))
+    region = _displayed(own_turn(after_thinking(response)).replace("\u2212", "-"))
     tag = answer_tag(region)
     if tag is not None:
         region = tag
@@ -280,14 +431,15 @@ def extract_answer(response: str) -> Extraction:
         short = False  # `Hence $x \approx 2.24$.`: the math it holds, read below
     if (short or only_math) and words < 3:  # `42`, `x^2 - 1`, a pmatrix
         return Extraction(_strip_math(stripped), "answer_tag" if tag is not None else "whole")
-    last_line = stripped.rsplit("\n", 1)[-1] if stripped else ""
-    trailing = _trailing(last_line)
+    body = _without_sign_off(stripped) if stripped else ""
+    last_line = body.rsplit("\n", 1)[-1]
+    trailing = _trailing(_before_clause(last_line))
     if trailing:
         return Extraction(trailing, "trailing")
-    stated = _stated_in_last_sentence(last_line)
+    stated = _stated_in_last_sentence(_before_clause(last_line))
     if stated:
         return Extraction(stated, "closing")
-    maths = list(_INLINE_MATH.finditer(stripped))
+    maths = list(_INLINE_MATH.finditer(body))
     if maths:  # the last math anywhere, as math-verify reads a reply without a cue
         return Extraction(next(g for g in maths[-1].groups() if g is not None).strip(), "last_math")
     if short:  # a short sentence without a trailing value: `no real solution exists`
