@@ -105,6 +105,11 @@ def test_several_boxes_may_answer_a_question_in_parts():
         "\\boxed{" * 2000,
         "\\boxed{" + "(" * 3000 + "1" + ")" * 3000 + "}",
         "\\boxed{" + "2^{" * 500 + "2" + "}" * 500 + "}",
+        "The answer is " * 20_000,  # every cue states nothing: each is tried once, briefly
+        "\\begin{align*} x &= 2 \\\\ " * 5000,  # blocks never closed
+        "```\n" * 20_000,
+        "Hope this helps!\n" * 20_000,
+        "the answer to a b c d e f g h " * 10_000,
     ],
 )
 def test_adversarial_input_gets_a_verdict_in_time(response):

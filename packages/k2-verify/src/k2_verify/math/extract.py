@@ -50,6 +50,8 @@ from dataclasses import dataclass, field
 from k2_core.replies import after_thinking, answer_tag, boxed_all, boxed_spans, braced, own_turn
 
 MAX_SHORT = 200  # a response (or answer block) this short, on one line, is itself the answer
+MAX_STATED = 2000  # how far after a final-answer phrase its value is looked for
+MAX_TRAILERS = 20  # sign-offs, rules and code blocks passed over at the end of a reply, at most
 
 # "final answer is", "Answer:", and their equivalents in other languages, then what links them to
 # the value (`is`, `:`, `=`, `est`, `是`, ...). `Answer $9$` links by the math delimiter alone.
@@ -68,6 +70,7 @@ _FILLER = re.compile(
 )
 _HANGUL_TAIL = re.compile(r"[\uac00-\ud7a3]+$")
 # Display math without `$`: a numbered-equation block, and `[ ... ]` on lines of its own.
+_ENVIRONMENT_START = re.compile(r"\\begin\{(?:align|equation|eqnarray|gather)\*?\}")
 _ENVIRONMENT = re.compile(
     r"\\begin\{(align|equation|eqnarray|gather)\*?\}(.*?)\\end\{\1\*?\}", re.DOTALL
 )
@@ -240,7 +243,7 @@ def _phrase_at(text: str) -> str | None:
         m.end() for m in _THEREFORE_ZH.finditer(text)
     ]
     for start in sorted(starts, reverse=True):
-        value = _stated_after(text[start:])
+        value = _stated_after(text[start : start + MAX_STATED])
         if value:
             return value
     return None
@@ -288,7 +291,9 @@ def _without_sign_off(text: str) -> str:
     sections = [i for i, line in enumerate(lines) if i and _SECTION.match(line)]
     if sections and any(_has_value(line) for line in lines[: sections[-1]]):
         lines = lines[: sections[-1]]
-    while len(lines) > 1:
+    for _ in range(MAX_TRAILERS):
+        if len(lines) < 2:
+            break
         last = lines[-1].strip()
         if last == "```" and "```" in [line.strip()[:3] for line in lines[:-1]]:
             opening = max(i for i, line in enumerate(lines[:-1]) if line.strip().startswith("```"))
@@ -296,7 +301,7 @@ def _without_sign_off(text: str) -> str:
                 opening and lines[opening - 1].strip().lower() == "output:"
             )
             lines = lines[:opening] + (lines[opening + 1 : -1] if printed else [])
-        elif not last or _RULE.match(last) or _is_sign_off(last):
+        elif not last or _RULE.fullmatch(last) or _is_sign_off(last):
             lines.pop()
         else:
             break
@@ -341,23 +346,26 @@ def _trailing(last_line: str) -> str | None:
 
 
 def _displayed(text: str) -> str:
-    """`text` with display math written without `$` as `\\[...\\]`: an `align`/`equation` block (its
-    last row: `&= 16`), and a bracket whose backslashes markdown ate (`[ P = \\frac{3}{8} ]`)."""
-    text = _ENVIRONMENT.sub(_last_row, text) if "\\begin" in text else text
+    """`text` with display math written without `$` as `\\[...\\]`: the last `align`/`equation`
+    block (by its last row: `&= 16`), and a bracket whose backslashes markdown ate (`[ P =
+    \\frac{3}{8} ]`)."""
+    opened = [m.start() for m in _ENVIRONMENT_START.finditer(text)]
+    block = _ENVIRONMENT.match(text, opened[-1]) if opened else None
+    if block:
+        text = text[: block.start()] + _last_row(text[: block.start()], block) + text[block.end() :]
     return _BARE_DISPLAY.sub(
         lambda m: rf"\[ {m.group(1)} \]" if re.search(r"\\[a-zA-Z]|=", m.group(1)) else m.group(),
         text,
     )
 
 
-def _last_row(match: re.Match) -> str:
-    before = match.string[: match.start()]
+def _last_row(before: str, block: re.Match) -> str:
     inside = before.count("$") % 2 or before.count("\\[") > before.count("\\]")
-    if inside or re.search(r"\\begin|\\boxed|\\fbox", match.group(2)):
-        return match.group()  # already math, or it holds a matrix or a box, read as they are
-    rows = [row for row in match.group(2).split("\\\\") if row.strip()]
+    if inside or re.search(r"\\begin|\\boxed|\\fbox", block.group(2)):
+        return block.group()  # already math, or it holds a matrix or a box, read as they are
+    rows = [row for row in block.group(2).split("\\\\") if row.strip()]
     last = rows[-1].replace("&", "").strip().rstrip(".,") if rows else ""
-    return rf"\[ {last.removeprefix('=').strip()} \]" if last else match.group()
+    return rf"\[ {last.removeprefix('=').strip()} \]" if last else block.group()
 
 
 def _before_clause(line: str) -> str:
