@@ -110,6 +110,11 @@ def test_several_boxes_may_answer_a_question_in_parts():
         "```\n" * 20_000,
         "Hope this helps!\n" * 20_000,
         "the answer to a b c d e f g h " * 10_000,
+        "1/" * 6000,  # a fraction or a division: one reading only (two were exponential)
+        "1 or " * 3000 + "x",
+        "$1$, " * 3000 + "x",
+        "1," * 6000,
+        "9" * 12_000,
     ],
 )
 def test_adversarial_input_gets_a_verdict_in_time(response):

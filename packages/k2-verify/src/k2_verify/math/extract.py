@@ -51,6 +51,7 @@ from k2_core.replies import after_thinking, answer_tag, boxed_all, boxed_spans, 
 
 MAX_SHORT = 200  # a response (or answer block) this short, on one line, is itself the answer
 MAX_STATED = 2000  # how far after a final-answer phrase its value is looked for
+MAX_LINE = 400  # how much of a reply's last line is read for its closing value
 MAX_TRAILERS = 20  # sign-offs, rules and code blocks passed over at the end of a reply, at most
 
 # "final answer is", "Answer:", and their equivalents in other languages, then what links them to
@@ -91,7 +92,7 @@ _SECTION = re.compile(
 )  # `7입니다`: the copula after the value
 # The value named as the answer after it: `Therefore, 27 is the answer.`
 _VALUE_IS_ANSWER = re.compile(
-    r"(\$[^$]+\$|-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s+is\s+(?:the|our|my)\s+(?:final\s+)?answer\b",
+    r"(\$[^$]+\$|(?<![\d,.])-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s+is\s+(?:the|our|my)\s+(?:final\s+)?answer\b",
     re.IGNORECASE,
 )
 # `The answer to this problem is`, `our final answer, the area of the region, is`: words between a
@@ -106,7 +107,7 @@ _FINAL = re.compile(
 _THEREFORE_ZH = re.compile(r"(?:所以|因此|故)[^。\n]{0,40}?(?:是|为|為|=|：)\s*")
 # Math spans joined by words (`$1$ or $2$`, `$1$ and $2$`): the answer is all of them.
 _SPAN = r"(?:\$[^$]+\$|\\\((?:(?!\\[()]).)+\\\))"  # `$x = 1$`, `\\(x = 1\\)`
-_JOINED = rf"{_SPAN}(?:\s*(?:,\s*(?:and|or)?|or|and)(?:\s+equivalently)?\s*{_SPAN})+"
+_JOINED = rf"{_SPAN}(?:\s*(?:,\s*(?:(?:and|or)\s+)?|(?:or|and)\s*)(?:equivalently\s+)?{_SPAN})+"
 _DELIMITER = re.compile(r"\$|\\\(|\\\)")
 _JOINED_MATH = re.compile(rf"^{_JOINED}", re.IGNORECASE)
 _TRAILING_JOINED = re.compile(rf"{_JOINED}[\s.!]*$", re.IGNORECASE)
@@ -142,12 +143,14 @@ _MATH_NAMES = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sq
 _PROSE_START = re.compile(
     r"([A-Za-z]{2,})\b(?![\s]*[(_^{*/=+-])"
 )  # `So, ...`, not `Eq(` or `ab = 2`
-_NUMBER = r"-?(?:\d{1,3}(?: \d{3})+(?![\d,]|\.\d)|\d(?:[\d,]*\d)?)(?:\.\d+)?(?:/\d+)?"  # `1 234 567` too; never a trailing comma
+# A number: `1 234 567` too, never a trailing comma; `3/4` as one.
+_DECIMAL = r"-?(?:\d{1,3}(?: \d{3})+(?![\d,]|\.\d)|\d(?:[\d,]*\d)?)(?:\.\d+)?"
+_NUMBER = rf"{_DECIMAL}(?:/\d+)?"
 # A number of thousands, millions, ... is one value (`0.75 million dollars`).
 _SCALE_WORD = r"(?:thousand|million|billion|trillion)s?(?![a-zA-Z])"
 _SCALE = rf"(?:\s+{_SCALE_WORD})?"
 # Plain arithmetic after a cue (`The answer is 2^10.`): numbers joined by operators, read whole.
-_PLAIN_EXPR = rf"{_NUMBER}(?:\s*[-+*/^×÷]\s*\(?{_NUMBER}\)?)*"
+_PLAIN_EXPR = rf"{_DECIMAL}(?:\s*[-+*/^×÷]\s*\(?{_DECIMAL}\)?)*"  # `/` once: never two readings
 # The math span that ends a line: the last one only (`\\(x = -1\\) and \\(x = 4\\)` ends on `x = 4`).
 _TRAILING_MATH = re.compile(
     rf"(?:\$\$([^$]{{1,300}}?)\$\$|{_DOLLAR_MATH}|\\\(((?:(?!\\[()]).){{1,300}}?)\\\)"
@@ -155,7 +158,8 @@ _TRAILING_MATH = re.compile(
 )
 # Numbers (or one letter's values) joined by "or"/"and" that end a line: `x = 2 or x = 3`.
 _PLAIN_JOINED = re.compile(
-    rf"(?<![\w.=])(?:[a-z]\s*=\s*)?{_NUMBER}(?:\s*,?\s*(?:or|and)\s+(?:[a-z]\s*=\s*)?{_NUMBER})+\s*[.!]?\s*$"
+    rf"(?<![\w.=])(?:[a-z]\s*=\s*)?{_NUMBER}(?:(?:\s*,\s*|\s+)(?:or|and)\s+(?:[a-z]\s*=\s*)?{_NUMBER})+"
+    r"\s*[.!]?\s*$"
 )
 # A trailing number may carry a percent sign, a currency sign or a short unit (`1,000.99m²`, `m^2`).
 _RATIO_OR_NUMBER = rf"(?:\d+:\d+|{_PLAIN_EXPR})"
@@ -322,16 +326,17 @@ def _has_value(text: str) -> bool:
 
 
 def _trailing(last_line: str) -> str | None:
-    joined = _TRAILING_JOINED.search(last_line[-400:])
+    last_line = last_line[-MAX_LINE:]  # the patterns below are anchored at the end: bounded work
+    joined = _TRAILING_JOINED.search(last_line)
     if joined:  # `The solutions are $x = 1$ and $x = 2$.`: all of them
         return _DELIMITER.sub("", joined.group().rstrip(" .!"))
-    joined = _PLAIN_JOINED.search(last_line[-400:])
+    joined = _PLAIN_JOINED.search(last_line)
     if joined:  # `so x = 2 or x = 3.`: all of them
         return joined.group().rstrip(" .!")
-    math = _TRAILING_MATH.search(last_line[-400:])
+    math = _TRAILING_MATH.search(last_line)
     if math:
         return next(g for g in math.groups() if g is not None).strip()
-    number = _TRAILING_NUMBER.search(last_line[-400:])
+    number = _TRAILING_NUMBER.search(last_line)
     if number:
         value = re.match(_RATIO_OR_NUMBER, number.group().strip()).group()
         return value + "\\%" if "%" in number.group() else value  # `37.5%` keeps its sign
@@ -379,7 +384,7 @@ def _before_clause(line: str) -> str:
 def _stated_in_last_sentence(last_line: str) -> str | None:
     """The value a closing sentence states mid-way (`The smallest such n is 34, which ...`,
     `she needs 12 more boxes to finish`): after its last "is"/`=`, else its one number."""
-    sentences = [s for s in re.split(r"(?<=[.!?。])\s+", last_line.strip()) if s]
+    sentences = [s for s in re.split(r"(?<=[.!?。])\s+", last_line[-MAX_LINE:].strip()) if s]
     if not sentences or len(_WORD.findall(sentences[-1])) < 3:
         return None
     value = _in_sentence(sentences[-1].rstrip(".!?。 "))
