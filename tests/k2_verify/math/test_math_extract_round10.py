@@ -25,6 +25,10 @@ CASES = [
     ("So $x = 5$ (we reject $x = -2$ since lengths are positive).", "5", True),
     ("So $x = 5$ (we reject $x = -2$ since lengths are positive).", "-2", False),
     ("She read for a total of 12 hours.", "12", True),  # `for a total of` is no clause
+    # a clause that states a second value is not an aside; a correction in a closing section counts
+    ("Thus there are 12 ways because we exclude rotations; with them it is 15.", "12", False),
+    ("So the count is $12$ for $n = 4$ and $15$ for $n = 5$.", "12", False),
+    ("We get 12.\n\n**Verification:** Actually 12 fails; the true value is 15.", "12", False),
     ("Factoring gives (x-2)(x-3)=0, so x = 2 or x = 3.", "2, 3", True),
     ("Factoring gives (x-2)(x-3)=0, so x = 2 or x = 3.", "3", False),  # both roots, not one
     ("The solutions are \\(x = -1\\) and \\(x = 4\\).", "-1, 4", True),

@@ -78,6 +78,9 @@ def test_a_gsm8k_answer_line_and_a_currency_code_are_read(response, truth, equal
         ("The answer is $\\boxed{5}$. Or it could be $\\boxed{7}$.", "7", False),
         ("\\boxed{1}. \\boxed{2}.", "2", False),  # no words between: a hedge
         ("\\boxed{3} and \\boxed{4}", "4", False),
+        ("If order matters, it is $\\boxed{15}$. If not, it is $\\boxed{12}$.", "12", False),
+        ("Case 1: $\\boxed{15}$.\n\nCase 2: $\\boxed{12}$.", "12", False),
+        ("$\\boxed{15}$. A second candidate: $\\boxed{12}$.", "12", False),
         ("The first part is $\\boxed{1}$. The second part is $\\boxed{2}$.", "1, 2", True),
     ],
 )

@@ -20,6 +20,15 @@ CASES = [
     ("y = e^{100 k x}", "2y = 2 e^{100 k x}", True),
     ("y = e^{100 k x}", "2y = 2 x e^{100 k x}", False),
     ("x^2 = 4", "x = 2", False),
+    # a factor of the ratio must not add solutions: one letter at 0 makes exactly one side vanish
+    ("y = 0", "x = 0", False),
+    ("x = 2", "x(x - 2) = 0", False),
+    ("x^2 = 3x", "x = 3", False),
+    ("xy = 0", "x = 0", False),
+    ("y = x", "xy = x^2", False),
+    ("x^3 = x", "x^2 = 1", False),
+    ("PV = nRT", "V = \\frac{nRT}{P}", True),  # a letter divided by is nonzero
+    ("E = mc^2", "m = \\frac{E}{c^2}", True),
     ("y = \\sqrt{x^2}", "y = x", False),
 ]
 

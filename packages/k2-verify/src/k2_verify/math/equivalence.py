@@ -828,7 +828,7 @@ def _probed_monomial(f: sympy.Basic, g: sympy.Basic, solved: set) -> bool:
     if ratio is None or ratio == 0:
         return False
     if any(_free_of(f, g, letter, points) for letter in solved):
-        return True
+        return not _roots_differ(f, g, symbols, points[0])
     exponents = {s: _exponent(f, g, s, points[0], ratio) for s in symbols}
     if None in exponents.values():
         return False
@@ -837,7 +837,19 @@ def _probed_monomial(f: sympy.Basic, g: sympy.Basic, solved: set) -> bool:
         value = _ratio(f, g, point)
         if value is None or not _near(value / _monomial(point, exponents), constant):
             return False
-    return True
+    return not _roots_differ(f, g, symbols, points[0])
+
+
+def _roots_differ(f: sympy.Basic, g: sympy.Basic, symbols: list, point: dict) -> bool:
+    """Whether a factor of the ratio adds solutions to one equation: with one letter set to 0, both
+    sides are defined and exactly one vanishes (`x(x - 2) = 0` is not `x = 2`, `xy = 0` is not
+    `x = 0`). A letter that a side divides by is taken as nonzero, as in `_monomial_ratio` (`PV = nRT`
+    is `P = nRT/V`)."""
+    for at in ({**point, s: 0} for s in symbols):
+        values = _ratio(f, sympy.Integer(1), at), _ratio(g, sympy.Integer(1), at)
+        if None not in values and _near(values[0], 0) != _near(values[1], 0):
+            return True
+    return False
 
 
 def _monomial(point: dict, exponents: dict):

@@ -85,6 +85,10 @@ _SIGN_OFF = re.compile(
     r"|is\s+there\s+anything\b|if\s+you\s+have\s+any\b|happy\s+to\s+help\b|thanks?\b|cheers\b",
     re.IGNORECASE,
 )
+_CORRECTION = re.compile(
+    r"\b(?:actually|wrong|incorrect|mistake|error|fails?|correct(?:ed|ing|ion)?|instead|redo(?:ing)?)\b",
+    re.IGNORECASE,
+)
 _RULE = re.compile(r"[-*_=~\s]{3,}")
 _SECTION = re.compile(
     r"[#*\s]*(?:summary|explanation|note|notes|verification|check|remarks?|justification)\b[*\s]*(?::|$)",
@@ -120,12 +124,13 @@ _CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 # line's `10 which is 1,000.99€` restates its value, and `\\((2, -3)\\), and the minimum is \\(-3\\)`
 # ends on it.
 _CLAUSE = (
-    r"\s(?:because|since|when|if|attained|achieved)\s|\sfor\s+(?=\$|\\\(|[a-zA-Z]\s*=)"
+    r"\s(?:because|since|when|if|attained|achieved)\s|\sfor\s+(?:\$[^$]*\$|[a-zA-Z]\s*=\s*\S+)[\s.]*$"
     r"|,?\s+and\s+not\s|\s[—–]\s"
     r"|,\s*(?:as|not|where|by|using|with|out of)\b"
     r"|\s\((?=[A-Za-z]{2,}\b)(?!mod\b)"
 )
 _CLAUSE_AFTER = re.compile(_CLAUSE, re.IGNORECASE)
+_RESTATED = re.compile(r"\b(?:is|are|be)\s+(?:\$|\\\(|-?\d)", re.IGNORECASE)
 _SENTENCE_END = re.compile(
     rf"\.\s|。|\.$|\s(?:as|which|I hope)\s|,\s*and\s+(?:the|this|that|it|so|we)\b|{_CLAUSE}",
     re.IGNORECASE,
@@ -134,7 +139,11 @@ _REPLY_MARK = re.compile(r"</?answer>|</think>|^####", re.IGNORECASE | re.MULTIL
 _GSM8K_ANSWER = re.compile(r"^####[ \t]*(\S[^\n]*)$", re.MULTILINE)
 _PROSE = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE_BREAK = re.compile(r"[.!?。]\s|\n")
-_ALTERNATIVE = re.compile(r"\b(?:or|either|maybe|perhaps|possibly|alternatively)\b", re.IGNORECASE)
+_ALTERNATIVE = re.compile(
+    r"\b(?:or|either|maybe|perhaps|possibly|alternatively|could|also|if|case|however|otherwise"
+    r"|candidate|another|second)\b",
+    re.IGNORECASE,
+)
 # A math span; an escaped `\\$` inside `$...$` is a dollar sign (`$\\$45$`), not its end.
 _DOLLAR_MATH = r"(?<!\\)\$((?:\\\$|[^$])+?)(?<!\\)\$"
 _INLINE_MATH = re.compile(rf"\$\$(.+?)\$\$|{_DOLLAR_MATH}|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
@@ -294,7 +303,8 @@ def _without_sign_off(text: str) -> str:
     lines = text.rstrip().split("\n")
     sections = [i for i, line in enumerate(lines) if i and _SECTION.match(line)]
     if sections and any(_has_value(line) for line in lines[: sections[-1]]):
-        lines = lines[: sections[-1]]
+        if not _CORRECTION.search("\n".join(lines[sections[-1] :])):  # `Note: redoing it gives 15`
+            lines = lines[: sections[-1]]
     for _ in range(MAX_TRAILERS):
         if len(lines) < 2:
             break
@@ -378,7 +388,9 @@ def _before_clause(line: str) -> str:
     $35$ would exceed the bound.` ends on `$34$`)."""
     start = max((m.end() for m in re.finditer(r"[.!?。]\s+", line)), default=0)
     clause = _CLAUSE_AFTER.search(line, start)
-    return line[: clause.start()].rstrip(" ,;") if clause else line
+    if not clause or _RESTATED.search(line, clause.end()):
+        return line  # `12 because ...; with rotations it is 15`: a second value, not an aside
+    return line[: clause.start()].rstrip(" ,;")
 
 
 def _stated_in_last_sentence(last_line: str) -> str | None:
