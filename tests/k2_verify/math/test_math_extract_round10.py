@@ -28,6 +28,8 @@ CASES = [
     # a clause that states a second value is not an aside; a correction in a closing section counts
     ("Thus there are 12 ways because we exclude rotations; with them it is 15.", "12", False),
     ("So the count is $12$ for $n = 4$ and $15$ for $n = 5$.", "12", False),
+    ("The answer is 12 (or 15 if reflections count as distinct).", "12", False),
+    ("The answer is 12 if n is even and 15 if n is odd.", "12", False),
     ("We get 12.\n\n**Verification:** Actually 12 fails; the true value is 15.", "12", False),
     ("Factoring gives (x-2)(x-3)=0, so x = 2 or x = 3.", "2, 3", True),
     ("Factoring gives (x-2)(x-3)=0, so x = 2 or x = 3.", "3", False),  # both roots, not one

@@ -115,6 +115,10 @@ def test_an_interval_is_open_at_an_infinity_however_it_is_bracketed(answer, trut
         ("98.6 \\text{°F}", "98.6", True),
         ("98.6 \\text{°F}", "98.7", False),
         ("5\\,\\mathrm{cm}", "5\\,\\mathrm{m}", False),  # known units are still compared
+        ("12\\text{ \\mu m}", "12\\text{ m}", False),
+        ("12\\text{ mg}", "12\\text{ g}", False),
+        ("500\\text{ mg}", "0.5\\text{ g}", True),
+        ("12\\text{ ms}", "12\\text{ s}", False),
     ],
 )
 def test_a_physics_unit_in_one_wrapper_is_dropped(answer, truth, equal):

@@ -130,7 +130,9 @@ _CLAUSE = (
     r"|\s\((?=[A-Za-z]{2,}\b)(?!mod\b)"
 )
 _CLAUSE_AFTER = re.compile(_CLAUSE, re.IGNORECASE)
-_RESTATED = re.compile(r"\b(?:is|are|be)\s+(?:\$|\\\(|-?\d)", re.IGNORECASE)
+# A second value after a clause: the clause is then part of the answer (a hedge or a case), not an
+# aside: `12 because ...; with them it is 15`, `12 (or 15 if ...)`, `12 if n is even and 15 if ...`.
+_ANOTHER_VALUE = re.compile(r"\b(?:is|are|be|or|and)\s+(?:\$|\\\(|-?\d)", re.IGNORECASE)
 _SENTENCE_END = re.compile(
     rf"\.\s|。|\.$|\s(?:as|which|I hope)\s|,\s*and\s+(?:the|this|that|it|so|we)\b|{_CLAUSE}",
     re.IGNORECASE,
@@ -278,6 +280,8 @@ def _stated_after(text: str) -> str | None:
     if joined:
         return _DELIMITER.sub("", joined.group())
     end = _SENTENCE_END.search(line)
+    if end and not end.group().startswith((".", "。")) and _ANOTHER_VALUE.search(line, end.end()):
+        end = None  # `The answer is 12 (or 15 if ...)`: the clause holds another answer
     sentence = _without_symbols((line[: end.start()] if end else line).strip()).rstrip(".。, ")
     return _in_sentence(_HANGUL_TAIL.sub("", sentence).strip()) or None
 
@@ -388,7 +392,7 @@ def _before_clause(line: str) -> str:
     $35$ would exceed the bound.` ends on `$34$`)."""
     start = max((m.end() for m in re.finditer(r"[.!?。]\s+", line)), default=0)
     clause = _CLAUSE_AFTER.search(line, start)
-    if not clause or _RESTATED.search(line, clause.end()):
+    if not clause or _ANOTHER_VALUE.search(line, clause.end()):
         return line  # `12 because ...; with rotations it is 15`: a second value, not an aside
     return line[: clause.start()].rstrip(" ,;")
 

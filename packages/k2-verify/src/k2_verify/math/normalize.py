@@ -166,6 +166,7 @@ _BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+|.*[\d}])\s+([a-zA-Z][a-zA-Z ]*)(\^\d)?
 _GLUED_UNIT = re.compile(r"^([-+]?[\d.,]*\d)([a-zA-Z]+)(\^\d)?$")
 # Units in their common spellings, for telling `5 km` from `5 m`; unknown words are not compared.
 _UNITS = {
+    "um": ("\\mu m", "µm", "μm", "micrometer", "micrometers", "micron", "microns"),
     "mm": ("mm", "millimeter", "millimeters", "millimetre", "millimetres"),
     "cm": ("cm", "centimeter", "centimeters", "centimetre", "centimetres"),
     "m": ("m", "meter", "meters", "metre", "metres"),
@@ -173,8 +174,10 @@ _UNITS = {
     "in": ("in", "inch", "inches"),
     "ft": ("ft", "foot", "feet"),
     "mi": ("mi", "mile", "miles"),
+    "mg": ("mg", "milligram", "milligrams"),
     "g": ("g", "gram", "grams"),
     "kg": ("kg", "kilogram", "kilograms"),
+    "ms": ("ms", "millisecond", "milliseconds"),
     "s": ("s", "sec", "second", "seconds"),
     "min": ("min", "minute", "minutes"),
     "h": ("h", "hr", "hour", "hours"),
@@ -198,6 +201,7 @@ _NUMBER_WORDS = {word: str(value) for value, word in enumerate(_ONES)} | {
 }
 # Each known unit's quantity and size in that quantity's base unit, so `5 km` = `5000 m`.
 _UNIT_SIZES = {
+    "um": ("length", Fraction(1, 10**6)),
     "mm": ("length", Fraction(1, 1000)),
     "cm": ("length", Fraction(1, 100)),
     "m": ("length", Fraction(1)),
@@ -205,8 +209,10 @@ _UNIT_SIZES = {
     "in": ("length", Fraction(254, 10000)),
     "ft": ("length", Fraction(3048, 10000)),
     "mi": ("length", Fraction(1609344, 1000)),
+    "mg": ("mass", Fraction(1, 10**6)),
     "g": ("mass", Fraction(1, 1000)),
     "kg": ("mass", Fraction(1)),
+    "ms": ("time", Fraction(1, 1000)),
     "s": ("time", Fraction(1)),
     "min": ("time", Fraction(60)),
     "h": ("time", Fraction(3600)),
