@@ -37,6 +37,7 @@ from .normalize import (
     strip_delimiters,
     unit_scale,
     unit_size,
+    unwrap,
 )
 from .parse import (
     Matrix,
@@ -87,13 +88,12 @@ _BOUND_OPS = {"\\leq": "<=", "\\geq": ">="}
 _AND = re.compile(r"(?<![a-zA-Z\\])\s*(?:,\s*)?and\s*(?![a-zA-Z])")
 _OR = re.compile(r"(?<![a-zA-Z\\])\s*(?:,\s*)?or\s*(?![a-zA-Z])")
 _SERIAL_HEDGE = re.compile(r",\s*(?=\s(?:or|and/or)\s)", re.IGNORECASE)
-# An option and its content (`(B) 17`, `B. y = 17`, `C: 4`): as a ground truth, answered by that
-# option's letter; as an answer to a value, its content.
 # An answer that counts things by name: `2 \\text{ hours } 30 \\text{ minutes}`, `5 dimes and 3 quarters`.
 _NAME_WORD = r"(?!(?:and|or)\b)[a-zA-Z]{2,}"
 _COUNT = re.compile(rf"(\d+(?:\.\d+)?)\s*({_NAME_WORD}(?:\s+{_NAME_WORD})?)")
 _COUNTS = re.compile(rf"^\s*{_COUNT.pattern}(?:\s*(?:,|;|\band\b)?\s*{_COUNT.pattern})+\s*\.?$")
-_TEXT_WRAPPER = re.compile(r"\\(?:text\w*|mbox|mathrm)\s*\{([^{}]*)\}")
+# An option and its content (`(B) 17`, `B. y = 17`, `C: 4`): as a ground truth, answered by that
+# option's letter; as an answer to a value, its content.
 _LABELLED = re.compile(r"^(?:\(([A-J])\)\s*|([A-J])[.):]\s+)(\S.*)$")
 # A ground truth that states its value's rounding (`\frac{7}{\pi} \approx 2.23`) accepts it too.
 _APPROX_TAIL = re.compile(r"\\approx\s*(-?\d*\.\d+)\s*$")
@@ -115,8 +115,7 @@ def _counts(text: str) -> dict[str, Fraction] | None:
     """What an answer counts by name when it names two things or more (`{hour: 2, minute: 30}`;
     a plural is its singular), else None. Each number belongs to its name, so the names are kept:
     once dropped as units, `2 hours 30` reads as a product."""
-    plain = _TEXT_WRAPPER.sub(r" \1 ", strip_delimiters(text))
-    plain = re.sub(r"\\[ ,;:!]|~", " ", plain)
+    plain = re.sub(r"\\[ ,;:!]|~", " ", unwrap(strip_delimiters(text)))
     if not _COUNTS.match(plain):
         return None
     counts = {}
@@ -846,7 +845,7 @@ def _roots_differ(f: sympy.Basic, g: sympy.Basic, symbols: list, point: dict) ->
     `x = 0`). A letter that a side divides by is taken as nonzero, as in `_monomial_ratio` (`PV = nRT`
     is `P = nRT/V`)."""
     for at in ({**point, s: 0} for s in symbols):
-        values = _ratio(f, sympy.Integer(1), at), _ratio(g, sympy.Integer(1), at)
+        values = _value(f, at), _value(g, at)
         if None not in values and _near(values[0], 0) != _near(values[1], 0):
             return True
     return False
@@ -903,16 +902,22 @@ def _exponent(f: sympy.Basic, g: sympy.Basic, letter, point: dict, ratio) -> int
 
 
 def _ratio(f: sympy.Basic, g: sympy.Basic, point: dict):
-    """`f / g` at `point` as a 60-digit mpmath number (complex where a side is), or None where it
-    is not a finite number. mpmath divides complex values far faster than sympy does."""
+    """`f / g` at `point` (see `_value`), or None where it is not a finite number."""
+    denominator = _value(g, point)
+    if denominator is None or denominator == 0:
+        return None
+    numerator = _value(f, point)
+    return None if numerator is None else numerator / denominator
+
+
+def _value(value: sympy.Basic, point: dict):
+    """`value` at `point` as a 60-digit mpmath number (complex where it is), or None where it is not
+    a finite number. mpmath divides complex values far faster than sympy does."""
     try:
-        denominator = _mpmath(_at(g, point))
-        if denominator == 0:
-            return None
-        value = _mpmath(_at(f, point)) / denominator
+        number = _mpmath(_at(value, point))
     except (TypeError, ValueError, ZeroDivisionError):
         return None
-    return value if _MP.isfinite(value) else None
+    return number if _MP.isfinite(number) else None
 
 
 def _mpmath(value: sympy.Basic):

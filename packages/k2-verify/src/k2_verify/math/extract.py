@@ -69,7 +69,7 @@ _FILLER = re.compile(
     r"|then|thus|therefore|hence|so|now)\b[\s,:]*)+",
     re.IGNORECASE,
 )
-_HANGUL_TAIL = re.compile(r"[\uac00-\ud7a3]+$")
+_HANGUL_TAIL = re.compile(r"[\uac00-\ud7a3]+$")  # `7입니다`: the copula after the value
 # Display math without `$`: a numbered-equation block, and `[ ... ]` on lines of its own.
 _ENVIRONMENT_START = re.compile(r"\\begin\{(?:align|equation|eqnarray|gather)\*?\}")
 _ENVIRONMENT = re.compile(
@@ -93,7 +93,7 @@ _RULE = re.compile(r"[-*_=~\s]{3,}")
 _SECTION = re.compile(
     r"[#*\s]*(?:summary|explanation|note|notes|verification|check|remarks?|justification)\b[*\s]*(?::|$)",
     re.IGNORECASE,
-)  # `7입니다`: the copula after the value
+)
 # The value named as the answer after it: `Therefore, 27 is the answer.`
 _VALUE_IS_ANSWER = re.compile(
     r"(\$[^$]+\$|(?<![\d,.])-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s+is\s+(?:the|our|my)\s+(?:final\s+)?answer\b",
@@ -141,6 +141,7 @@ _REPLY_MARK = re.compile(r"</?answer>|</think>|^####", re.IGNORECASE | re.MULTIL
 _GSM8K_ANSWER = re.compile(r"^####[ \t]*(\S[^\n]*)$", re.MULTILINE)
 _PROSE = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE_BREAK = re.compile(r"[.!?。]\s|\n")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+")  # between the sentences of a line
 _ALTERNATIVE = re.compile(
     r"\b(?:or|either|maybe|perhaps|possibly|alternatively|could|also|if|case|however|otherwise"
     r"|candidate|another|second)\b",
@@ -313,17 +314,18 @@ def _without_sign_off(text: str) -> str:
         if len(lines) < 2:
             break
         last = lines[-1].strip()
-        if last == "```" and "```" in [line.strip()[:3] for line in lines[:-1]]:
-            opening = max(i for i, line in enumerate(lines[:-1]) if line.strip().startswith("```"))
+        fences = [i for i, line in enumerate(lines[:-1]) if line.strip().startswith("```")]
+        if last == "```" and fences:
+            opening = fences[-1]
             printed = lines[opening].strip() == "```output" or (
                 opening and lines[opening - 1].strip().lower() == "output:"
             )
             lines = lines[:opening] + (lines[opening + 1 : -1] if printed else [])
-        elif not last or _RULE.fullmatch(last) or _is_sign_off(last):
+        elif _RULE.fullmatch(last) or _is_sign_off(last):  # an empty line is one too
             lines.pop()
         else:
             break
-    sentences = re.split(r"(?<=[.!?])\s+", lines[-1].strip())
+    sentences = _SENTENCE_SPLIT.split(lines[-1].strip())
     while len(sentences) > 1 and _is_sign_off(sentences[-1]):
         sentences.pop()
     lines[-1] = _without_symbols(" ".join(sentences))
@@ -354,7 +356,7 @@ def _trailing(last_line: str) -> str | None:
     if number:
         value = re.match(_RATIO_OR_NUMBER, number.group().strip()).group()
         return value + "\\%" if "%" in number.group() else value  # `37.5%` keeps its sign
-    sentences = [s for s in re.split(r"(?<=[.!?。])\s+", last_line.strip()) if s]
+    sentences = [s for s in _SENTENCE_SPLIT.split(last_line.strip()) if s]
     maths = list(_INLINE_MATH.finditer(sentences[-1])) if sentences else []
     if maths:  # `Therefore $x \geq 5$ is the solution.`
         return next(g for g in maths[-1].groups() if g is not None).strip()
@@ -390,7 +392,7 @@ def _last_row(before: str, block: re.Match) -> str:
 def _before_clause(line: str) -> str:
     """`line` up to a clause after the value of its last sentence (`The largest n is $34$, since
     $35$ would exceed the bound.` ends on `$34$`)."""
-    start = max((m.end() for m in re.finditer(r"[.!?。]\s+", line)), default=0)
+    start = max((m.end() for m in _SENTENCE_SPLIT.finditer(line)), default=0)
     clause = _CLAUSE_AFTER.search(line, start)
     if not clause or _ANOTHER_VALUE.search(line, clause.end()):
         return line  # `12 because ...; with rotations it is 15`: a second value, not an aside
@@ -400,7 +402,7 @@ def _before_clause(line: str) -> str:
 def _stated_in_last_sentence(last_line: str) -> str | None:
     """The value a closing sentence states mid-way (`The smallest such n is 34, which ...`,
     `she needs 12 more boxes to finish`): after its last "is"/`=`, else its one number."""
-    sentences = [s for s in re.split(r"(?<=[.!?。])\s+", last_line[-MAX_LINE:].strip()) if s]
+    sentences = [s for s in _SENTENCE_SPLIT.split(last_line[-MAX_LINE:].strip()) if s]
     if not sentences or len(_WORD.findall(sentences[-1])) < 3:
         return None
     value = _in_sentence(sentences[-1].rstrip(".!?。 "))

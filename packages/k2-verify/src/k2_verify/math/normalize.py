@@ -464,7 +464,7 @@ def _replace_aliases(text: str) -> str:
     return _COMMAND.sub(lambda m: _ALIASES.get(m.group(0), m.group(0)), text)
 
 
-def _unwrap(text: str) -> str:
+def unwrap(text: str) -> str:
     """Remove font wrappers, innermost first (bounded: each pass removes at least one)."""
     for _ in range(20):
         new = _WRAPPER.sub(r"\1", text)
@@ -599,7 +599,7 @@ def normalize(text: str) -> Answer:
         text = _DEGREES_IN_TRIG.sub(r"(\1\\pi/180)", text)
     text, degrees = _DEGREE.subn("", text)
     text, percent = _PERCENT.subn("", text)
-    text = _unwrap(text)
+    text = unwrap(text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace("{,}", "").replace(",", ""), text)
     text = _SCIENTIFIC.sub(r"\1\\times10^{\2}", text)
     text = _FRAC_DIGITS.sub(r"\\frac{\1}{\2}", text)

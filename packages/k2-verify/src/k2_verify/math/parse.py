@@ -193,6 +193,9 @@ def _check_power(base, exponent) -> None:
         raise TooLarge("power too large")
 
 
+_NAMED_SYMBOLS = {r"\ell", r"\triangle", r"\angle"}  # commands that name a quantity, like a letter
+
+
 class _Parser:
     def __init__(self, tokens: list[tuple[str, str]]):
         self.tokens = tokens
@@ -478,11 +481,7 @@ class _Parser:
             if not isinstance(number_set, sympy.Symbol):
                 raise Unparseable("a number set that is not one letter")
             return sympy.Symbol(f"mathbb({number_set})")
-        if name[1:] in _GREEK or name in {
-            r"\ell",
-            r"\triangle",
-            r"\angle",
-        }:  # `\mu_0`, `\angle_{ABC}`
+        if name[1:] in _GREEK or name in _NAMED_SYMBOLS:  # `\mu_0`, `\angle_{ABC}`
             letter = name[1:]
             letter = _GREEK_VARIANTS.get(
                 letter, letter.removeprefix("var") if letter[3:4].isupper() else letter
