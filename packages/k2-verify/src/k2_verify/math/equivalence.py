@@ -53,11 +53,16 @@ from .parse import (
 from .sympy_syntax import looks_like_sympy, parse_sympy
 
 # Fixed points at which expressions in variables are compared (fixed, so verdicts are deterministic).
-_PROBES = ("0.5773", "1.3117", "-0.8421", "2.2361", "7.3891", "12.817", "-4.6692", "3.1623")
+# Two lie far out (-13.0417, 27.9473), so that `|x+5|` is not `x+5` and `\min(x, 13)` is not `x`.
+_PROBES = (
+    "0.5773", "1.3117", "-0.8421", "2.2361", "7.3891", "12.817", "-4.6692", "3.1623", "-13.0417",
+    "27.9473",
+)  # fmt: skip
 # Answers that round (floor, ceiling) in variables named as integers usually are (`n`, `m`, `k`): they
-# are compared at integers instead, covering every residue mod 2, 3 and 4.
+# are compared at integers instead, covering every residue mod 2, 3 and 4, and three large ones
+# (`\\lfloor n/16 \\rfloor` is not 0).
 _INTEGER_NAMES = {"n", "m", "k"}
-_INTEGER_PROBES = ("3", "4", "5", "6", "7", "8", "11", "14")
+_INTEGER_PROBES = ("3", "4", "5", "6", "7", "8", "11", "14", "26", "60", "1001")
 _POSITIVE_PROBES = tuple(p.lstrip("-") for p in _PROBES)
 MIN_LONG_DECIMAL = 6  # a decimal answer this long may stand for an exact value it rounds from
 MAX_RATIO_OPS = 60  # equations larger than this are not tested for a variable ratio
@@ -185,8 +190,11 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
         equal = _equal(*in_sympy_syntax, None)
         return _verdict(equal)
     several = _choice_letters(t.text)
-    if several:  # `A, C` is answered by `(C), (A)`, not by `A` or `A, B`
-        equal = _choice_letters(a.text) == several
+    if several:  # `A, C` is answered by `(C), (A)` or `AC`, not by `A` or `A, B`
+        equal = _choice_letters(a.text, run=True) == several
+        return _verdict(equal)
+    if _choice_letters(a.text) and _choice_letters(t.text, run=True):  # `B, D` answers `BD`
+        equal = _choice_letters(a.text) == _choice_letters(t.text, run=True)
         return _verdict(equal)
     choice = _letter(t.text, _CHOICE)
     if choice:
@@ -217,14 +225,14 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
         same = _same_alternatives(strip_delimiters(truth))  # `\\frac12 or 0.5`: one value twice
         if same is not None:
             return equivalent(answer, same, fallback)
+    solutions = _solutions(a.text) if _HEDGE.search(f" {a.text} ") else None
+    if solutions is not None:  # `x = 1 or x = -1`, `x < 3 or x > 5`: every solution
+        try:  # the ground truth's values may be listed: `1, -1`, `1 \text{ or } -1`
+            equal = _equal(solutions, _parse_labelled(_OR.sub(", ", _AND.sub(", ", t.text))), None)
+        except Unparseable:
+            return Match(False, "unparseable")
+        return _verdict(equal)
     if _HEDGE.search(f" {a.text} ") and not _HEDGE.search(f" {t.text} "):
-        solutions = _solutions(a.text)
-        if solutions is not None:  # `x = 1 or x = -1`, `x < 3 or x > 5`: every solution
-            try:
-                equal = _equal(solutions, _parse_labelled(t.text), None)
-            except Unparseable:
-                return Match(False, "unparseable")
-            return _verdict(equal)
         if "," not in t.text:
             same = _same_alternatives(answer)  # as written: `\\frac12 \\text{ or } 50\\%`
             if same is None:
@@ -254,12 +262,13 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
     answer_value = _snap_long_decimals(answer_value, a.text, truth_value)
     truth_value = _snap_long_decimals(truth_value, t.text, answer_value, rounded=True)
     equal = _equal(answer_value, truth_value, _decimal_places(t.text))
-    if not equal and numbers and a.degrees != t.degrees:  # `\\frac{\\pi}{4}` answers `45^\\circ`
-        radian = sympy.pi / 180
+    angles = [_named_value(value) for value in (answer_value, truth_value)]
+    if not equal and a.degrees != t.degrees and all(isinstance(v, sympy.Basic) for v in angles):
+        radian = sympy.pi / 180  # `\\frac{\\pi}{4}` (or `B = \\frac{\\pi}{4}`) answers `45^\\circ`
         if a.degrees:
-            equal = _equal(answer_value * radian, truth_value, None)
+            equal = _equal(angles[0] * radian, angles[1], None)
         else:
-            equal = _equal(answer_value, truth_value * radian, None)
+            equal = _equal(angles[0], angles[1] * radian, None)
     figures = _significant_figures(t.text)
     if not equal and numbers and figures and answer_value.is_number:
         equal = _rounds_to_figures(answer_value, truth_value, figures)
@@ -290,17 +299,20 @@ def _item_by_item(answer: str, truth: str, fallback: bool) -> bool:
     items_a, items_t = split_items(inner_a), split_items(inner_t)
     if len(items_a) != len(items_t) or not 2 <= len(items_t) <= MAX_ITEMS:
         return False
+
+    def same(item: str, other: str) -> bool:  # a set is never its one member here (`_same_item`)
+        sets = [_brackets(text)[0] == "\\{" for text in (item, other)]
+        return sets[0] == sets[1] and equivalent(item, other, fallback).equal
+
     if opening in {"", "\\{"}:
         remaining = list(items_t)
         for item in items_a:
-            same = next(
-                (i for i, t in enumerate(remaining) if equivalent(item, t, fallback).equal), None
-            )
-            if same is None:
+            found = next((i for i, t in enumerate(remaining) if same(item, t)), None)
+            if found is None:
                 return False
-            del remaining[same]
+            del remaining[found]
         return True
-    return all(equivalent(x, y, fallback).equal for x, y in zip(items_a, items_t, strict=True))
+    return all(same(x, y) for x, y in zip(items_a, items_t, strict=True))
 
 
 def _brackets(text: str) -> tuple[str, str, str] | None:
@@ -319,11 +331,15 @@ def _brackets(text: str) -> tuple[str, str, str] | None:
     return "", "", text
 
 
-def _choice_letters(text: str) -> set[str] | None:
-    """The letters of a list of two or more choices (`A, C`, `(A) and (C)`), else None."""
-    if not _CHOICE_LIST.match(text.strip()):
-        return None
-    return set(re.findall(r"[A-J]", text))
+def _choice_letters(text: str, run: bool = False) -> set[str] | None:
+    """The letters of a list of two or more choices (`A, C`, `(A) and (C)`), else None. With `run`,
+    also of distinct letters written in order with nothing between (`ACD`): said against a list."""
+    letters = text.strip()
+    if _CHOICE_LIST.match(letters):
+        return set(re.findall(r"[A-J]", letters))
+    if run and re.fullmatch(r"[A-J]{2,10}", letters) and list(letters) == sorted(set(letters)):
+        return set(letters)
+    return None
 
 
 def _as_chain(text: str) -> str:
@@ -960,6 +976,13 @@ def _ratio_at(f: sympy.Basic, g: sympy.Basic, symbols: list, probes: tuple):
     return ratio
 
 
+def _named_value(value):
+    """The value a relation names (`B = \\frac{\\pi}{4}`: `\\frac{\\pi}{4}`); any other value itself."""
+    if isinstance(value, Relation) and value.ops == ("=",) and _is_name(value.parts[0]):
+        return value.parts[1]
+    return value
+
+
 def _is_name(value) -> bool:
     """What stands left of `=` when an answer names its value: `x`, `a_1`, `f(x)` (read as f*x),
     or a tuple of names (`(x, y) = (1, 2)`)."""
@@ -1125,8 +1148,15 @@ def _sequences(a: Seq, b: Seq) -> bool:
     if opens != {"", "("} and not listed and (a.open, a.close) != (b.open, b.close):
         return False  # `(1, 2)` is not `[1, 2]`; a bare list may answer a tuple
     return len(a.items) == len(b.items) and all(
-        _equal(x, y, None) for x, y in zip(a.items, b.items, strict=True)
+        _same_item(x, y) for x, y in zip(a.items, b.items, strict=True)
     )
+
+
+def _same_item(a, b) -> bool:
+    """Items of a list or set compared: as answers are, except that a set is never its one member
+    (`\\{5\\}` answers `5`, but `\\{\\{1\\}, 2\\}` is not `\\{1, 2\\}`)."""
+    sets = [isinstance(item, Seq) and item.open == "{" for item in (a, b)]
+    return sets[0] == sets[1] and _equal(a, b, None)
 
 
 def _members(seq: Seq) -> list:
@@ -1139,7 +1169,7 @@ def _members(seq: Seq) -> list:
 
 def _covers(a: list, b: list) -> bool:
     """Whether every item of `b` equals some item of `a`."""
-    return len(a) * len(b) <= MAX_ITEMS**2 and all(any(_equal(x, y, None) for x in a) for y in b)
+    return len(a) * len(b) <= MAX_ITEMS**2 and all(any(_same_item(x, y) for x in a) for y in b)
 
 
 def _by_name(seq: Seq, other: Seq) -> Seq:
@@ -1165,7 +1195,7 @@ def _unordered(a: list, b: list) -> bool:
     remaining = list(b)
     for item in a:
         for index, other in enumerate(remaining):
-            if _equal(item, other, None):
+            if _same_item(item, other):
                 del remaining[index]
                 break
         else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -22,8 +23,8 @@ _NOISE = re.compile(
     r"scriptstyle|limits|nolimits|enspace|thinspace|negthinspace|hfill|mathstrut|textdollar|"
     r"tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge|hline|vline)(?![a-zA-Z])"
     r"|\\(?:color|hphantom|vphantom|phantom)\s*\{[^{}]*\}"  # a colour or an invisible box
-    r"|(?<!\\)\\[,:;!]"
 )
+_THIN_SPACE = re.compile(r"(?<!\\)\\[,:;!]")  # a space, as TeX sets it: `x\,dx` is `x dx`
 # A backslash left at the very end (`185\\`, a line break `\\\\` or a space `\\ ` with nothing after).
 _TRAILING_BACKSLASH = re.compile(r"(?:\\\\|\\)\s*$")
 # A number of thousands, millions, ...: `3 million`, `2.5 billion`, `\text{1.5 million}`.
@@ -34,6 +35,8 @@ _SCALED = re.compile(
     r"(thousand|million|billion|trillion)s?(?![a-zA-Z])(\s*\})?"
 )
 # Commands that separate words; replaced by a space.
+# `a=2 \quad b=5`: a wide space between assignments separates them, as a comma does.
+_QUAD_LIST = re.compile(r"(=[^=,]*?)\s*\\q?quad\s*(?=[A-Za-z](?:_\{?\w+\}?)?\s*=)")
 _SPACES = re.compile(r"\\q?quad|(?<!\\)\\ |~")  # no other command starts `quad`: `\\quadx_2` too
 # Font and text wrappers whose content is the value: `\mathbf{v}` -> `v`, `\text{yes}` -> `yes`.
 _WRAPPER = re.compile(
@@ -61,9 +64,6 @@ _UNICODE = {
     "∖": r"\setminus ",
     "ℝ": r"\mathbb{R}",
     "…": r"\ldots ",
-    "½": "(1/2)",
-    "¼": "(1/4)",
-    "¾": "(3/4)",
     "α": r"\alpha ",
     "β": r"\beta ",
     "γ": r"\gamma ",
@@ -287,6 +287,9 @@ _WHOLE_BOX = re.compile(r"^\\(?:boxed|fbox)\s*(?=\{)")
 # `0.1\overline{6}` is a repeating decimal (1/6); `\overline{AB}` names a segment, `AB`.
 _REPEATING = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\overline\s*\{(\d+)\}")
 _SEGMENT = re.compile(r"\\overline\s*\{([A-Z]+)\}")
+# A point named before its coordinates, `P(2, -1)`, `M_1(0, 1, 2)`: the coordinates (with a number
+# among them: `C(x, y)` stays a function).
+_NAMED_POINT = re.compile(r"^[A-Z](?:_\{?\w+\}?|')?\s*(\(.*,.*\))$")
 # `\angle ACD` names one angle: its letters keep their order (`\angle ADC` is another angle).
 _ANGLE = re.compile(r"\\angle\s*\{?([A-Z]{1,3})\}?(?![A-Za-z])")
 # A numeral in another base, `1011_2`, `A3_{16}` (it starts with a digit, so `b_{12}` stays a name).
@@ -407,6 +410,8 @@ def _is_unit(words: str, value: str, glued: bool) -> bool:
     stays a product)."""
     if glued:
         return words.lower() in _UNIT_NAMES or len(words) >= 4
+    if "\\int" in value:  # `\\int_0^1 x dx`: the variable of integration
+        return False
     if len(words.strip()) == 1 and re.search(r"[a-zA-Z]", re.sub(r"\\[a-zA-Z]+", "", value)):
         return False
     return all(word.lower() in _UNIT_WORDS or len(word) >= 3 for word in words.split())
@@ -550,6 +555,16 @@ def _scaled(match: re.Match) -> str:
     return number if opened or opened_late else number + (closed or "")
 
 
+# A vulgar-fraction character (`⅓`, `¾`), after the whole part of a mixed number or not (`2½`).
+_VULGAR = re.compile(r"(\d*)\s*([\u00bc-\u00be\u2150-\u215e])")
+
+
+def _vulgar(match: re.Match) -> str:
+    numerator, denominator = unicodedata.normalize("NFKC", match.group(2)).split("\u2044")
+    value = int(match.group(1) or 0) + Fraction(int(numerator), int(denominator))
+    return f"\\frac{{{value.numerator}}}{{{value.denominator}}}"
+
+
 def normalize(text: str) -> Answer:
     """Clean `text` (an extracted answer) into an `Answer`."""
     text = _TRAILING_BACKSLASH.sub("", text.strip())
@@ -558,6 +573,7 @@ def normalize(text: str) -> Answer:
     text = _LG.sub(r"\\log_{10}", text)
     for char, replacement in _UNICODE.items():
         text = text.replace(char, replacement)
+    text = _VULGAR.sub(_vulgar, text)
     text = _SUPERSCRIPTS.sub(lambda m: f"^{{{m.group().translate(_SCRIPT_DIGITS)}}}", text)
     text = _SUBSCRIPTS.sub(lambda m: f"_{{{m.group().translate(_SCRIPT_DIGITS)}}}", text)
     text = strip_delimiters(text)
@@ -593,7 +609,7 @@ def normalize(text: str) -> Answer:
         text = text[: text_unit.start()]
     text = _GROUPED.sub(",", text)
     text = _NOISE.sub("", text)
-    text = _SPACES.sub(" ", text)
+    text = _SPACES.sub(" ", _THIN_SPACE.sub(" ", _QUAD_LIST.sub(r"\1, ", text)))
     text = _replace_aliases(text)
     if _TRIG.search(text):  # `\\sin 30^\\circ`: degrees become radians inside trig functions
         text = _DEGREES_IN_TRIG.sub(r"(\1\\pi/180)", text)
@@ -612,13 +628,19 @@ def normalize(text: str) -> Answer:
     text = _SUPERSCRIPT_FIRST.sub(r"_\2^\1", text)
     text = _REPEATING.sub(_repeating, text)
     text = _SEGMENT.sub(r"\1", text)
+    point = _NAMED_POINT.match(text)
+    if point and split_items(point.group(1)) == [point.group(1)] and re.search(r"\d", text):
+        text = point.group(1)
     text = _ANGLE.sub(_angle, text)
     text = _BASED.sub(_based, text)
     text = _ABS.sub(r"\\abs", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = text.rstrip(".;: ").strip()
     text = _WHOLE_WORDS.get(text.lower(), text)
-    text = r" \cup ".join(_one_set(piece.strip()) for piece in text.split(r"\cup"))
+    pieces = [piece.strip() for piece in text.split(r"\cup")]
+    if len(pieces) > 1:  # `{1, 2} \cup {3}`: sets written with bare braces
+        pieces = [rf"\{{{p[1:-1]}\}}" if braced(p, 0) == p else p for p in pieces]
+    text = r" \cup ".join(_one_set(piece) for piece in pieces)
     if _SPACED_THOUSANDS.match(text):
         text = text.replace(" ", "")
     return Answer(text, percent=bool(percent), degrees=bool(degrees), unit=unit)

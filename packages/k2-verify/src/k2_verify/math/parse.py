@@ -340,6 +340,8 @@ class _Parser:
         exponent = self.nested(self.exponent)
         base, exponent = _expr(base), _expr(exponent)
         _check_power(base, exponent)
+        if exponent.is_Rational and exponent.q % 2 == 1 and base.is_extended_negative:
+            return _root(base, sympy.Integer(exponent.q)) ** exponent.p  # `(-8)^{1/3}` is -2
         return sympy.Pow(base, exponent)
 
     def exponent(self):
@@ -501,6 +503,8 @@ class _Parser:
             return functools.reduce(_DIVISORS[name], items)
         if name == r"\frac":
             numerator, denominator = self.argument(), self.argument()
+            if _is_derivative(numerator, denominator):
+                raise Unparseable("a derivative")  # `\\frac{d}{dx}` is no fraction
             return _combine(operator.truediv, numerator, denominator)
         if name == r"\binom":
             n, k = _expr(self.argument()), _expr(self.argument())
@@ -513,9 +517,11 @@ class _Parser:
                 self.take()
                 index = _expr(self.nested(self.additive))
                 self.take("]")
-            return sympy.root(_expr(self.argument()), index)
+            return _root(_expr(self.argument()), index)
         if name in _FUNCTIONS:
             return self.function(name)
+        if name == r"\det":
+            return _determinant(self.argument())
         if name == r"\begin":
             return self.matrix()
         raise Unparseable(f"unknown command {name}")
@@ -538,6 +544,10 @@ class _Parser:
             argument = _expr(self.nested(self.power))
             while self.kind() in {"num", "letter"} or (self.peek() or "")[1:] in _GREEK | {"pi"}:
                 argument = argument * _expr(self.nested(self.power))
+        if name == r"\log" and base is None:
+            base = sympy.Integer(
+                10
+            )  # a bare `\log` is the common logarithm, as competitions write it
         value = function(argument) if base is None else sympy.log(argument, base)
         return value if power is None else value**power
 
@@ -580,6 +590,8 @@ class _Parser:
             pass
         if len({len(r) for r in rows}) != 1:
             raise Unparseable("ragged matrix")
+        if env == "vmatrix":  # bars: the determinant
+            return _determinant(Matrix(tuple(rows)))
         return Matrix(tuple(rows))
 
 
@@ -607,6 +619,33 @@ def from_sympy_set(value: sympy.Set):
     if isinstance(value, sympy.Union):
         return Union(tuple(from_sympy_set(part) for part in value.args))
     raise Unparseable(f"a set sympy cannot write out ({type(value).__name__})")
+
+
+def _root(radicand: sympy.Basic, index: sympy.Basic) -> sympy.Basic:
+    """The `index`-th root; an odd root of a negative number is the real one (`\\sqrt[3]{-8}` is -2),
+    as in competition answers, not sympy's principal complex root."""
+    if index.is_Integer and index % 2 == 1 and radicand.is_extended_negative:
+        return -sympy.root(-radicand, index)
+    return sympy.root(radicand, index)
+
+
+def _is_derivative(numerator, denominator) -> bool:
+    """Whether a fraction is Leibniz's operator `\\frac{d}{dx}` (or `\\frac{d^2}{dx^2}`): `d` (or its
+    power) above, `d` times one letter (or its power) below. (`\\frac{dy}{dx}` is `y'` already.)"""
+    if not isinstance(numerator, sympy.Basic) or not isinstance(denominator, sympy.Basic):
+        return False
+    d = sympy.Symbol("d")
+    below = [factor.as_base_exp()[0] for factor in sympy.Mul.make_args(denominator)]
+    one_letter = len(below) == 2 and d in below and all(b.is_Symbol for b in below)
+    return one_letter and numerator.as_base_exp()[0] == d
+
+
+def _determinant(value) -> sympy.Basic:
+    if not isinstance(value, Matrix) or len(value.rows) != len(value.rows[0]):
+        raise Unparseable("a determinant of something that is not a square matrix")
+    if len(value.rows) > 6:
+        raise TooLarge("a determinant too large to expand")
+    return sympy.Matrix(value.rows).det()
 
 
 def _subscript(value) -> str:

@@ -30,7 +30,9 @@ MAX_ANSWER_CHARS = 1000  # longer "answers" are not math answers; they are refus
 _RISKY = re.compile(
     r"\^|!|\||\\binom|factorial|binomial|\\(?:sin|cos|tan|cot|sec|csc|arc|log|ln|exp|setminus|cap)"
 )  # `|x| > 1` is solved by sympy, in the worker too, as are set differences and intersections
-_LIST = re.compile(r",|(?<![a-zA-Z\\])(?:and|or)(?![a-zA-Z])")  # a ground truth with several parts
+_LIST = re.compile(
+    r"[,;]|(?<![a-zA-Z\\])(?:and|or)(?![a-zA-Z])"
+)  # a ground truth with several parts
 _guard: WorkerPool | None = None
 _guard_lock = threading.Lock()
 
