@@ -1,9 +1,9 @@
 """Round 11: notation that answers are written in and we misread, found by probing with pairs of our
 own (none from math-verify's tests), each rule beside its negative twin. Probe points far out, so a
-piecewise answer is not its one branch; `\\log` as the common logarithm; determinants, odd roots of
-negatives, derivatives and integrals evaluated; a set never its one member inside a list; lists
-separated by `;` or `\\quad`; named points, labelled angles, vulgar fractions and runs of choice
-letters."""
+piecewise answer is not its one branch; `\\log` as the common logarithm; determinants, conjugates,
+odd roots of negatives, derivatives and integrals evaluated; chains read either way; a set never its
+one member inside a list; lists separated by `;` or `\\quad`; named points, labelled angles, vulgar
+fractions and runs of choice letters."""
 
 import pytest
 
@@ -30,6 +30,19 @@ CASES = [
     ("\\det\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", "-2", True),
     ("\\begin{vmatrix}2&1\\\\1&2\\end{vmatrix}", "3", True),
     ("\\begin{vmatrix}2&1\\\\1&2\\end{vmatrix}", "\\begin{pmatrix}2&1\\\\1&2\\end{pmatrix}", False),
+    ("\\left|\\begin{matrix}3&1\\\\1&3\\end{matrix}\\right|", "8", True),
+    ("\\left|\\begin{matrix}3&1\\\\1&3\\end{matrix}\\right|", "10", False),
+    # the conjugate of a complex number; a bar over a letter names it
+    ("\\overline{3+4i}", "3-4i", True),
+    ("\\overline{3i}", "-3i", True),
+    ("\\overline{3+4i}", "3+4i", False),
+    ("\\bar{z}", "\\bar z", True),
+    ("\\bar{z}", "z", False),
+    # a chain read either way
+    ("a < b < c", "c > b > a", True),
+    ("a \\le b \\le c", "c \\ge b \\ge a", True),
+    ("a < b < c", "c < b < a", False),
+    ("a < b \\le c", "c > b > a", False),
     # an odd root of a negative number is real
     ("\\sqrt[3]{-8}", "-2", True),
     ("\\sqrt[3]{-8}", "2", False),

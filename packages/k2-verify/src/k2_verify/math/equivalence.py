@@ -773,8 +773,12 @@ def _relations(a, b) -> bool:
             solved = _solved_for(la, ra) | _solved_for(lb, rb)
             if _same_relation(la - ra, a.ops[0], lb - rb, b.ops[0], solved):
                 return True
-        return a.ops == b.ops and all(  # the same chain, part by part: `n \leq k \leq 3n`
-            _equal(x, y, None) for x, y in zip(a.parts, b.parts, strict=True)
+        # the same chain, part by part, read either way: `n \leq k \leq 3n`, `a < b < c` = `c > b > a`
+        flipped = Relation(a.parts[::-1], tuple(_FLIPPED[op] for op in a.ops[::-1]))
+        return any(
+            chain.ops == b.ops
+            and all(_equal(x, y, None) for x, y in zip(chain.parts, b.parts, strict=True))
+            for chain in (a, flipped)
         )
     relation, value = (a, b) if isinstance(a, Relation) else (b, a)
     if relation.ops == ("in",) and _is_name(relation.parts[0]):

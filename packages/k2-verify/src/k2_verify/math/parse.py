@@ -398,6 +398,8 @@ class _Parser:
             self.take()
             inner = self.nested(self.additive)
             self.take("|")
+            if isinstance(inner, Matrix):  # `\\left| \\begin{matrix} ... \\end{matrix} \\right|`
+                return _determinant(inner)
             return sympy.Abs(_expr(inner))
         if kind == "cmd":
             return self.command()
@@ -473,6 +475,9 @@ class _Parser:
             if letters:  # `\\vec{AB}` names the vector from A to B, not `\\vec{BA}`
                 return sympy.Symbol(f"{_ACCENTS[name]}({letters})")
             marked = self.argument()
+            if name in {r"\bar", r"\overline"} and isinstance(marked, sympy.Expr):
+                if marked.is_number and marked.has(sympy.I):  # `\\overline{3+4i}` is 3-4i
+                    return sympy.conjugate(marked)
             if not isinstance(marked, sympy.Symbol):
                 raise Unparseable(f"{name} over something that is not a letter")
             return sympy.Symbol(f"{_ACCENTS[name]}({marked})")
