@@ -3,7 +3,8 @@ own (none from math-verify's tests), each rule beside its negative twin. Probe p
 piecewise answer is not its one branch; `\\log` as the common logarithm; determinants, conjugates,
 odd roots of negatives, derivatives and integrals evaluated; chains read either way; a set never its
 one member inside a list; lists separated by `;` or `\\quad`; named points, labelled angles, vulgar
-fractions and runs of choice letters."""
+fractions and runs of choice letters; matrix arithmetic; groups of assignments joined by "or";
+remarks after a ground truth; conclusions between boxes and in closing sentences."""
 
 import pytest
 
@@ -70,6 +71,97 @@ CASES = [
     ("\\angle ABC = 60^\\circ", "\\frac{\\pi}{3}", True),
     ("C=\\frac{2\\pi}{3}", "120^\\circ", True),
     ("B=\\frac{\\pi}{4}", "60^\\circ", False),
+    # matrix arithmetic: signs, powers, inverses, transposes, and a name before it
+    (
+        "-\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}",
+        "\\begin{pmatrix}-1&-2\\\\-3&-4\\end{pmatrix}",
+        True,
+    ),
+    (
+        "-\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}",
+        "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}",
+        False,
+    ),
+    (
+        "-\\frac12\\begin{pmatrix}4 & -2 \\\\ -3 & 1\\end{pmatrix}",
+        "\\begin{pmatrix}-2 & 1 \\\\ \\frac32 & -\\frac12\\end{pmatrix}",
+        True,
+    ),
+    (
+        "\\begin{pmatrix}2 & 1 \\\\ 0 & 1\\end{pmatrix}^{3}",
+        "\\begin{pmatrix}8 & 7 \\\\ 0 & 1\\end{pmatrix}",
+        True,
+    ),
+    (
+        "\\begin{pmatrix}2 & 1 \\\\ 0 & 1\\end{pmatrix}^{3}",
+        "\\begin{pmatrix}8 & 6 \\\\ 0 & 1\\end{pmatrix}",
+        False,
+    ),
+    (
+        "\\begin{pmatrix}1 & 1 \\\\ 1 & 2\\end{pmatrix}^{-1}",
+        "\\begin{pmatrix}2 & -1 \\\\ -1 & 1\\end{pmatrix}",
+        True,
+    ),
+    (
+        "\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}^{\\top}",
+        "\\begin{pmatrix}1 & 3 \\\\ 2 & 4\\end{pmatrix}",
+        True,
+    ),
+    (
+        "\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}^{\\top}",
+        "\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}",
+        False,
+    ),
+    (
+        "A = 2\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}",
+        "\\begin{pmatrix}2&4\\\\6&8\\end{pmatrix}",
+        True,
+    ),
+    (
+        "A^{-1} = \\frac{1}{-2}\\begin{pmatrix}4 & -2 \\\\ -3 & 1\\end{pmatrix}",
+        "\\begin{pmatrix}-2 & 1 \\\\ \\frac32 & -\\frac12\\end{pmatrix}",
+        True,
+    ),
+    (
+        "A = 2\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}",
+        "\\begin{pmatrix}2&4\\\\6&9\\end{pmatrix}",
+        False,
+    ),
+    # relation spellings
+    ("x \\geqq 5", "x \\geq 5", True),
+    ("x ⩽ 5", "x \\le 5", True),
+    ("x \\geqq 5", "x \\leq 5", False),
+    # a qualifier naming the integers, however it is spaced or bracketed
+    (
+        "x = k\\pi + \\frac{\\pi}{4},\\ k \\in \\mathbb{Z}",
+        "x = k\\pi + \\frac{\\pi}{4}, k \\in \\mathbb{Z}",
+        True,
+    ),
+    (
+        "x = \\frac{\\pi}{8} + \\frac{k\\pi}{2},\\ k \\in \\mathbb{Z}",
+        "x=\\frac{k\\pi}{2}+\\frac{\\pi}{8}(k\\in Z)",
+        True,
+    ),
+    (
+        "x = \\frac{\\pi}{4} + k\\pi \\text{ for } k \\in \\mathbb{Z}",
+        "x = k\\pi + \\frac{\\pi}{4}, k \\in \\mathbb{Z}",
+        True,
+    ),
+    (
+        "x = \\frac{\\pi}{4} + 2k\\pi,\\ k \\in \\mathbb{Z}",
+        "x = k\\pi + \\frac{\\pi}{4}, k \\in \\mathbb{Z}",
+        False,
+    ),
+    ("n \\in \\mathbb{Z}", "n \\in \\mathbb{Z}", True),
+    # groups of assignments joined by "or"/"and" are a set of tuples
+    ("(3,4),(4,3)", "a=3,b=4 \\text{ or } a=4,b=3", True),
+    ("(3,4),(4,3)", "a=3,b=4 \\text{ and } a=4,b=3", True),
+    ("(3,4),(4,4)", "a=3,b=4 \\text{ or } a=4,b=3", False),
+    ("(4,3)", "a=3,b=4 \\text{ or } a=4,b=3", False),
+    # a remark in brackets after the ground truth's value
+    ("-1", "m=-1 \\text{ (discard } m=3)", True),
+    ("2", "a=2 \\ (\\text{since } a>0)", True),
+    ("3", "m=-1 \\text{ (discard } m=3)", False),
     # several choice letters, listed or run together
     ("B,D", "BD", True),
     ("A, C, D", "ACD", True),
@@ -97,6 +189,31 @@ REPLIES = [
     ("Thus $a=2 \\quad b=5$", "a=2, b=5", True),
     ("Thus $a=2 \\qquad b=5$", "(2,5)", True),
     ("Thus $a=2 \\quad b=6$", "a=2, b=5", False),
+    # a gold with a remark in its own math
+    ("$\\boxed{-1}$", "$m=-1$ (discard $m=3$)", True),
+    ("$\\boxed{4}$", "$x=4$ ($x=-1$ rejected)", True),
+    ("$\\boxed{-1}$", "$x=4$ ($x=-1$ rejected)", False),
+    # a conclusion drawn between boxes: the earlier one was a step
+    (
+        "The value is $\\boxed{3}$ and the other is $\\boxed{7}$, so the sum is $\\boxed{10}$.",
+        "10",
+        True,
+    ),
+    ("Solving, $x=\\boxed{4}$ and the answer is \\[\\boxed{16}.\\]", "16", True),
+    ("Solving, $x=\\boxed{4}$ and the answer is \\[\\boxed{16}.\\]", "4", False),
+    ("It is $\\boxed{4}$, so maybe $\\boxed{16}$.", "16", False),  # still a hedge
+    # two boxes for the two signs of a `\\pm` ground truth
+    ("\\(x = \\boxed{3}\\) or \\(x = \\boxed{-3}\\)", "\\pm 3", True),
+    ("$\\boxed{5}, \\boxed{-5}$", "\\pm 5", True),
+    ("$\\boxed{5}, \\boxed{5}$", "\\pm 5", False),
+    # a closing sentence ending on its value, after other numbers when a conclusion leads to it
+    ("Tom has 3 apples and buys 4 more, so he has 7 apples now.", "7", True),
+    ("Tom has 3 apples and buys 4 more, so he has 7 apples now.", "3", False),
+    ("In total we have 3 groups of 8, giving 24 students.", "24", True),
+    ("She gave 3 apples to 5 friends.", "5", False),  # two numbers and no conclusion: no guess
+    # dollar signs before amounts are no math delimiters
+    ("He paid $12 and $8, which is $20 in total.", "20", True),
+    ("He paid $12 and $8, which is $20 in total.", "12", False),
 ]
 
 

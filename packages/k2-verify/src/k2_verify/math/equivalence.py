@@ -92,6 +92,8 @@ _BOUND_OPS = {"\\leq": "<=", "\\geq": ">="}
 # The serial comma before the last item joins nothing more (`1, 2, and 3`, `1, 2, or 3`).
 _AND = re.compile(r"(?<![a-zA-Z\\])\s*(?:,\s*)?and\s*(?![a-zA-Z])")
 _OR = re.compile(r"(?<![a-zA-Z\\])\s*(?:,\s*)?or\s*(?![a-zA-Z])")
+# Between groups of assignments: `p=5, q=2; p=7, q=2`, `a=3, b=4 or a=4, b=3`.
+_GROUP_BREAK = re.compile(r";|,?\s+(?:or|and)\s+", re.IGNORECASE)
 _SERIAL_HEDGE = re.compile(r",\s*(?=\s(?:or|and/or)\s)", re.IGNORECASE)
 # An answer that counts things by name: `2 \\text{ hours } 30 \\text{ minutes}`, `5 dimes and 3 quarters`.
 _NAME_WORD = r"(?!(?:and|or)\b)[a-zA-Z]{2,}"
@@ -241,9 +243,9 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
         listed = _HEDGE.sub(", ", _SERIAL_HEDGE.sub("", a.text))
         a = Answer(listed, a.percent, a.degrees)  # "1 or 2" (and "1, 2, or 3") answers "1, 2"
     a, t = (Answer(_as_chain(x.text), x.percent, x.degrees, x.unit) for x in (a, t))
-    if not is_words(t.text):
+    if not is_words(t.text) and not _grouped(t.text):
         t = Answer(_OR.sub(", ", _AND.sub(", ", t.text)), t.percent, t.degrees, t.unit)
-    if not is_words(a.text):
+    if not is_words(a.text) and not _grouped(a.text):
         a = Answer(_AND.sub(", ", a.text), a.percent, a.degrees, a.unit)
     if is_words(t.text) or is_words(a.text):
         equal = _compact(a.text).lower() == _compact(t.text).lower()
@@ -423,7 +425,7 @@ def _parse_labelled(text: str, fallback: bool = False):
     set of their tuples, `{(5, 2), (7, 2)}`. With `fallback`, text our parser refuses for any reason
     but size (`\\sum`, `\\int`, `\\lim`, a construct it does not know) is read by latex2sympy2_extended
     (see `latex_fallback`)."""
-    groups = _assignment_groups(text) if ";" in text else None
+    groups = _assignment_groups(text) if _GROUP_BREAK.search(text) else None
     if groups is not None:
         return groups
     try:
@@ -473,11 +475,16 @@ def _rounds_to_figures(value: sympy.Basic, truth: sympy.Basic, figures: int) -> 
         return False
 
 
+def _grouped(text: str) -> bool:
+    """Whether `text` is groups of assignments (see `_assignment_groups`)."""
+    return bool(_GROUP_BREAK.search(text)) and _assignment_groups(text) is not None
+
+
 def _assignment_groups(text: str) -> Seq | None:
-    """`p=5, q=2; p=7, q=2` as the set `{(5, 2), (7, 2)}`; None unless every group assigns the same
-    names (`a = 2; b = 3` is a list)."""
+    """`p=5, q=2; p=7, q=2` (or `p=5, q=2 \\text{ or } p=7, q=2`) as the set `{(5, 2), (7, 2)}`;
+    None unless every group assigns the same names (`a = 2; b = 3` is a list)."""
     tuples, names = [], set()
-    for group in text.split(";"):
+    for group in _GROUP_BREAK.split(text):
         try:
             value = parse(group.strip())
         except Unparseable:
@@ -487,7 +494,8 @@ def _assignment_groups(text: str) -> Seq | None:
             isinstance(i, Relation) and i.ops == ("=",) and _is_name(i.parts[0]) for i in items
         ):
             return None
-        tuples.append(Seq("(", ")", tuple(i.parts[1] for i in items)))
+        values = tuple(i.parts[1] for i in items)
+        tuples.append(values[0] if len(values) == 1 else Seq("(", ")", values))  # `x=1 or x=2`
         names.add(tuple(str(i.parts[0]) for i in items))
     return Seq("{", "}", tuple(tuples)) if len(names) == 1 else None
 
@@ -783,9 +791,12 @@ def _relations(a, b) -> bool:
     relation, value = (a, b) if isinstance(a, Relation) else (b, a)
     if relation.ops == ("in",) and _is_name(relation.parts[0]):
         return _equal(relation.parts[1], value, None)
-    if set(relation.ops) == {"="}:  # `x = 3`, `|PQ| = 4` and `2^{10} = 1024` answer their value
+    if set(relation.ops) == {
+        "="
+    }:  # `x = 3`, `|PQ| = 4`, `2^{10} = 1024`, `A^{-1} = M` answer their value
         last = relation.parts[-1]
-        constant = isinstance(last, sympy.Basic) and not last.free_symbols
+        entries = [x for row in last.rows for x in row] if isinstance(last, Matrix) else [last]
+        constant = all(isinstance(x, sympy.Basic) and not x.free_symbols for x in entries)
         if constant or _is_name(relation.parts[0]):
             return _equal(last, value, None)
     return False

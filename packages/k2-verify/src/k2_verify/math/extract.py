@@ -142,13 +142,20 @@ _GSM8K_ANSWER = re.compile(r"^####[ \t]*(\S[^\n]*)$", re.MULTILINE)
 _PROSE = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE_BREAK = re.compile(r"[.!?。]\s|\n")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+")  # between the sentences of a line
+_CONCLUSION = re.compile(r"\b(?:so|thus|therefore|hence|answer)\b", re.IGNORECASE)
+# Words that lead a closing sentence to its value: `3 groups of 8, giving 24 students`.
+_LEADS_TO = re.compile(
+    r"\b(?:so|thus|therefore|hence|gives|giving|makes|making|total|altogether|which is|that is)\b",
+    re.IGNORECASE,
+)
 _ALTERNATIVE = re.compile(
     r"\b(?:or|either|maybe|perhaps|possibly|alternatively|could|also|if|case|however|otherwise"
     r"|candidate|another|second)\b",
     re.IGNORECASE,
 )
 # A math span; an escaped `\\$` inside `$...$` is a dollar sign (`$\\$45$`), not its end.
-_DOLLAR_MATH = r"(?<!\\)\$((?:\\\$|[^$])+?)(?<!\\)\$"
+# `$..$` math; not a dollar amount's sign before words (`paid $12 and $8`: no math between the signs).
+_DOLLAR_MATH = r"(?<!\\)\$(?!\d[\d,.]*\s+[a-zA-Z]{2,}\b)((?:\\\$|[^$])+?)(?<!\\)\$"
 _INLINE_MATH = re.compile(rf"\$\$(.+?)\$\$|{_DOLLAR_MATH}|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
 _MATH_NAMES = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "mod"}
@@ -208,10 +215,11 @@ class Extraction:
 
 def _moves_on(between: str) -> bool:
     """Whether the prose between an earlier box and the last one moves on from it, so the earlier box
-    was a step: a sentence ends there and words follow (`a = \\boxed{3}. Then the sum is
-    \\boxed{10}`), and nothing offers the two as alternatives (`\\boxed{1} or maybe \\boxed{2}`)."""
+    was a step: a sentence ends there, or a conclusion is drawn, and words follow (`a = \\boxed{3}.
+    Then the sum is \\boxed{10}`, `x = \\boxed{4}, so the area is \\boxed{16}`), and nothing offers
+    the two as alternatives (`\\boxed{1} or maybe \\boxed{2}`)."""
     return (
-        bool(_SENTENCE_BREAK.search(between))
+        bool(_SENTENCE_BREAK.search(between) or _CONCLUSION.search(between))
         and bool(_PROSE.search(between))
         and not _ALTERNATIVE.search(between)
     )
@@ -361,9 +369,15 @@ def _trailing(last_line: str) -> str | None:
     if maths:  # `Therefore $x \geq 5$ is the solution.`
         return next(g for g in maths[-1].groups() if g is not None).strip()
     counted = _NUMBER_THEN_WORDS.search(sentences[-1]) if sentences else None
-    if counted and len(_BARE_NUMBER.findall(sentences[-1])) == 1:
-        return counted.group(1)
-    return None
+    if not counted:
+        return None
+    # its one number (`So she has 15 apples left.`), or the one a conclusion leads to (`4 more, so
+    # he has 7 apples now`); `She gave 3 apples to 5 friends.` states no one value
+    before = sentences[-1][: counted.start()]
+    concluded = _LEADS_TO.search(before) and not _ALTERNATIVE.search(
+        sentences[-1][counted.start() :]
+    )
+    return counted.group(1) if concluded or not _BARE_NUMBER.search(before) else None
 
 
 def _displayed(text: str) -> str:

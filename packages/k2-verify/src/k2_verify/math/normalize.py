@@ -49,6 +49,8 @@ _UNICODE = {
     "∞": r"\infty ",
     "≤": r"\leq ",
     "≥": r"\geq ",
+    "⩾": r"\geq ",
+    "⩽": r"\leq ",
     "≠": r"\neq ",
     "−": "-",
     "–": "-",
@@ -109,6 +111,10 @@ _ALIASES = {
     r"\ge": r"\geq",
     r"\leqslant": r"\leq",
     r"\geqslant": r"\geq",
+    r"\top": "T",  # a transpose, `A^{\top}`
+    r"\intercal": "T",
+    r"\leqq": r"\leq",
+    r"\geqq": r"\geq",
     r"\ne": r"\neq",
     r"\lt": "<",
     r"\gt": ">",
@@ -287,6 +293,12 @@ _WHOLE_BOX = re.compile(r"^\\(?:boxed|fbox)\s*(?=\{)")
 # `0.1\overline{6}` is a repeating decimal (1/6); `\overline{AB}` names a segment, `AB`.
 _REPEATING = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\overline\s*\{(\d+)\}")
 _SEGMENT = re.compile(r"\\overline\s*\{([A-Z]+)\}")
+# A remark in brackets after the answer: `m=-1 (discard m=3)`, `a=2 (since a>0)`, `x=4 (x=-1 rejected)`.
+_REMARK = re.compile(
+    r",?\s*\((?=[^()]*(?:\b(?:discard|discarded|reject|rejected|since|because|extraneous)\b|舍))"
+    r"[^()]*\)\s*$",
+    re.IGNORECASE,
+)
 # A point named before its coordinates, `P(2, -1)`, `M_1(0, 1, 2)`: the coordinates (with a number
 # among them: `C(x, y)` stays a function).
 _NAMED_POINT = re.compile(r"^[A-Z](?:_\{?\w+\}?|')?\s*(\(.*,.*\))$")
@@ -337,10 +349,12 @@ _DIVISOR_NAMES = re.compile(
 )
 _LG = re.compile(r"\\lg(?![a-zA-Z])")
 # A qualifier naming the integers a periodic answer runs over (`\\frac{\\pi}{2} + k\\pi, k \\in
-# \\mathbb{Z}`): dropped.
+# \\mathbb{Z}`, `,\\ k \\in \\mathbb{Z}`, `\\ (k \\in \\mathbb{Z})`, `(k \\in Z)`,
+# `\\text{ for } k \\in \\mathbb{Z}`): dropped.
+_GAP = r"(?:\s|\\[,;:! ]|~|\\q?quad)*"
 _INTEGER_QUALIFIER = re.compile(
-    r"\s*(?:[,;]\s*\(?|\()\s*(?:\\forall\s*)?[a-zA-Z](?:\s*,\s*[a-zA-Z])*\s*\\in\s*"
-    r"\\mathbb\s*\{?\s*[ZN]\s*\}?\s*\)?\s*$"
+    rf"{_GAP}(?:[,;]{_GAP}\(?|\(|\\text\s*\{{\s*(?:for|where)\s*\}}|\\(?:q?quad|[ ,;])\s*\(?)"
+    r"\s*(?:\\forall\s*)?[a-zA-Z](?:\s*,\s*[a-zA-Z])*\s*\\in\s*(?:\\mathbb\s*\{?\s*)?[ZN]\s*\}?\s*\)?\s*$"
 )
 _SET_BUILDER = re.compile(
     r"^\\\{\s*([a-zA-Z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?(?:\||:)\s*(.+?)\s*\\\}$"
@@ -628,6 +642,7 @@ def normalize(text: str) -> Answer:
     text = _SUPERSCRIPT_FIRST.sub(r"_\2^\1", text)
     text = _REPEATING.sub(_repeating, text)
     text = _SEGMENT.sub(r"\1", text)
+    text = _REMARK.sub("", text)
     point = _NAMED_POINT.match(text)
     if point and split_items(point.group(1)) == [point.group(1)] and re.search(r"\d", text):
         text = point.group(1)

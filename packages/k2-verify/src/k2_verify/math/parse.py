@@ -28,6 +28,7 @@ import sympy
 
 MAX_DIGITS = 20_000  # an exact integer bigger than this is refused
 MAX_DEPTH = 100  # nesting deeper than this is refused (recursion stays far from Python's limit)
+MAX_MATRIX_POWER = 64  # a matrix power above this is not computed
 
 
 class Unparseable(ValueError):
@@ -295,9 +296,9 @@ class _Parser:
             if sign[op] == 0:
                 sums = [s + t for s in sums for t in (_expr(term), -_expr(term))]
             elif first and isinstance(term, sympy.MatrixBase):
-                sums = [term]  # a product with a matrix: `2A`, `AB`
-            elif first and isinstance(term, Matrix) and self.peek() in sign:
-                sums = [_expr(term)]  # matrix arithmetic: `A + B`
+                sums = [sign[op] * term]  # a product with a matrix: `2A`, `-\\frac12 AB`
+            elif first and isinstance(term, Matrix) and (self.peek() in sign or sign[op] < 0):
+                sums = [sign[op] * _expr(term)]  # matrix arithmetic: `A + B`, `-A`
             elif first and sign[op] == 1 and not isinstance(term, sympy.Basic):
                 return term  # a structure (a Seq, a Matrix) stands alone
             else:
@@ -339,6 +340,8 @@ class _Parser:
         self.take()
         exponent = self.nested(self.exponent)
         base, exponent = _expr(base), _expr(exponent)
+        if isinstance(base, sympy.MatrixBase):  # `A^{-1}`, `A^3`, `A^T`
+            return _matrix_power(base, exponent)
         _check_power(base, exponent)
         if exponent.is_Rational and exponent.q % 2 == 1 and base.is_extended_negative:
             return _root(base, sympy.Integer(exponent.q)) ** exponent.p  # `(-8)^{1/3}` is -2
@@ -645,6 +648,14 @@ def _is_derivative(numerator, denominator) -> bool:
     return one_letter and numerator.as_base_exp()[0] == d
 
 
+def _matrix_power(matrix: sympy.MatrixBase, exponent: sympy.Basic) -> sympy.MatrixBase:
+    if exponent == sympy.Symbol("T"):
+        return matrix.T
+    if not exponent.is_Integer or abs(exponent) > MAX_MATRIX_POWER or matrix.rows > 6:
+        raise Unparseable("a matrix power that is not a small integer one")
+    return matrix ** int(exponent)  # a singular matrix has no inverse: ValueError, unparseable
+
+
 def _determinant(value) -> sympy.Basic:
     if not isinstance(value, Matrix) or len(value.rows) != len(value.rows[0]):
         raise Unparseable("a determinant of something that is not a square matrix")
@@ -681,15 +692,22 @@ def _combine(operation, left, right):
     return values[0] if len(values) == 1 else PlusMinus("{", "}", values)
 
 
+def _computed_matrices(value):
+    """`value` with each matrix that arithmetic made (a sympy matrix) as a `Matrix`, in relations
+    too (`A = 2\\begin{pmatrix} ... \\end{pmatrix}`)."""
+    if isinstance(value, sympy.MatrixBase):
+        return Matrix(tuple(tuple(row) for row in value.tolist()))
+    if isinstance(value, Relation):
+        return Relation(tuple(_computed_matrices(part) for part in value.parts), value.ops)
+    return value
+
+
 def parse(text: str):
     """The value of a normalised answer; raises `Unparseable` (or `TooLarge`)."""
     if not text:
         raise Unparseable("empty")
     try:
-        value = _Parser(tokenize(text)).parse()
-        if isinstance(value, sympy.MatrixBase):
-            return Matrix(tuple(tuple(row) for row in value.tolist()))
-        return value
+        return _computed_matrices(_Parser(tokenize(text)).parse())
     except RecursionError:
         raise TooLarge("nested too deeply") from None
     except (

@@ -31,8 +31,8 @@ _RISKY = re.compile(
     r"\^|!|\||\\binom|factorial|binomial|\\(?:sin|cos|tan|cot|sec|csc|arc|log|ln|exp|setminus|cap)"
 )  # `|x| > 1` is solved by sympy, in the worker too, as are set differences and intersections
 _LIST = re.compile(
-    r"[,;]|(?<![a-zA-Z\\])(?:and|or)(?![a-zA-Z])"
-)  # a ground truth with several parts
+    r"[,;]|\\pm|(?<![a-zA-Z\\])(?:and|or)(?![a-zA-Z])"
+)  # a ground truth with several parts (`\\pm 3` has two)
 _guard: WorkerPool | None = None
 _guard_lock = threading.Lock()
 
