@@ -211,6 +211,44 @@ REPLIES = [
     ("Tom has 3 apples and buys 4 more, so he has 7 apples now.", "3", False),
     ("In total we have 3 groups of 8, giving 24 students.", "24", True),
     ("She gave 3 apples to 5 friends.", "5", False),  # two numbers and no conclusion: no guess
+    # answers to numbered parts: the last part, the others beside it for a ground truth of several
+    ("(1) $\\frac{\\pi}{3}$; (2) $2\\sqrt{3}$", "\\frac{\\pi}{3}, 2\\sqrt{3}", True),
+    ("(1) $\\frac{\\pi}{3}$; (2) $2\\sqrt{3}$", "2\\sqrt{3}", True),
+    ("(1) $\\frac{\\pi}{3}$; (2) $2\\sqrt{3}$", "\\frac{\\pi}{3}, 3\\sqrt{3}", False),
+    ("(1) $\\frac{\\pi}{3}$; (2) $2\\sqrt{3}$", "\\frac{\\pi}{3}", False),
+    ("The final answers are:\n(1) $a_n=2n-1$\n(2) $T_n=n^2$", "2n-1, n^2", True),
+    ("The final answers are:\n1. $a_n=2n-1$\n2. $T_n=n^2$", "a_n=2n-1, T_n=n^2", True),
+    ("(I) $\\frac{\\pi}{3}$; (II) $2\\sqrt{3}$", "\\frac{\\pi}{3}; 2\\sqrt{3}", True),
+    ("Part (1): $a_n=2n-1$. Part (2): $T_n=n^2$.", "2n-1, n^2", True),
+    ("Part (1): $a_n=2n-1$. Part (2): $T_n=n^2$.", "2n-1, n^3", False),
+    ("We use (1) and (2) to get $x = 5$.", "5", True),
+    # a final-answer phrase followed by a clause states no answer: the earlier phrase does
+    (
+        "The sum is $40$.\n\n**Answer:** $42$\n\nChecking the answer against the original "
+        "conditions is always a good habit.",
+        "42",
+        True,
+    ),
+    (
+        "The sum is $42$.\n\nThe answer is consistent with the data given in the problem.",
+        "42",
+        True,
+    ),
+    (
+        "The sum is $42$.\n\nThe answer is consistent with the data given in the problem.",
+        "40",
+        False,
+    ),
+    ("So the answer is no real solution.", "\\text{no real solution}", True),
+    ("So the answer is Thursday.", "\\text{Thursday}", True),
+    # a currency sign inside a boxed ground truth
+    ("Five tickets cost $\\boxed{\\$60}$.", "\\boxed{\\$60}", True),
+    ("Five tickets cost $\\boxed{\\$60}$.", "\\boxed{\\$65}", False),
+    ("The total is $18.50$.", "$\\boxed{\\$18.50}$", True),
+    # a unit word after math that ends in \pi
+    ("The volume is $\\boxed{12\\pi}$ cubic centimeters.", "$12\\pi$ cubic centimeters", True),
+    ("The volume is $\\boxed{12\\pi}$.", "$12\\pi$ cubic centimeters", True),
+    ("The volume is $\\boxed{12\\pi}$.", "$24\\pi$ cubic centimeters", False),
     # dollar signs before amounts are no math delimiters
     ("He paid $12 and $8, which is $20 in total.", "20", True),
     ("He paid $12 and $8, which is $20 in total.", "12", False),

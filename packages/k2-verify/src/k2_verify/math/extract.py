@@ -22,23 +22,25 @@ backslashes markdown ate. What to take, first found wins (markdown bold around a
    else its last inline math, else its only number; a clause after the value (`, since ...`, `, not
    13`, ` — ...`) and decoration (`36 ✅`, `36! 🎉`) are not part of it; a phrase that states nothing
    (a reply cut off at `The answer is`) gives way to the one before it,
-4. a short response (or `<answer>` block) of fewer than three words taken whole, with or without `$`,
+4. answers to numbered parts that end the reply (`(1) $a_n = 2n - 1$; (2) $T_n = n^2$`, `Part (I):`,
+   lines `1.`, `2.`): the last part, the others kept beside it like other boxes,
+5. a short response (or `<answer>` block) of fewer than three words taken whole, with or without `$`,
    on several lines too when it is only math (a multi-line `pmatrix`),
-5. the trailing `$...$` or number (with `%`, a currency sign or a short unit: `1,000.99€`) of the last
+6. the trailing `$...$` or number (with `%`, a currency sign or a short unit: `1,000.99€`) of the last
    line, or all the values it joins (`x = 2 or x = 3`, `$1$, $4$, and $9$`), then the last inline math
    of the last sentence (`Therefore $x \\geq 5$ is the solution.`). The last line is the last one
    before a sign-off (`Hope this helps!`, `I hope it is correct.`), a rule, a closing section
    (`**Summary:**`, `Note: ...`) or a code block (whose ```` ```output ```` is a line of its own), and
    it ends before a clause after its value (`$34$, since $35$ ...`, `3 when divided by 7`),
-6. the value the last sentence states mid-way (`The smallest such n is 34, which ...`): after its
+7. the value the last sentence states mid-way (`The smallest such n is 34, which ...`): after its
    last "is"/`=`, else its only number,
-7. the last math span anywhere in the reply (`$x = 5$` on an earlier line, then prose),
-8. a short sentence taken whole (`no real solution`).
+8. the last math span anywhere in the reply (`$x = 5$` on an earlier line, then prose),
+9. a short sentence taken whole (`no real solution`).
 
-`Extraction.others` keeps the other distinct boxed answers of the same region (the parts of a list
-answer), and `Extraction.hedges` those of them offered as alternatives to the last, so a hedged
-response (`\\boxed{1} or \\boxed{2}`) is told apart from one that repeats its answer or moves on from
-a step it boxed (`a = \\boxed{3}. Then the sum is \\boxed{10}`).
+`Extraction.others` keeps the other distinct boxed answers (or numbered parts) of the same region
+(the parts of a list answer), and `Extraction.hedges` those of them offered as alternatives to the
+last, so a hedged response (`\\boxed{1} or \\boxed{2}`) is told apart from one that repeats its
+answer or moves on from a step it boxed (`a = \\boxed{3}. Then the sum is \\boxed{10}`).
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ from k2_core.replies import after_thinking, answer_tag, boxed_all, boxed_spans, 
 MAX_SHORT = 200  # a response (or answer block) this short, on one line, is itself the answer
 MAX_STATED = 2000  # how far after a final-answer phrase its value is looked for
 MAX_LINE = 400  # how much of a reply's last line is read for its closing value
+MAX_ANSWER_WORDS = 4  # a final-answer phrase followed by this many plain words states a clause
+MAX_PARTS_TAIL = 1500  # how far back from a reply's end its numbered parts are looked for
 MAX_TRAILERS = 20  # sign-offs, rules and code blocks passed over at the end of a reply, at most
 
 # "final answer is", "Answer:", and their equivalents in other languages, then what links them to
@@ -101,8 +105,9 @@ _VALUE_IS_ANSWER = re.compile(
 )
 # `The answer to this problem is`, `our final answer, the area of the region, is`: words between a
 # named answer and its link.
-_NAMED_ANSWER = (
-    r"(?:the|our|my)\s+(?:final\s+)?answer(?:[ ,]+[^\s\d.:;!?=$]+){1,8}[ ,]*(?:is|are)\s+"
+_NAMED_ANSWER = (  # not `checking the answer against ... is`, `finding the answer here is`
+    r"(?:the|our|my)\s+(?:final\s+)?answer(?![ ,]+(?:against|here|itself)\b)"
+    r"(?:[ ,]+[^\s\d.:;!?=$]+){1,8}[ ,]*(?:is|are)\s+"
 )
 _FINAL = re.compile(
     rf"(?<![^\W\d_])(?:{_CUE}(?:{_LINK}|\s*(?=\$|\\\(|\\\[))|{_NAMED_ANSWER})", re.IGNORECASE
@@ -143,6 +148,13 @@ _PROSE = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE_BREAK = re.compile(r"[.!?。]\s|\n")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+")  # between the sentences of a line
 _CONCLUSION = re.compile(r"\b(?:so|thus|therefore|hence|answer)\b", re.IGNORECASE)
+# A numbered part of an answer: `(1)`, `(II)`, `Part (2):`, `Part 1:`, or `2.` opening a line.
+_PART = re.compile(
+    r"(?:(?<![\w)])\((?:[Pp]art\s*)?([1-9]|I{1,3}|IV)\)|\b[Pp]art\s+([1-9]|I{1,3}|IV)\b|^[ \t]*([1-9])\.(?=\s))"
+    r"\s*:?",
+    re.MULTILINE,
+)
+_PART_NUMBERS = {str(n): n for n in range(1, 10)} | {"I": 1, "II": 2, "III": 3, "IV": 4}
 # Words that lead a closing sentence to its value: `3 groups of 8, giving 24 students`.
 _LEADS_TO = re.compile(
     r"\b(?:so|thus|therefore|hence|gives|giving|makes|making|total|altogether|which is|that is)\b",
@@ -204,8 +216,8 @@ _BARE_NUMBER = re.compile(rf"(?<![\w.^_]){_NUMBER}(?=(?:st|nd|rd|th)?(?![\w.]))"
 
 @dataclass
 class Extraction:
-    """The answer found (None if none) and how: `boxed`, `answer_tag`, `phrase`, `whole`, `trailing`,
-    `closing`, `last_math`."""
+    """The answer found (None if none) and how: `boxed`, `answer_tag`, `phrase`, `parts`, `whole`,
+    `trailing`, `closing`, `last_math`."""
 
     answer: str | None
     how: str = ""
@@ -292,7 +304,17 @@ def _stated_after(text: str) -> str | None:
     if end and not end.group().startswith((".", "。")) and _ANOTHER_VALUE.search(line, end.end()):
         end = None  # `The answer is 12 (or 15 if ...)`: the clause holds another answer
     sentence = _without_symbols((line[: end.start()] if end else line).strip()).rstrip(".。, ")
-    return _in_sentence(_HANGUL_TAIL.sub("", sentence).strip()) or None
+    value = _in_sentence(_HANGUL_TAIL.sub("", sentence).strip())
+    if _is_prose(value):  # `The answer is consistent with the data ...`: no answer stated here
+        return None
+    return value or None
+
+
+def _is_prose(value: str) -> bool:
+    """Whether a phrase's value is a clause rather than an answer: MAX_ANSWER_WORDS words or more,
+    without a digit or any math (`Thursday`, `no real solution` are answers)."""
+    plain = not re.search(r"[\d$\\=^_{}]", value)
+    return plain and len(_WORD.findall(value)) >= MAX_ANSWER_WORDS
 
 
 def _without_symbols(text: str) -> str:
@@ -423,6 +445,29 @@ def _stated_in_last_sentence(last_line: str) -> str | None:
     return value if value != sentences[-1].rstrip(".!?。 ") else None
 
 
+def _numbered_parts(body: str) -> list[str] | None:
+    """The answers to numbered parts that end a reply (`(1) $\\frac{\\pi}{3}$; (2) $2\\sqrt{3}$`,
+    `Part (I): ... Part (II): ...`, lines `1. ...`, `2. ...`): each part's last inline math, when the
+    parts are numbered 1, 2, ... in order and each holds math; else None."""
+    tail = body[-MAX_PARTS_TAIL:]
+    markers = list(_PART.finditer(tail))
+    numbers = [_PART_NUMBERS[next(g for g in m.groups() if g)] for m in markers]
+    start = max((i for i, n in enumerate(numbers) if n == 1), default=None)
+    if start is None or numbers[start:] != list(range(1, len(numbers) - start + 1)):
+        return None
+    markers = markers[start:]
+    if len(markers) < 2:
+        return None
+    ends = [m.start() for m in markers[1:]] + [len(tail)]
+    answers = []
+    for marker, end in zip(markers, ends, strict=True):
+        maths = list(_INLINE_MATH.finditer(tail[marker.end() : end]))
+        if not maths:
+            return None
+        answers.append(next(g for g in maths[-1].groups() if g is not None).strip())
+    return answers
+
+
 def _unclosed_box(region: str) -> str | None:
     """What follows the last `\\boxed{` of a reply cut off before its closing brace."""
     opened = list(_OPEN_BOX.finditer(region))
@@ -466,6 +511,9 @@ def extract_answer(response: str) -> Extraction:
     if named:
         return Extraction(_strip_math(named[-1].group(1)), "phrase")
     stripped = region.strip()
+    parts = _numbered_parts(_without_sign_off(stripped) if stripped else "")
+    if parts:  # `(1) $a_n = 2n - 1$; (2) $T_n = n^2$`: the last part, the others beside it
+        return Extraction(parts[-1], "parts", parts[:-1])
     short = stripped and len(stripped) <= MAX_SHORT and "\n" not in stripped
     only_math = stripped and len(stripped) <= 4 * MAX_SHORT and "\\begin" in stripped
     words = len(_WORD.findall(stripped))
@@ -524,6 +572,6 @@ def extract_truth(truth: str) -> str:
     extraction = extract_answer(text)
     if not extraction.answer:
         return truth
-    if extraction.how == "boxed" and extraction.others:
+    if extraction.how in {"boxed", "parts"} and extraction.others:
         return ", ".join([*extraction.others, extraction.answer])
     return extraction.answer

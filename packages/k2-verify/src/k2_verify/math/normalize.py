@@ -166,9 +166,10 @@ _UNIT_WORD = rf"\\(?:text|mathrm|textrm|mbox)\s*\{{\s*~?{_UNIT_TEXT}\}}(?:\^\{{?
 _COMPOUND_UNIT = re.compile(
     rf"(?<=[\d}}])(?:\s|\\[,;:!]|\\ |~)*{_UNIT_WORD}(?:\s*(?:/|\\cdot)?\s*{_UNIT_WORD})+$"
 )
-# A value (a number, or math ending in a digit or brace: `\\frac{1}{2} cm`) and the words after it;
+# A value (a number, or math ending in a digit, a brace or `\\pi`: `\\frac{1}{2} cm`, `12\\pi cubic
+# inches`) and the words after it;
 # glued to a number only a known unit (`12cm`, `3s`; `2x` stays a product).
-_BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+|.*[\d}])\s+([a-zA-Z][a-zA-Z ]*)(\^\d)?$")
+_BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+|.*(?:[\d}]|\\pi))\s+([a-zA-Z][a-zA-Z ]*)(\^\d)?$")
 _GLUED_UNIT = re.compile(r"^([-+]?[\d.,]*\d)([a-zA-Z]+)(\^\d)?$")
 # Units in their common spellings, for telling `5 km` from `5 m`; unknown words are not compared.
 _UNITS = {
@@ -496,9 +497,8 @@ def unwrap(text: str) -> str:
 def strip_delimiters(text: str) -> str:
     """`text` without its math delimiters (`$...$`, `\\(...\\)`, `\\[...\\]`) and a box around it all;
     a leading currency sign or code goes too (`\\$5`, `USD 500`)."""
-    text = _CURRENCY.sub("", re.sub(r"(?<!\\)\$", "", text).strip()).replace("$", "")
-    text = re.sub(r"^\\[\[(]|\\[\])]$", "", text).strip()
-    return _unbox(text)
+    text = re.sub(r"^\\[\[(]|\\[\])]$", "", re.sub(r"(?<!\\)\$", "", text).strip()).strip()
+    return _CURRENCY.sub("", _unbox(text)).replace("$", "")  # inside a box too: `\\boxed{\\$60}`
 
 
 def _unbox(text: str) -> str:
