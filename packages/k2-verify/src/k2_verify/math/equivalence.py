@@ -53,17 +53,23 @@ from .parse import (
 from .sympy_syntax import looks_like_sympy, parse_sympy
 
 # Fixed points at which expressions in variables are compared (fixed, so verdicts are deterministic).
-# Two lie far out (-13.0417, 27.9473), so that `|x+5|` is not `x+5` and `\min(x, 13)` is not `x`.
-_PROBES = (
-    "0.5773", "1.3117", "-0.8421", "2.2361", "7.3891", "12.817", "-4.6692", "3.1623", "-13.0417",
-    "27.9473",
-)  # fmt: skip
+_PROBES = ("0.5773", "1.3117", "-0.8421", "2.2361", "7.3891", "12.817", "-4.6692", "3.1623")
+# Two far out too where a value is piecewise, so that `|x+5|` is not `x+5` and `\min(x, 13)` is not `x`.
+_FAR_PROBES = ("-13.0417", "27.9473")
+_PIECEWISE = (
+    sympy.Abs,
+    sympy.Min,
+    sympy.Max,
+    sympy.floor,
+    sympy.ceiling,
+    sympy.sign,
+    sympy.Piecewise,
+)
 # Answers that round (floor, ceiling) in variables named as integers usually are (`n`, `m`, `k`): they
 # are compared at integers instead, covering every residue mod 2, 3 and 4, and three large ones
-# (`\\lfloor n/16 \\rfloor` is not 0).
+# (`\lfloor n/16 \rfloor` is not 0).
 _INTEGER_NAMES = {"n", "m", "k"}
 _INTEGER_PROBES = ("3", "4", "5", "6", "7", "8", "11", "14", "26", "60", "1001")
-_POSITIVE_PROBES = tuple(p.lstrip("-") for p in _PROBES)
 MIN_LONG_DECIMAL = 6  # a decimal answer this long may stand for an exact value it rounds from
 MAX_RATIO_OPS = 60  # equations larger than this are not tested for a variable ratio
 MAX_EXACT_POWER = 64  # an integer power up to this is computed exactly at a probe point
@@ -670,9 +676,25 @@ def _same_number_or_expression(a: sympy.Basic, b: sympy.Basic, places: int | Non
     if {str(s) for s in symbols} <= _INTEGER_NAMES and (_rounds(a) or _rounds(b)):
         # `\\lceil n/2 \\rceil` = `\\lfloor (n+1)/2 \\rfloor` for integers
         return _agree_at(a, b, symbols, _INTEGER_PROBES)
-    if _agree_at(a, b, symbols, _PROBES):
+    if _agree_at(a, b, symbols, _probes(a, b)):
         return True
-    return _branch_cut(a, b) and _agree_at(a, b, symbols, _POSITIVE_PROBES)
+    return _branch_cut(a, b) and _agree_at(a, b, symbols, _probes(a, b, positive=True))
+
+
+def _probes(*values: sympy.Basic, positive: bool = False) -> tuple:
+    """The probe points for comparing `values`: the far ones too where one is piecewise; their
+    absolute values with `positive` (see `_branch_cut`)."""
+    probes = _PROBES + _FAR_PROBES if any(_piecewise(v) for v in values) else _PROBES
+    return tuple(p.lstrip("-") for p in probes) if positive else probes
+
+
+def _piecewise(value: sympy.Basic) -> bool:
+    """Whether `value` may follow another branch far out: it takes an absolute value, a minimum, a
+    rounding, ... or a root of a power (`\\sqrt{(x-20)^2}` is `|x - 20|`)."""
+    if value.has(*_PIECEWISE):
+        return True
+    roots = [p for p in value.atoms(sympy.Pow) if not p.exp.is_integer]
+    return any(p.base.has(sympy.Pow) for p in roots)
 
 
 def _agree_at(a: sympy.Basic, b: sympy.Basic, symbols: list, probes: tuple) -> bool:
@@ -853,7 +875,7 @@ def _probed_monomial(f: sympy.Basic, g: sympy.Basic, solved: set) -> bool:
     leaves it unchanged, and a monomial when each letter's exponent, read off by doubling the
     letter, predicts the ratio at every point."""
     symbols = sorted(f.free_symbols | g.free_symbols, key=str)
-    points = _points(symbols, _PROBES)
+    points = _points(symbols, _probes(f, g))
     ratio = _ratio(f, g, points[0]) if symbols else None
     if ratio is None or ratio == 0:
         return False
@@ -974,9 +996,9 @@ def _constant_ratio(f: sympy.Basic, g: sympy.Basic):
     symbols = sorted(f.free_symbols | g.free_symbols, key=str)
     if not symbols:
         return None
-    ratio = _ratio_at(f, g, symbols, _PROBES)
+    ratio = _ratio_at(f, g, symbols, _probes(f, g))
     if ratio is None and _branch_cut(f, g):
-        ratio = _ratio_at(f, g, symbols, _POSITIVE_PROBES)
+        ratio = _ratio_at(f, g, symbols, _probes(f, g, positive=True))
     return ratio
 
 
