@@ -162,6 +162,16 @@ CASES = [
     ("-1", "m=-1 \\text{ (discard } m=3)", True),
     ("2", "a=2 \\ (\\text{since } a>0)", True),
     ("3", "m=-1 \\text{ (discard } m=3)", False),
+    # a remark that refuses the value itself leaves no answer; after a list it is read per item
+    ("x = -2 \\ (\\text{extraneous})", "-2", False),
+    ("x = 3,\\ x = -2\\ (\\text{extraneous})", "3, -2", False),
+    ("x = 3, x = -2 \\ (x=-2 \\text{ rejected})", "3, -2", False),
+    ("n = 5 \\ (\\text{since } n = 6 \\text{ also works})", "5", False),
+    # a labelled angle answers only an angle of its name
+    ("C = \\frac{\\pi}{4}", "B = 45^\\circ", False),
+    ("B = \\frac{\\pi}{4}", "B = 45^\\circ", True),
+    # the natural numbers are no qualifier to drop
+    ("x = k\\pi,\\ k \\in \\mathbb{N}", "k\\pi, k \\in \\mathbb{Z}", False),
     # several choice letters, listed or run together
     ("B,D", "BD", True),
     ("A, C, D", "ACD", True),
@@ -249,7 +259,19 @@ REPLIES = [
     ("The volume is $\\boxed{12\\pi}$ cubic centimeters.", "$12\\pi$ cubic centimeters", True),
     ("The volume is $\\boxed{12\\pi}$.", "$12\\pi$ cubic centimeters", True),
     ("The volume is $\\boxed{12\\pi}$.", "$24\\pi$ cubic centimeters", False),
-    # dollar signs before amounts are no math delimiters
+    # a conclusion leads to the number only with no other number between them
+    ("Thus each friend gets 4 cookies among the 6 friends.", "6", False),
+    ("So the sale price is 55 dollars, a discount of 25 percent.", "25", False),
+    # a box the reply then rejects is not its answer
+    ("We get $\\boxed{3}$, hence the negative root $\\boxed{-3}$ is rejected.", "\\pm 3", False),
+    ("We get $\\boxed{3}$, hence the negative root $\\boxed{-3}$ is rejected.", "3", True),
+    ("We find $\\boxed{3}$, so plugging in $\\boxed{4}$ gives a contradiction.", "4", False),
+    ("$\\boxed{2}$ and $\\boxed{-2}$ (the latter is rejected)", "\\pm 2", False),
+    # a later phrase that states an answer in words is not a remark
+    ("The answer is 4. Hence the answer is that there are infinitely many solutions.", "4", False),
+    ("The answer is 4. In the end, the final answer is that no such number exists.", "4", False),
+    # dollar signs before amounts are no math delimiters; a span holding a unit is still math
+    ("So the difference is $20 km$.", "20", True),
     ("He paid $12 and $8, which is $20 in total.", "20", True),
     ("He paid $12 and $8, which is $20 in total.", "12", False),
 ]

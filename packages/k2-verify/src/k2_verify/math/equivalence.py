@@ -270,7 +270,10 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
     answer_value = _snap_long_decimals(answer_value, a.text, truth_value)
     truth_value = _snap_long_decimals(truth_value, t.text, answer_value, rounded=True)
     equal = _equal(answer_value, truth_value, _decimal_places(t.text))
+    names = [_name_of(value) for value in (answer_value, truth_value)]
     angles = [_named_value(value) for value in (answer_value, truth_value)]
+    if None not in names and names[0] != names[1]:
+        angles = [None, None]  # `C = \\frac{\\pi}{4}` does not answer `B = 45^\\circ`
     if not equal and a.degrees != t.degrees and all(isinstance(v, sympy.Basic) for v in angles):
         radian = sympy.pi / 180  # `\\frac{\\pi}{4}` (or `B = \\frac{\\pi}{4}`) answers `45^\\circ`
         if a.degrees:
@@ -1011,6 +1014,13 @@ def _ratio_at(f: sympy.Basic, g: sympy.Basic, symbols: list, probes: tuple):
             return None
         ratio = value if ratio is None else ratio
     return ratio
+
+
+def _name_of(value) -> str | None:
+    """The name a relation gives its value (`B = \\frac{\\pi}{4}`: `B`), or None."""
+    if isinstance(value, Relation) and value.ops == ("=",) and _is_name(value.parts[0]):
+        return str(value.parts[0])
+    return None
 
 
 def _named_value(value):

@@ -155,6 +155,20 @@ _PART = re.compile(
     re.MULTILINE,
 )
 _PART_NUMBERS = {str(n): n for n in range(1, 10)} | {"I": 1, "II": 2, "III": 3, "IV": 4}
+# What follows a box that the reply then rejects: `\boxed{-3} is rejected`, `\boxed{4} gives a
+# contradiction`, `\boxed{-2} (the latter is extraneous)`.
+_REJECTED = re.compile(
+    r"[\s$.)\\\]]*(?:\(\s*)?(?:(?:the latter|this|which|it)\s+)?(?:is|are|was|would be|gives|leads to)?\s*"
+    r"(?:also\s+)?(?:wrong|incorrect|impossible|rejected|discarded|extraneous|invalid|not valid"
+    r"|not possible|not a solution|a contradiction)\b",
+    re.IGNORECASE,
+)
+# How a remark about an answer opens (`The answer is consistent with ...`), unlike an answer in words.
+_REMARK_START = re.compile(
+    r"(?:consistent|based|correct|reasonable|valid|plausible|obtained|derived|found|shown|given"
+    r"|confirmed|checked|verified|independent|in line|as expected|mostly|always|simply|clear)\b",
+    re.IGNORECASE,
+)
 # Words that lead a closing sentence to its value: `3 groups of 8, giving 24 students`.
 _LEADS_TO = re.compile(
     r"\b(?:so|thus|therefore|hence|gives|giving|makes|making|total|altogether|which is|that is)\b",
@@ -166,8 +180,8 @@ _ALTERNATIVE = re.compile(
     re.IGNORECASE,
 )
 # A math span; an escaped `\\$` inside `$...$` is a dollar sign (`$\\$45$`), not its end.
-# `$..$` math; not a dollar amount's sign before words (`paid $12 and $8`: no math between the signs).
-_DOLLAR_MATH = r"(?<!\\)\$(?!\d[\d,.]*\s+[a-zA-Z]{2,}\b)((?:\\\$|[^$])+?)(?<!\\)\$"
+# `$..$` math; not dollar amounts in prose (`paid $12 and $8`: words, then a space before the sign).
+_DOLLAR_MATH = r"(?<!\\)\$(?!\d[\d,.]*\s+[a-zA-Z]{2,}\b[^$]*\s\$)((?:\\\$|[^$])+?)(?<!\\)\$"
 _INLINE_MATH = re.compile(rf"\$\$(.+?)\$\$|{_DOLLAR_MATH}|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
 _MATH_NAMES = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "mod"}
@@ -311,10 +325,14 @@ def _stated_after(text: str) -> str | None:
 
 
 def _is_prose(value: str) -> bool:
-    """Whether a phrase's value is a clause rather than an answer: MAX_ANSWER_WORDS words or more,
-    without a digit or any math (`Thursday`, `no real solution` are answers)."""
+    """Whether a phrase's value is a remark about the answer rather than an answer: a clause of
+    MAX_ANSWER_WORDS words or more, without a digit or any math, that opens like a predicate
+    (`consistent with the data`, `based on the assumption ...`); `that there are infinitely many`,
+    `no real solution` and `Thursday` are answers."""
     plain = not re.search(r"[\d$\\=^_{}]", value)
-    return plain and len(_WORD.findall(value)) >= MAX_ANSWER_WORDS
+    return (
+        plain and len(_WORD.findall(value)) >= MAX_ANSWER_WORDS and bool(_REMARK_START.match(value))
+    )
 
 
 def _without_symbols(text: str) -> str:
@@ -393,11 +411,15 @@ def _trailing(last_line: str) -> str | None:
     counted = _NUMBER_THEN_WORDS.search(sentences[-1]) if sentences else None
     if not counted:
         return None
-    # its one number (`So she has 15 apples left.`), or the one a conclusion leads to (`4 more, so
-    # he has 7 apples now`); `She gave 3 apples to 5 friends.` states no one value
+    # its one number (`So she has 15 apples left.`), or the one a conclusion leads to with no other
+    # number between (`4 more, so he has 7 apples now`); `She gave 3 apples to 5 friends.` and
+    # `Thus each gets 4 cookies among the 6 friends.` state no one value
     before = sentences[-1][: counted.start()]
-    concluded = _LEADS_TO.search(before) and not _ALTERNATIVE.search(
-        sentences[-1][counted.start() :]
+    leads = list(_LEADS_TO.finditer(before))
+    concluded = (
+        leads
+        and not _BARE_NUMBER.search(before, leads[-1].end())  # `so he has 7`, not `so 4 ... 6`
+        and not _ALTERNATIVE.search(sentences[-1][counted.start() :])
     )
     return counted.group(1) if concluded or not _BARE_NUMBER.search(before) else None
 
@@ -491,6 +513,8 @@ def extract_answer(response: str) -> Extraction:
         later = _phrase_at(after_box)
         if later and _has_value(later):
             return Extraction(later, "phrase")
+        if len(boxes) > 1 and _REJECTED.match(region[boxes[-1][1] :]):
+            boxes = boxes[:-1]  # `\\boxed{3}; the negative root \\boxed{-3} is rejected`: 3
         last_start, _, answer = boxes[-1]
         earlier = [(end, box) for _, end, box in boxes[:-1] if box != answer]
         hedges = [box for end, box in earlier if not _moves_on(region[end:last_start])]

@@ -300,6 +300,8 @@ _REMARK = re.compile(
     r"[^()]*\)\s*$",
     re.IGNORECASE,
 )
+_REJECTING = re.compile(r"discard|reject|extraneous|舍", re.IGNORECASE)
+_SIGNED = re.compile(r"-?\d+(?:\.\d+)?")
 # A point named before its coordinates, `P(2, -1)`, `M_1(0, 1, 2)`: the coordinates (with a number
 # among them: `C(x, y)` stays a function).
 _NAMED_POINT = re.compile(r"^[A-Z](?:_\{?\w+\}?|')?\s*(\(.*,.*\))$")
@@ -355,7 +357,7 @@ _LG = re.compile(r"\\lg(?![a-zA-Z])")
 _GAP = r"(?:\s|\\[,;:! ]|~|\\q?quad)*"
 _INTEGER_QUALIFIER = re.compile(
     rf"{_GAP}(?:[,;]{_GAP}\(?|\(|\\text\s*\{{\s*(?:for|where)\s*\}}|\\(?:q?quad|[ ,;])\s*\(?)"
-    r"\s*(?:\\forall\s*)?[a-zA-Z](?:\s*,\s*[a-zA-Z])*\s*\\in\s*(?:\\mathbb\s*\{?\s*)?[ZN]\s*\}?\s*\)?\s*$"
+    r"\s*(?:\\forall\s*)?[a-zA-Z](?:\s*,\s*[a-zA-Z])*\s*\\in\s*(?:\\mathbb\s*\{?\s*)?Z\s*\}?\s*\)?\s*$"
 )
 _SET_BUILDER = re.compile(
     r"^\\\{\s*([a-zA-Z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?(?:\||:)\s*(.+?)\s*\\\}$"
@@ -579,6 +581,23 @@ def _vulgar(match: re.Match) -> str:
     return f"\\frac{{{value.numerator}}}{{{value.denominator}}}"
 
 
+def _without_remark(text: str) -> str:
+    """`text` without a bracketed remark after its one value (`m=-1 (discard m=3)`); nothing when
+    the remark refuses that value itself (`x = -2 (extraneous)`). After a list it stays (each item
+    is read so), and so does a remark that adds a value (`n = 5 (since n = 6 also works)`)."""
+    remark = _REMARK.search(text)
+    if not remark or re.search(r"\balso\b", remark.group(), re.IGNORECASE):
+        return text
+    value = text[: remark.start()]
+    if len(split_items(value)) > 1 or re.search(r"\s(?:or|and)\s", value):
+        return text
+    named = set(_SIGNED.findall(remark.group()))
+    rejects = _REJECTING.search(remark.group())
+    if rejects and (not named or named & set(_SIGNED.findall(value))):
+        return ""  # `x = -2 (extraneous)`, `x = -2 (x = -2 rejected)`: the value itself is refused
+    return value
+
+
 def normalize(text: str) -> Answer:
     """Clean `text` (an extracted answer) into an `Answer`."""
     text = _TRAILING_BACKSLASH.sub("", text.strip())
@@ -642,7 +661,7 @@ def normalize(text: str) -> Answer:
     text = _SUPERSCRIPT_FIRST.sub(r"_\2^\1", text)
     text = _REPEATING.sub(_repeating, text)
     text = _SEGMENT.sub(r"\1", text)
-    text = _REMARK.sub("", text)
+    text = _without_remark(text)
     point = _NAMED_POINT.match(text)
     if point and split_items(point.group(1)) == [point.group(1)] and re.search(r"\d", text):
         text = point.group(1)
