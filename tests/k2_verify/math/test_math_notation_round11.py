@@ -22,6 +22,10 @@ CASES = [
     ("|x|", "\\sqrt{x^2}", True),
     ("\\lfloor n/16 \\rfloor", "0", False),
     ("\\lceil n/2 \\rceil", "\\lfloor (n+1)/2 \\rfloor", True),
+    ("\\lfloor \\frac{n+1}{10} \\rfloor", "\\lfloor \\frac{n}{10} \\rfloor", False),
+    ("\\lfloor \\frac{k}{20} \\rfloor", "\\lfloor \\frac{k+1}{20} \\rfloor", False),
+    ("\\lfloor x \\rfloor", "\\lceil x \\rceil - 1", False),
+    ("\\lfloor \\frac{n}{2} \\rfloor + \\lceil \\frac{n}{2} \\rceil", "n", True),
     # a bare \log is base 10
     ("\\log 100", "2", True),
     ("\\log_{10} 2", "\\log 2", True),

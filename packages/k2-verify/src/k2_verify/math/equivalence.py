@@ -54,8 +54,9 @@ from .sympy_syntax import looks_like_sympy, parse_sympy
 
 # Fixed points at which expressions in variables are compared (fixed, so verdicts are deterministic).
 _PROBES = ("0.5773", "1.3117", "-0.8421", "2.2361", "7.3891", "12.817", "-4.6692", "3.1623")
-# Two far out too where a value is piecewise, so that `|x+5|` is not `x+5` and `\min(x, 13)` is not `x`.
-_FAR_PROBES = ("-13.0417", "27.9473")
+# Two far out too where a value is piecewise, so that `|x+5|` is not `x+5` and `\min(x, 13)` is not `x`,
+# and an integer, so that `\lfloor x \rfloor` is not `\lceil x \rceil - 1`.
+_FAR_PROBES = ("-13.0417", "27.9473", "6")
 _PIECEWISE = (
     sympy.Abs,
     sympy.Min,
@@ -66,10 +67,10 @@ _PIECEWISE = (
     sympy.Piecewise,
 )
 # Answers that round (floor, ceiling) in variables named as integers usually are (`n`, `m`, `k`): they
-# are compared at integers instead, covering every residue mod 2, 3 and 4, and three large ones
-# (`\lfloor n/16 \rfloor` is not 0).
+# are compared at every integer from 3 to 42 (every residue of a divisor up to 40: `\lfloor (n+1)/10
+# \rfloor` is not `\lfloor n/10 \rfloor`) and two large ones (`\lfloor n/100 \rfloor` is not 0).
 _INTEGER_NAMES = {"n", "m", "k"}
-_INTEGER_PROBES = ("3", "4", "5", "6", "7", "8", "11", "14", "26", "60", "1001")
+_INTEGER_PROBES = tuple(str(n) for n in range(3, 43)) + ("120", "1001")
 MIN_LONG_DECIMAL = 6  # a decimal answer this long may stand for an exact value it rounds from
 MAX_RATIO_OPS = 60  # equations larger than this are not tested for a variable ratio
 MAX_EXACT_POWER = 64  # an integer power up to this is computed exactly at a probe point
