@@ -195,6 +195,14 @@ REPLIES = [
     ("So $k=3$ or $k=-\\frac{1}{3}$.", "3 \\text{ or } -\\frac{1}{3}", True),
     ("So $x=3$ or $x=-2$.", "3 \\text{ and } -2", True),
     ("So $k=3$ or $k=-2$.", "3 \\text{ or } 2", False),
+    # a ground truth separated by semicolons answers a question's parts, in order
+    ("The maximum is $\\boxed{-1}$ and the minimum is $\\boxed{5}$.", "5; -1", False),
+    ("The maximum is $\\boxed{5}$ and the minimum is $\\boxed{-1}$.", "5; -1", True),
+    ("So $a = 2$ and $b = 3$.", "3; 2", False),
+    ("So $a = 2$ and $b = 3$.", "2; 3", True),
+    ("$\\boxed{2; 3}$", "3; 2", False),
+    ("$\\boxed{(5, 2), (7, 2)}$", "p=5, q=2; p=7, q=2", True),  # groups of assignments: a set
+    ("$\\boxed{(7, 2), (5, 2)}$", "p=5, q=2; p=7, q=2", True),
     # boxes against a ground truth separated by semicolons
     ("Answers: $\\boxed{7}; \\boxed{9}$", "7; 9", True),
     ("So $\\boxed{2}$ and $\\boxed{5}$.", "2; 5", True),

@@ -194,6 +194,9 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
         return Match(False, "different")
     if scale == 1 and (_compact(a.text) == _compact(t.text) or _same_numeral(answer, truth)):
         return Match(True, "equivalent")
+    parts = _in_order(a.text, t.text, fallback)
+    if parts is not None:  # `3; 2`: the parts of a question, in order
+        return _verdict(parts)
     in_sympy_syntax = _sympy_values(answer, truth, a, t)
     if in_sympy_syntax is not None:
         equal = _equal(*in_sympy_syntax, None)
@@ -298,6 +301,22 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
             answer_value, _parse_labelled(stated.group(1)), _decimal_places(stated.group(1))
         )
     return _verdict(equal)
+
+
+def _in_order(answer: str, truth: str, fallback: bool) -> bool | None:
+    """A ground truth whose parts are separated by `;` (`3; 2`, the answers to a question's parts)
+    against an answer of as many parts (`;`, `,` or "and" between them): part by part, in order.
+    None when the ground truth has no such parts, they are groups of assignments (`p=5, q=2; p=7,
+    q=2`, a set), or the counts differ."""
+    parts_t = split_items(truth, ";")
+    if len(parts_t) < 2 or _grouped(truth):
+        return None
+    parts_a = split_items(answer, ";")
+    if len(parts_a) == 1:
+        parts_a = split_items(_AND.sub(", ", answer))  # `a = 2 and b = 3`
+    if len(parts_a) != len(parts_t) or len(parts_t) > MAX_ITEMS:
+        return None
+    return all(equivalent(x, y, fallback).equal for x, y in zip(parts_a, parts_t, strict=True))
 
 
 def _item_by_item(answer: str, truth: str, fallback: bool) -> bool:

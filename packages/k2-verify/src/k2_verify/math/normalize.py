@@ -437,12 +437,13 @@ def _is_unit(words: str, value: str, glued: bool) -> bool:
 DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}  # how a bracket changes the nesting
 
 
-def split_items(text: str) -> list[str]:
-    """`text` split at its top-level commas (none inside brackets, braces or `\\{ \\}`)."""
+def split_items(text: str, separator: str = ",") -> list[str]:
+    """`text` split at its top-level commas, or `separator` (none inside brackets, braces or
+    `\\{ \\}`)."""
     depth, items, start = 0, [], 0
     for index, char in enumerate(text):
         depth += DEPTH.get(char, 0)
-        if char == "," and depth == 0:
+        if char == separator and depth == 0:
             items.append(text[start:index])
             start = index + 1
     return [*items, text[start:]]
