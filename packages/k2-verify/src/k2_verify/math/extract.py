@@ -171,7 +171,7 @@ _REMARK_START = re.compile(
 )
 # Words that lead a closing sentence to its value: `3 groups of 8, giving 24 students`.
 _LEADS_TO = re.compile(
-    r"\b(?:so|thus|therefore|hence|gives|giving|makes|making|total|altogether|which is|that is)\b",
+    r"\b(?:so|thus|therefore|hence|gives|giving|total|altogether|which is|that is)\b",
     re.IGNORECASE,
 )
 _ALTERNATIVE = re.compile(
