@@ -6,6 +6,8 @@ one member inside a list; lists separated by `;` or `\\quad`; named points, labe
 fractions and runs of choice letters; matrix arithmetic; groups of assignments joined by "or";
 remarks after a ground truth; conclusions between boxes and in closing sentences."""
 
+import time
+
 import pytest
 
 from k2_verify import verify
@@ -310,3 +312,22 @@ def test_derivatives_and_integrals_are_left_to_the_second_reader(answer, truth, 
     with pytest.raises(Unparseable):
         parse(normalize(answer).text)
     assert verify(f"$\\boxed{{{answer}}}$", truth, "math").correct is (expected and FALLBACK)
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        "\\boxed{1} \\boxed{2}"
+        + " " * 100_000
+        + "is",  # the rejection after a box is looked for nearby
+        "$1 ab " * 50_000,  # dollar amounts in prose
+        "(1) $x$ " * 20_000 + "(2) $y$",  # numbered parts
+        "so " * 100_000 + "5 apples.",  # a conclusion before a closing number
+    ],
+)
+def test_this_rounds_reply_rules_stay_linear(response):
+    start = time.monotonic()
+    verify(response, "3", "math", timeout=2.0)
+    assert (
+        time.monotonic() - start < 5
+    )  # extraction runs in the calling process: no timeout cuts it

@@ -54,6 +54,7 @@ from k2_core.replies import after_thinking, answer_tag, boxed_all, boxed_spans, 
 MAX_SHORT = 200  # a response (or answer block) this short, on one line, is itself the answer
 MAX_STATED = 2000  # how far after a final-answer phrase its value is looked for
 MAX_LINE = 400  # how much of a reply's last line is read for its closing value
+MAX_REJECTION = 80  # how far after the last box its rejection (`is extraneous`) is looked for
 MAX_ANSWER_WORDS = 4  # a final-answer phrase followed by this many plain words states a clause
 MAX_PARTS_TAIL = 1500  # how far back from a reply's end its numbered parts are looked for
 MAX_TRAILERS = 20  # sign-offs, rules and code blocks passed over at the end of a reply, at most
@@ -513,7 +514,8 @@ def extract_answer(response: str) -> Extraction:
         later = _phrase_at(after_box)
         if later and _has_value(later):
             return Extraction(later, "phrase")
-        if len(boxes) > 1 and _REJECTED.match(region[boxes[-1][1] :]):
+        after = region[boxes[-1][1] : boxes[-1][1] + MAX_REJECTION]  # bounded: the pattern backtracks
+        if len(boxes) > 1 and _REJECTED.match(after):
             boxes = boxes[:-1]  # `\\boxed{3}; the negative root \\boxed{-3} is rejected`: 3
         last_start, _, answer = boxes[-1]
         earlier = [(end, box) for _, end, box in boxes[:-1] if box != answer]
