@@ -836,9 +836,8 @@ def _relations(a, b) -> bool:
     relation, value = (a, b) if isinstance(a, Relation) else (b, a)
     if relation.ops == ("in",) and _is_name(relation.parts[0]):
         return _equal(relation.parts[1], value, None)
-    if set(relation.ops) == {
-        "="
-    }:  # `x = 3`, `|PQ| = 4`, `2^{10} = 1024`, `A^{-1} = M` answer their value
+    # `x = 3`, `|PQ| = 4`, `2^{10} = 1024` and `A^{-1} = M` answer their value
+    if set(relation.ops) == {"="}:
         last = relation.parts[-1]
         entries = [x for row in last.rows for x in row] if isinstance(last, Matrix) else [last]
         constant = all(isinstance(x, sympy.Basic) and not x.free_symbols for x in entries)
@@ -1045,9 +1044,7 @@ def _name_of(value) -> str | None:
 
 def _named_value(value):
     """The value a relation names (`B = \\frac{\\pi}{4}`: `\\frac{\\pi}{4}`); any other value itself."""
-    if isinstance(value, Relation) and value.ops == ("=",) and _is_name(value.parts[0]):
-        return value.parts[1]
-    return value
+    return value.parts[1] if _name_of(value) is not None else value
 
 
 def _is_name(value) -> bool:

@@ -514,7 +514,8 @@ def extract_answer(response: str) -> Extraction:
         later = _phrase_at(after_box)
         if later and _has_value(later):
             return Extraction(later, "phrase")
-        after = region[boxes[-1][1] : boxes[-1][1] + MAX_REJECTION]  # bounded: the pattern backtracks
+        end = boxes[-1][1]
+        after = region[end : end + MAX_REJECTION]  # bounded: the pattern backtracks
         if len(boxes) > 1 and _REJECTED.match(after):
             boxes = boxes[:-1]  # `\\boxed{3}; the negative root \\boxed{-3} is rejected`: 3
         last_start, _, answer = boxes[-1]

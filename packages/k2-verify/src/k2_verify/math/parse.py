@@ -29,6 +29,7 @@ import sympy
 MAX_DIGITS = 20_000  # an exact integer bigger than this is refused
 MAX_DEPTH = 100  # nesting deeper than this is refused (recursion stays far from Python's limit)
 MAX_MATRIX_POWER = 64  # a matrix power above this is not computed
+MAX_MATRIX_SIZE = 6  # nor a power or determinant of a larger matrix
 
 
 class Unparseable(ValueError):
@@ -553,9 +554,8 @@ class _Parser:
             while self.kind() in {"num", "letter"} or (self.peek() or "")[1:] in _GREEK | {"pi"}:
                 argument = argument * _expr(self.nested(self.power))
         if name == r"\log" and base is None:
-            base = sympy.Integer(
-                10
-            )  # a bare `\log` is the common logarithm, as competitions write it
+            # a bare `\log` is the common logarithm, as competitions write it
+            base = sympy.Integer(10)
         value = function(argument) if base is None else sympy.log(argument, base)
         return value if power is None else value**power
 
@@ -651,7 +651,7 @@ def _is_derivative(numerator, denominator) -> bool:
 def _matrix_power(matrix: sympy.MatrixBase, exponent: sympy.Basic) -> sympy.MatrixBase:
     if exponent == sympy.Symbol("T"):
         return matrix.T
-    if not exponent.is_Integer or abs(exponent) > MAX_MATRIX_POWER or matrix.rows > 6:
+    if not exponent.is_Integer or abs(exponent) > MAX_MATRIX_POWER or matrix.rows > MAX_MATRIX_SIZE:
         raise Unparseable("a matrix power that is not a small integer one")
     return matrix ** int(exponent)  # a singular matrix has no inverse: ValueError, unparseable
 
@@ -659,7 +659,7 @@ def _matrix_power(matrix: sympy.MatrixBase, exponent: sympy.Basic) -> sympy.Matr
 def _determinant(value) -> sympy.Basic:
     if not isinstance(value, Matrix) or len(value.rows) != len(value.rows[0]):
         raise Unparseable("a determinant of something that is not a square matrix")
-    if len(value.rows) > 6:
+    if len(value.rows) > MAX_MATRIX_SIZE:
         raise TooLarge("a determinant too large to expand")
     return sympy.Matrix(value.rows).det()
 

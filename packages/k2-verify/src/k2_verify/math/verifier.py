@@ -30,9 +30,8 @@ MAX_ANSWER_CHARS = 1000  # longer "answers" are not math answers; they are refus
 _RISKY = re.compile(
     r"\^|!|\||\\binom|factorial|binomial|\\(?:sin|cos|tan|cot|sec|csc|arc|log|ln|exp|setminus|cap)"
 )  # `|x| > 1` is solved by sympy, in the worker too, as are set differences and intersections
-_LIST = re.compile(
-    r"[,;]|\\pm|(?<![a-zA-Z\\])(?:and|or)(?![a-zA-Z])"
-)  # a ground truth with several parts (`\\pm 3` has two)
+# A ground truth with several parts (`\\pm 3` has two).
+_LIST = re.compile(r"[,;]|\\pm|(?<![a-zA-Z\\])(?:and|or)(?![a-zA-Z])")
 _guard: WorkerPool | None = None
 _guard_lock = threading.Lock()
 
