@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-import mpmath
 import sympy
 from sympy.core.evalf import PrecisionExhausted
 
@@ -39,6 +38,7 @@ from .normalize import (
     unit_size,
     unwrap,
 )
+from .numeric import MAX_EXACT_POWER, MP, TOLERANCE, NotNumeric, as_mp, close, evaluate
 from .parse import (
     Matrix,
     PlusMinus,
@@ -73,10 +73,6 @@ _INTEGER_NAMES = {"n", "m", "k"}
 _INTEGER_PROBES = tuple(str(n) for n in range(3, 43)) + ("120", "1001")
 MIN_LONG_DECIMAL = 6  # a decimal answer this long may stand for an exact value it rounds from
 MAX_RATIO_OPS = 60  # equations larger than this are not tested for a variable ratio
-MAX_EXACT_POWER = 64  # an integer power up to this is computed exactly at a probe point
-_MP = mpmath.MPContext()  # this module's own 60-digit arithmetic (mpmath's global one is untouched)
-_MP.dps = 60
-_TOLERANCE = _MP.mpf("1e-40")
 MAX_ITEMS = 32  # longer lists are not compared item by item (each pair is a comparison)
 MAX_SOLVED_DEGREE = 2  # a ground-truth inequality of higher degree is not solved (time)
 _CHOICE = re.compile(r"^(?:(?i:option|choice)\s+)?\(?([A-J])\)?$")  # `B`, `(B)`, `option B`
@@ -721,20 +717,37 @@ def _piecewise(value: sympy.Basic) -> bool:
 
 
 def _agree_at(a: sympy.Basic, b: sympy.Basic, symbols: list, probes: tuple) -> bool:
-    return all(_close(_at(a, point), _at(b, point)) for point in _points(symbols, probes))
+    return all(_agree(a, b, point) for point in _points(symbols, probes))
+
+
+def _agree(a: sympy.Basic, b: sympy.Basic, point: dict) -> bool:
+    """Whether `a` and `b` are equal at `point` (see `numeric.close`)."""
+    try:
+        x, y = evaluate(a, point), evaluate(b, point)
+    except NotNumeric:
+        return _close(_at(a, point), _at(b, point))
+    return x is not None and y is not None and close(x, y)
 
 
 def _points(symbols: list, probes: tuple) -> list[dict]:
     """One point per probe, each variable taking its own sequence of the probe values."""
+    values = _fractions(probes)
     return [
-        {s: sympy.Rational(probes[(i + 3 * k) % len(probes)]) for k, s in enumerate(symbols)}
-        for i in range(len(probes))
+        {s: values[(i + 3 * k) % len(values)] for k, s in enumerate(symbols)}
+        for i in range(len(values))
     ]
 
 
+@functools.lru_cache(maxsize=16)
+def _fractions(probes: tuple) -> tuple[Fraction, ...]:
+    return tuple(Fraction(p) for p in probes)
+
+
 def _at(value: sympy.Basic, point: dict) -> sympy.Basic:
-    """`value` at `point`, to 60 digits. Where that is cheap (see `_exact_is_cheap`), the exact
-    values are substituted and the result evaluated, several times faster than `evalf(subs=...)`."""
+    """`value` at `point`, to 60 digits, by sympy (for what `numeric.evaluate` does not know). Where
+    that is cheap (see `_exact_is_cheap`), the exact values are substituted and the result evaluated,
+    several times faster than `evalf(subs=...)`."""
+    point = {s: sympy.Rational(v) for s, v in point.items()}
     if _exact_is_cheap(value):
         return sympy.N(value.xreplace(point), 60)
     return value.evalf(60, subs=point)
@@ -909,7 +922,7 @@ def _probed_monomial(f: sympy.Basic, g: sympy.Basic, solved: set) -> bool:
     constant = ratio / _monomial(points[0], exponents)
     for point in points[1:]:
         value = _ratio(f, g, point)
-        if value is None or not _near(value / _monomial(point, exponents), constant):
+        if value is None or not close(value / _monomial(point, exponents), constant):
             return False
     return not _roots_differ(f, g, symbols, points[0])
 
@@ -919,15 +932,15 @@ def _roots_differ(f: sympy.Basic, g: sympy.Basic, symbols: list, point: dict) ->
     sides are defined and exactly one vanishes (`x(x - 2) = 0` is not `x = 2`, `xy = 0` is not
     `x = 0`). A letter that a side divides by is taken as nonzero, as in `_monomial_ratio` (`PV = nRT`
     is `P = nRT/V`)."""
-    for at in ({**point, s: 0} for s in symbols):
+    for at in ({**point, s: Fraction(0)} for s in symbols):
         values = _value(f, at), _value(g, at)
-        if None not in values and _near(values[0], 0) != _near(values[1], 0):
+        if None not in values and close(values[0], 0) != close(values[1], 0):
             return True
     return False
 
 
 def _monomial(point: dict, exponents: dict):
-    return _MP.fprod(_MP.mpmathify(point[s]) ** e for s, e in exponents.items())
+    return MP.fprod(as_mp(point[s]) ** e for s, e in exponents.items())
 
 
 def _cancelled_monomial(f: sympy.Basic, g: sympy.Basic, solved: set) -> bool:
@@ -960,7 +973,7 @@ def _free_of(f: sympy.Basic, g: sympy.Basic, letter, points: list[dict]) -> bool
     for i, point in enumerate(points):
         moved = {**point, letter: points[(i + 1) % len(points)][letter]}
         here, there = _ratio(f, g, point), _ratio(f, g, moved)
-        if here is None or there is None or not _near(here, there):
+        if here is None or there is None or not close(here, there):
             return False
     return True
 
@@ -972,7 +985,7 @@ def _exponent(f: sympy.Basic, g: sympy.Basic, letter, point: dict, ratio) -> int
     factor = None if doubled is None else _real(doubled / ratio)
     if factor is None or factor <= 0:
         return None
-    power = float(_MP.log(factor, 2))
+    power = float(MP.log(factor, 2))
     return round(power) if abs(power - round(power)) < 1e-9 else None
 
 
@@ -986,30 +999,31 @@ def _ratio(f: sympy.Basic, g: sympy.Basic, point: dict):
 
 
 def _value(value: sympy.Basic, point: dict):
-    """`value` at `point` as a 60-digit mpmath number (complex where it is), or None where it is not
-    a finite number. mpmath divides complex values far faster than sympy does."""
+    """`value` at `point` as an `MP` number (complex where it is), or None where it is not a finite
+    number. mpmath divides complex values far faster than sympy does."""
     try:
-        number = _mpmath(_at(value, point))
+        number = evaluate(value, point)
+    except NotNumeric:
+        number = _sympy_value(value, point)
+    return None if number is None else as_mp(number)
+
+
+def _sympy_value(value: sympy.Basic, point: dict):
+    try:
+        value = _at(value, point)
+        if value.is_Number:
+            number = MP.mpmathify(value)
+        else:
+            real, imaginary = value.as_real_imag()
+            number = MP.mpc(MP.mpmathify(real), MP.mpmathify(imaginary))
     except (TypeError, ValueError, ZeroDivisionError):
         return None
-    return number if _MP.isfinite(number) else None
-
-
-def _mpmath(value: sympy.Basic):
-    if value.is_Number:
-        return _MP.mpmathify(value)
-    real, imaginary = value.as_real_imag()
-    return _MP.mpc(_MP.mpmathify(real), _MP.mpmathify(imaginary))
+    return number if MP.isfinite(number) else None
 
 
 def _real(value):
     """The real number `value` is (to 40 digits), or None."""
-    return _MP.re(value) if abs(_MP.im(value)) <= _TOLERANCE * abs(value) else None
-
-
-def _near(a, b) -> bool:
-    """`_close` for evaluated (mpmath) numbers: equal to 40 significant digits."""
-    return abs(a - b) <= _TOLERANCE * max(1, abs(a), abs(b))
+    return MP.re(value) if abs(MP.im(value)) <= TOLERANCE * abs(value) else None
 
 
 def _constant_ratio(f: sympy.Basic, g: sympy.Basic):
@@ -1029,7 +1043,7 @@ def _ratio_at(f: sympy.Basic, g: sympy.Basic, symbols: list, probes: tuple):
     for point in _points(symbols, probes):
         value = _ratio(f, g, point)
         value = None if value is None else _real(value)
-        if value is None or value == 0 or (ratio is not None and not _near(value, ratio)):
+        if value is None or value == 0 or (ratio is not None and not close(value, ratio)):
             return None
         ratio = value if ratio is None else ratio
     return ratio
