@@ -130,7 +130,7 @@ def test_numbers_that_round_alike_differ(answer, truth):
     assert not equivalent(answer, truth).equal
 
 
-@pytest.mark.parametrize("answer", ["\\mathcal{Q}(12)", "\\weird{12}", "\\hat{12}", "12\\foo"])
+@pytest.mark.parametrize("answer", ["\\mathds{Q}(12)", "\\weird{12}", "\\hat{12}", "12\\foo"])
 def test_a_number_inside_unknown_latex_is_not_picked_out(answer):
     match = equivalent(answer, "12")
     assert (match.equal, match.reason) == (False, "unparseable")

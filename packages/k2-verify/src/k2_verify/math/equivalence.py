@@ -78,6 +78,7 @@ MAX_SOLVED_DEGREE = 2  # a ground-truth inequality of higher degree is not solve
 _CHOICE = re.compile(r"^(?:(?i:option|choice)\s+)?\(?([A-J])\)?$")  # `B`, `(B)`, `option B`
 _ANSWER_CHOICE = re.compile(r"^(?:(?:option|choice)\s+)?\(?([A-Ja-j])(?:\)|\.|:|$)", re.IGNORECASE)
 _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
+_INTEGER = re.compile(r"^\s*-?\d+\s*$")
 _TIMES_POWER_OF_TEN = r"\s*(?:\\times|\\cdot)\s*10\s*\^\s*\{?\s*(-?\d+)\s*\}?"  # and its exponent
 # `2.998 \\times 10^{8}`: the mantissa and the exponent
 _SCIENTIFIC = re.compile(rf"^(-?\d+(?:\.\d+)?){_TIMES_POWER_OF_TEN}$")
@@ -160,6 +161,13 @@ def _measure(text: str) -> tuple[str, Fraction] | None:
         return None
 
 
+def _residue(text: str, modulus: str | None) -> str:
+    """An integer's least residue modulo an integer (`128` mod `3`: `2`); other text unchanged."""
+    if modulus and _INTEGER.match(text) and _INTEGER.match(modulus) and int(modulus) != 0:
+        return str(int(text) % int(modulus))
+    return text
+
+
 def _letter(text: str, pattern: re.Pattern) -> str | None:
     match = pattern.match(text.strip())
     return match.group(1).upper() if match else None
@@ -172,6 +180,8 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
     (answer, modulus_a), (truth, modulus_t) = split_modulus(answer), split_modulus(truth)
     if modulus_a and modulus_t and _compact(modulus_a) != _compact(modulus_t):
         return Match(False, "different")  # `7 \\pmod{12}` is `7`, not `7 \\pmod{13}`
+    # `128 \\bmod 3` is 2, and `19 \\pmod{12}` is `7 \\pmod{12}`; a plain `19` is not `7 \\pmod{12}`
+    answer, truth = _residue(answer, modulus_a), _residue(truth, modulus_t)
     counted = _counts(answer), _counts(truth)
     if None not in counted:  # `2 hours 30 minutes` is not `30 hours 2 minutes`
         return _verdict(counted[0] == counted[1])
@@ -1219,9 +1229,10 @@ def _sequences(a: Seq, b: Seq) -> bool:
     opens = {a.open, b.open}
     if opens <= {"{", ""}:  # sets and bare lists: order does not matter
         items_a, items_b = _members(a), _members(b)
-        if "{" in opens:  # a set: repeated members count once (`1, 1, 2` is `\\{1, 2\\}`)
+        if "{" in opens or not _repeats(items_b):  # a set: repeated members count once (`1, 1,
+            # 2` is `\\{1, 2\\}`), as in a list whose ground truth repeats none (`(1, 2), (1, 2)`)
             return _covers(items_a, items_b) and _covers(items_b, items_a)
-        return _unordered(items_a, items_b)
+        return _unordered(items_a, items_b)  # `1, 1, 2` is not `1, 2, 2`
     listed = opens == {"", "["} and min(len(a.items), len(b.items)) > 2  # `[1, 2, 3]`: no interval
     if opens != {"", "("} and not listed and (a.open, a.close) != (b.open, b.close):
         return False  # `(1, 2)` is not `[1, 2]`; a bare list may answer a tuple
@@ -1265,6 +1276,11 @@ def _by_name(seq: Seq, other: Seq) -> Seq:
         return seq
     ordered = sorted(items, key=lambda i: str(i.parts[0]))
     return Seq(seq.open, seq.close, tuple(ordered))
+
+
+def _repeats(items: list) -> bool:
+    """Whether a member is listed twice."""
+    return any(_same_item(x, y) for i, x in enumerate(items) for y in items[i + 1 :])
 
 
 def _unordered(a: list, b: list) -> bool:

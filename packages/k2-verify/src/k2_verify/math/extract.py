@@ -122,6 +122,7 @@ _DELIMITER = re.compile(r"\$|\\\(|\\\)")
 _JOINED_MATH = re.compile(rf"^{_JOINED}", re.IGNORECASE)
 _TRAILING_JOINED = re.compile(rf"{_JOINED}[\s.!]*$", re.IGNORECASE)
 _OPEN_MATH = re.compile(r"\$\$|\$|\\\(|\\\[")
+_MATH_MARK = re.compile(r"\$|\\[()\[\]]")  # a delimiter, opening or closing
 _CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 # A clause after a sentence's value, which is not part of it: `is 34, since 35 ...`, `12 ways, not
 # 24`, `3 when divided by 7`, `55 for $n = 10$` (not `for a total of 12`), `x = 5 (we reject
@@ -144,11 +145,20 @@ _SENTENCE_END = re.compile(
     re.IGNORECASE,
 )
 _REPLY_MARK = re.compile(r"</?answer>|</think>|^####", re.IGNORECASE | re.MULTILINE)  # GSM8K's ####
-_GSM8K_ANSWER = re.compile(r"^####[ \t]*(\S[^\n]*)$", re.MULTILINE)
+# GSM8K's `#### 42`, on a line of its own or closing one (`3 plus 7 is 10. #### 10`)
+_GSM8K_ANSWER = re.compile(r"(?:^|(?<=\s))####[ \t]*([^\s#][^\n#]*)$", re.MULTILINE)
 _PROSE = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE_BREAK = re.compile(r"[.!?。]\s|\n")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+")  # between the sentences of a line
-_CONCLUSION = re.compile(r"\b(?:so|thus|therefore|hence|answer)\b", re.IGNORECASE)
+_CONCLUSION = re.compile(r"\b(?:so|thus|therefore|hence|then|finally|answer)\b", re.IGNORECASE)
+# What may lead into bare LaTeX closing a reply (`Therefore, \\frac{4}{7}.`, `So we get x = \\sqrt2`).
+_LEAD = re.compile(
+    r"^(?:(?:so|thus|therefore|hence|finally)\b[,:]?\s*)?(?:(?:we\s+)?(?:get|have|obtain|find)\b[,:]?\s*)?",
+    re.IGNORECASE,
+)
+_DOUBLED_COMMAND = re.compile(r"\\\\[a-zA-Z]")
+_SINGLE_COMMAND = re.compile(r"(?<!\\)\\[a-zA-Z]")
+_CODE_SPAN = re.compile(r"(?<!`)`([^`\n]{1,200})`(?!`)")  # markdown inline code: `4/7`
 # A numbered part of an answer: `(1)`, `(II)`, `Part (2):`, `Part 1:`, or `2.` opening a line.
 _PART = re.compile(
     r"(?:(?<![\w)])\((?:[Pp]art\s*)?([1-9]|I{1,3}|IV)\)|\b[Pp]art\s+([1-9]|I{1,3}|IV)\b|^[ \t]*([1-9])\.(?=\s))"
@@ -185,6 +195,7 @@ _ALTERNATIVE = re.compile(
 _DOLLAR_MATH = r"(?<!\\)\$(?!\d[\d,.]*\s+[a-zA-Z]{2,}\b[^$]*\s\$)((?:\\\$|[^$])+?)(?<!\\)\$"
 _INLINE_MATH = re.compile(rf"\$\$(.+?)\$\$|{_DOLLAR_MATH}|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
+_SCRIPT_WORD = re.compile(r"[^\W\d_a-zA-Z]{2,}")  # a run of letters of another script: `阅读作业`
 _MATH_NAMES = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "mod"}
 _PROSE_START = re.compile(
     r"([A-Za-z]{2,})\b(?![\s]*[(_^{*/=+-])"
@@ -217,8 +228,15 @@ _TRAILING_NUMBER = re.compile(
 _NUMBER_THEN_WORDS = re.compile(
     rf"(?<![\w.:^])({_NUMBER}{_SCALE})(?:\s+(?!{_SCALE_WORD})[a-z]+(?:\s+[a-z]+)?)?\s*[.!]?\s*$"
 )
+# A closing sentence in Chinese, Japanese or Korean that ends on a number and its counter or unit
+# (`Haley总共有99颗弹珠。`), and the conclusions that may lead to it (`因此`, `一共`).
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3"
+_CJK_CLOSING = re.compile(rf"(?<![A-Za-z0-9_.:^])({_NUMBER})\s*[{_CJK}]{{1,12}}\s*[。.!！]?\s*$")
+_CJK_CONCLUSION = re.compile(r"因此|所以|总共|總共|一共|共有|结论|結論|答案|故")
+_CJK_SENTENCE_END = re.compile(r"[。！？!?](?=[^。！？!?]*$)")
+_DIGIT = re.compile(r"\d")
 # Markdown bold around an answer (`**Answer:** 17`, `is **17**.`), not a power (`x**2`).
-_BOLD = re.compile(r"\*\*(?![ \t]*[\w(\\{$-])|(?<![\w)}])\*\*")
+_BOLD = re.compile(r"\*\*(?![ \t]*[\w(\\{$-])|(?<![\w)}])\*\*", re.ASCII)  # `有**858颗**`
 _PERCENT_AFTER = re.compile(r"\s*(?:\\?%|percent\b|pct\b)", re.IGNORECASE)
 _OPEN_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _VALUE_AFTER_IS = re.compile(
@@ -409,6 +427,15 @@ def _trailing(last_line: str) -> str | None:
     maths = list(_INLINE_MATH.finditer(sentences[-1])) if sentences else []
     if maths:  # `Therefore $x \geq 5$ is the solution.`
         return next(g for g in maths[-1].groups() if g is not None).strip()
+    bare = _bare_latex(sentences[-1]) if sentences else None
+    if bare:  # `Therefore, \frac{4}{7}.`, or a last line of LaTeX alone
+        return bare
+    closing = _CJK_CLOSING.search(last_line)
+    if closing:  # the number a conclusion leads to, or the sentence's only one
+        before = last_line[: closing.start()]
+        end = _CJK_SENTENCE_END.search(before)
+        start = max([end.end() if end else 0] + [m.end() for m in _CJK_CONCLUSION.finditer(before)])
+        return None if _DIGIT.search(before, start) else closing.group(1)
     counted = _NUMBER_THEN_WORDS.search(sentences[-1]) if sentences else None
     if not counted:
         return None
@@ -423,6 +450,15 @@ def _trailing(last_line: str) -> str | None:
         and not _ALTERNATIVE.search(sentences[-1][counted.start() :])
     )
     return counted.group(1) if concluded or not _BARE_NUMBER.search(before) else None
+
+
+def _bare_latex(sentence: str) -> str | None:
+    """The LaTeX written without `$` that a closing sentence is, after a conclusion (`Therefore,
+    \\frac{4}{7}.`, `So we get x = \\sqrt{2}`): math holding a command and no word of prose."""
+    rest = sentence[_LEAD.match(sentence).end() :].rstrip(" .!")
+    if "\\" not in rest or _MATH_MARK.search(rest) or len(rest) > MAX_SHORT or _WORD.search(rest):
+        return None  # no delimiter: math with `$`, `\\(`, `\\[` is read by the rules before
+    return rest if rest.count("{") == rest.count("}") else None  # not a box never closed
 
 
 def _displayed(text: str) -> str:
@@ -502,11 +538,12 @@ def _unclosed_box(region: str) -> str | None:
 
 def extract_answer(response: str) -> Extraction:
     """The final answer in `response`, and the other boxed answers beside it."""
+    response = _single_backslashes(response)
     region = _displayed(own_turn(after_thinking(response)).replace("\u2212", "-"))
     tag = answer_tag(region)
     if tag is not None:
         region = tag
-    region = _BOLD.sub("", region)
+    region = _CODE_SPAN.sub(r"\1", _BOLD.sub("", region))
     boxes = boxed_spans(region)
     if boxes:
         after_box = region[region.rfind("\\boxed") :]
@@ -543,7 +580,7 @@ def extract_answer(response: str) -> Extraction:
         return Extraction(parts[-1], "parts", parts[:-1])
     short = stripped and len(stripped) <= MAX_SHORT and "\n" not in stripped
     only_math = stripped and len(stripped) <= 4 * MAX_SHORT and "\\begin" in stripped
-    words = len(_WORD.findall(stripped))
+    words = len(_WORD.findall(stripped)) + len(_SCRIPT_WORD.findall(stripped))
     opening = _PROSE_START.match(stripped)
     if short and opening and opening.group(1).lower() not in _MATH_NAMES and _trailing(stripped):
         short = False  # `It costs £15.`, `So, 3 + 4 = 7.`: a sentence ending on its value
@@ -565,6 +602,15 @@ def extract_answer(response: str) -> Extraction:
     if short:  # a short sentence without a trailing value: `no real solution exists`
         return Extraction(_strip_math(stripped), "whole")
     return Extraction(None, "no_answer")
+
+
+def _single_backslashes(text: str) -> str:
+    """`text` as written when every command in it was escaped once more (`$\\\\frac{1}{2}$` from a
+    JSON or Python string): each doubled backslash halved. Text with any single-backslash command
+    (a matrix's `\\\\` row break beside `\\frac`) is left as it is."""
+    if _DOUBLED_COMMAND.search(text) and not _SINGLE_COMMAND.search(text):
+        return text.replace("\\\\", "\\")
+    return text
 
 
 def _reply(text: str) -> bool:
@@ -589,6 +635,7 @@ def extract_truth(truth: str) -> str:
     text, several boxes, a long text, an answer tag or think block, or prose leading to its math:
     `Therefore $x \\geq 5$ is the solution.`), in which case what `extract_answer` reads from it,
     with several boxes joined as a list (`\\boxed{1}\\boxed{2}` is `1, 2`)."""
+    truth = _single_backslashes(truth)
     text = truth.strip()
     boxes = boxed_all(text)
     whole_box = len(boxes) == 1 and _one_box(text)

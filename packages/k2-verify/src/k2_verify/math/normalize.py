@@ -41,7 +41,8 @@ _SPACES = re.compile(r"\\q?quad|(?<!\\)\\ |~")  # no other command starts `quad`
 # Font and text wrappers whose content is the value: `\mathbf{v}` -> `v`, `\text{yes}` -> `yes`.
 _WRAPPER = re.compile(
     r"\\(?:text|textbf|textit|textrm|texttt|textsf|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|"
-    r"boldsymbol|bm|mbox|hbox|operatorname|emph|underline|textcolor\s*\{[^{}]*\})\s*\{([^{}]*)\}"
+    r"boldsymbol|bm|mathcal|mathscr|mathfrak|mbox|hbox|operatorname|emph|underline"
+    r"|textcolor\s*\{[^{}]*\})\s*\{([^{}]*)\}"
 )
 _UNICODE = {
     "π": r"\pi ",
@@ -168,6 +169,8 @@ _COMPOUND_UNIT = re.compile(
 )
 # A value (a number, or math ending in a digit, a brace or `\\pi`: `\\frac{1}{2} cm`, `12\\pi cubic
 # inches`) and the words after it;
+# Chinese, Japanese or Korean words after a value, to the end, with no digit or math among them.
+_CJK_UNIT = re.compile(r"(?<=[\d})])\s*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3][^\d$\\]*$")
 # glued to a number only a known unit (`12cm`, `3s`; `2x` stays a product).
 _BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+|.*(?:[\d}]|\\pi))\s+([a-zA-Z][a-zA-Z ]*)(\^\d)?$")
 _GLUED_UNIT = re.compile(r"^([-+]?[\d.,]*\d)([a-zA-Z]+)(\^\d)?$")
@@ -229,6 +232,12 @@ _UNIT_SIZES = {
 }
 # Digit groups split by thin spaces (`12,\\!345`, `12\\,345`) or plain spaces (`12 345`, the whole answer).
 _GROUPED = re.compile(r"(?<=\d),?\\[,!]\s*(?=\d{3}(?!\d))")
+# `,\\!` joins digit groups of two as well (`56,\\!01,\\!78,\\!95,\\!760`, Indian grouping): it is
+# only ever a digit separator, so such a run is one number.
+_THIN_COMMA_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\\!\s*\d{2,3})+(?![\d,])")
+_THIN_COMMA = re.compile(r",\\!\s*")
+_SET_OPERATOR = re.compile(r"\\(?:cup|cap|setminus)(?![a-zA-Z])")
+_OPERAND_STARTS = ("(", "[", ",", r"\cup", r"\cap", r"\setminus")
 _SPACED_THOUSANDS = re.compile(r"^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$")
 # A currency sign or code before a number: `\\$5`, `USD 500`, `Rs. 500`.
 _CURRENCY = re.compile(
@@ -377,7 +386,8 @@ _BRACED_ARRAY = re.compile(
 _LEADING_APPROX = re.compile(r"^(?:\\approx|\\simeq|\\sim|≈)\s*")
 # A modulus after a residue: `7 \\pmod{12}`, `7 \\pmod 12`, `7 \\bmod 12`, `7 \\mod 12`, `(\\mod 12)`.
 _MODULUS = re.compile(
-    r"\s*(?:\(\s*)?\\(?:pmod|bmod|mod)\s*(\{[^{}]*\}|\d+)\s*\)?\s*$|\s*\(\s*mod\s*(\d+)\s*\)\s*$"
+    r"\s*(?:\(\s*)?\\(?:pmod|bmod|mod)\s*(\{[^{}]*\}|\d+|[a-zA-Z](?![a-zA-Z]))\s*\)?\s*$"
+    r"|\s*\(\s*mod\s*(\d+)\s*\)\s*$"
 )
 _BASED = re.compile(r"(?<![\w.])(\d[0-9A-Za-z]*)_\{?(\d{1,2})\}?(?![\w}])")
 
@@ -390,6 +400,15 @@ class Answer:
     percent: bool = False
     degrees: bool = False
     unit: str = ""
+
+
+def _without_thousands_commas(match: re.Match) -> str:
+    """`12,345` is 12345, but a bracketed pair is a pair: `(12,102)` is the interval or point."""
+    before, after = match.string[: match.start()], match.string[match.end() :]
+    pair = before.rstrip().endswith(("(", "[")) and after.lstrip().startswith((")", "]"))
+    if pair and match.group().count(",") == 1:
+        return match.group()
+    return match.group().replace("{,}", "").replace(",", "")
 
 
 def split_modulus(text: str) -> tuple[str, str | None]:
@@ -463,6 +482,32 @@ def _half_line(match: re.Match) -> str:
 def _primed(match: re.Match) -> str:
     primes = match.group(2).count("'") or 1
     return f"{match.group(1)}_{{prime{primes}}}"
+
+
+def _bare_sets(text: str) -> str:
+    """`text` with each bare brace group that opens an operand (at the start, after `(`, `[`, `,`
+    or a set operator, or first inside another such group) written as a set: `({1,2} \\cup {3})
+    \\setminus {2}` is `(\\{1,2\\} \\cup \\{3\\}) \\setminus \\{2\\}`. A command's argument
+    (`\\frac{1}{2}`) is no operand. One pass over the braces: linear in the text."""
+    pairs, opened = {}, []
+    for brace in re.finditer(r"(?<!\\)[{}]", text):
+        if brace.group() == "{":
+            opened.append(brace.start())
+        elif opened:
+            pairs[opened.pop()] = brace.start()
+    sets: set[int] = set()
+    for i in sorted(pairs):
+        before = text[max(0, i - 16) : i]
+        previous = i - (len(before) - len(before.rstrip())) - 1  # the last character before it
+        if (previous in sets and text[previous] == "{") or _opens_operand(text, i):
+            sets.add(i)
+    marks = {i: r"\{" for i in sets} | {pairs[i]: r"\}" for i in sets}
+    return "".join(marks.get(i, char) for i, char in enumerate(text))
+
+
+def _opens_operand(text: str, i: int) -> bool:
+    before = text[max(0, i - 16) : i].rstrip()  # a bounded look back: linear in the text
+    return (not before and i <= 16) or before.endswith(_OPERAND_STARTS)
 
 
 def _one_set(text: str) -> str:
@@ -641,6 +686,10 @@ def normalize(text: str) -> Answer:
     if text_unit:
         unit = text_unit.group(1).strip().lower()
         text = text[: text_unit.start()]
+    cjk_unit = _CJK_UNIT.search(text)
+    if cjk_unit and not unit:  # `192公斤`, `13只鸟`, `(\\frac{2}{5}) 吨`: counters and units
+        unit, text = cjk_unit.group().strip(), text[: cjk_unit.start()]
+    text = _THIN_COMMA_GROUPS.sub(lambda m: _THIN_COMMA.sub("", m.group()), text)
     text = _GROUPED.sub(",", text)
     text = _NOISE.sub("", text)
     text = _SPACES.sub(" ", _THIN_SPACE.sub(" ", _QUAD_LIST.sub(r"\1, ", text)))
@@ -650,7 +699,7 @@ def normalize(text: str) -> Answer:
     text, degrees = _DEGREE.subn("", text)
     text, percent = _PERCENT.subn("", text)
     text = unwrap(text)
-    text = _THOUSANDS.sub(lambda m: m.group(0).replace("{,}", "").replace(",", ""), text)
+    text = _THOUSANDS.sub(_without_thousands_commas, text)
     text = _SCIENTIFIC.sub(r"\1\\times10^{\2}", text)
     text = _FRAC_DIGITS.sub(r"\\frac{\1}{\2}", text)
     text = _MIXED.sub(r"(\1+\\frac{\2}{\3})", text)
@@ -672,9 +721,9 @@ def normalize(text: str) -> Answer:
     text = re.sub(r"\s+", " ", text).strip()
     text = text.rstrip(".;: ").strip()
     text = _WHOLE_WORDS.get(text.lower(), text)
+    if _SET_OPERATOR.search(text):  # `{1, 2} \cap {2, 3}`: sets written with bare braces
+        text = _bare_sets(text)
     pieces = [piece.strip() for piece in text.split(r"\cup")]
-    if len(pieces) > 1:  # `{1, 2} \cup {3}`: sets written with bare braces
-        pieces = [rf"\{{{p[1:-1]}\}}" if braced(p, 0) == p else p for p in pieces]
     text = r" \cup ".join(_one_set(piece) for piece in pieces)
     if _SPACED_THOUSANDS.match(text):
         text = text.replace(" ", "")

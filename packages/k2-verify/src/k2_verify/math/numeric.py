@@ -102,6 +102,8 @@ def close(a: Fraction | mpmath.mpf, b: Fraction | mpmath.mpf) -> bool:
 
 
 def _walk(value: sympy.Basic, point: dict):
+    if not isinstance(value, sympy.Basic):
+        raise NotNumeric(f"not a sympy value: {type(value).__name__}")
     if value.is_Rational:
         return Fraction(int(value.p), int(value.q))
     if value.is_Float:
