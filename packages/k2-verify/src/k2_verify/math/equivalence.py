@@ -79,6 +79,7 @@ _CHOICE = re.compile(r"^(?:(?i:option|choice)\s+)?\(?([A-J])\)?$")  # `B`, `(B)`
 _ANSWER_CHOICE = re.compile(r"^(?:(?:option|choice)\s+)?\(?([A-Ja-j])(?:\)|\.|:|$)", re.IGNORECASE)
 _DECIMAL = re.compile(r"^-?(\d*)\.(\d+)$")
 _INTEGER = re.compile(r"^\s*-?\d+\s*$")
+_CONGRUENT = re.compile(r"^\s*[a-zA-Z]\s*\\equiv\s*")  # `n \\equiv 2`: the residue 2
 _TIMES_POWER_OF_TEN = r"\s*(?:\\times|\\cdot)\s*10\s*\^\s*\{?\s*(-?\d+)\s*\}?"  # and its exponent
 # `2.998 \\times 10^{8}`: the mantissa and the exponent
 _SCIENTIFIC = re.compile(rf"^(-?\d+(?:\.\d+)?){_TIMES_POWER_OF_TEN}$")
@@ -161,11 +162,27 @@ def _measure(text: str) -> tuple[str, Fraction] | None:
         return None
 
 
-def _residue(text: str, modulus: str | None) -> str:
-    """An integer's least residue modulo an integer (`128` mod `3`: `2`); other text unchanged."""
-    if modulus and _INTEGER.match(text) and _INTEGER.match(modulus) and int(modulus) != 0:
-        return str(int(text) % int(modulus))
-    return text
+def _residue(text: str, modulus: str | None) -> str | None:
+    """`text` without a modulus as it is; with one, the least residue of the integer it is (`128`
+    mod `3`: `2`; `2^{10}` mod `7`: `2`; `n \\equiv 7` mod `5`: `2`), or None when it is no
+    integer or the modulus no integer (`x^2`, `17 \\bmod n`)."""
+    if not modulus:
+        return text
+    value = _integer(_CONGRUENT.sub("", text))
+    if value is None or not _INTEGER.match(modulus) or int(modulus) == 0:
+        return None
+    return str(value % int(modulus))
+
+
+def _integer(text: str) -> int | None:
+    """The integer a constant answer is (`2^{10}`, `5!`), or None."""
+    if _INTEGER.match(text):
+        return int(text)
+    try:
+        value = parse(normalize(text).text)
+    except (Unparseable, TooLarge):
+        return None
+    return int(value) if isinstance(value, sympy.Integer) else None
 
 
 def _letter(text: str, pattern: re.Pattern) -> str | None:
@@ -180,8 +197,13 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
     (answer, modulus_a), (truth, modulus_t) = split_modulus(answer), split_modulus(truth)
     if modulus_a and modulus_t and _compact(modulus_a) != _compact(modulus_t):
         return Match(False, "different")  # `7 \\pmod{12}` is `7`, not `7 \\pmod{13}`
-    # `128 \\bmod 3` is 2, and `19 \\pmod{12}` is `7 \\pmod{12}`; a plain `19` is not `7 \\pmod{12}`
-    answer, truth = _residue(answer, modulus_a), _residue(truth, modulus_t)
+    residues = _residue(answer, modulus_a), _residue(truth, modulus_t)
+    if (
+        None not in residues
+    ):  # `128 \\bmod 3` is 2; `19 \\pmod{12}` is `7 \\pmod{12}`, not a plain 19
+        answer, truth = residues
+    elif not (modulus_a and modulus_t):  # `2^{10} \\bmod 7` is not 1024; `x^2 \\bmod 5` not `x^2`
+        return Match(False, "different")
     counted = _counts(answer), _counts(truth)
     if None not in counted:  # `2 hours 30 minutes` is not `30 hours 2 minutes`
         return _verdict(counted[0] == counted[1])
@@ -1229,8 +1251,9 @@ def _sequences(a: Seq, b: Seq) -> bool:
     opens = {a.open, b.open}
     if opens <= {"{", ""}:  # sets and bare lists: order does not matter
         items_a, items_b = _members(a), _members(b)
-        if "{" in opens or not _repeats(items_b):  # a set: repeated members count once (`1, 1,
-            # 2` is `\\{1, 2\\}`), as in a list whose ground truth repeats none (`(1, 2), (1, 2)`)
+        solutions = all(isinstance(x, Seq) and x.open == "(" for x in items_a + items_b)
+        if "{" in opens or (solutions and not _repeats(items_b)):  # a set: repeated members count
+            # once (`1, 1, 2` is `\\{1, 2\\}`), as do tuples a ground truth lists once each
             return _covers(items_a, items_b) and _covers(items_b, items_a)
         return _unordered(items_a, items_b)  # `1, 1, 2` is not `1, 2, 2`
     listed = opens == {"", "["} and min(len(a.items), len(b.items)) > 2  # `[1, 2, 3]`: no interval

@@ -114,7 +114,7 @@ _FINAL = re.compile(
     rf"(?<![^\W\d_])(?:{_CUE}(?:{_LINK}|\s*(?=\$|\\\(|\\\[))|{_NAMED_ANSWER})", re.IGNORECASE
 )
 # Chinese "所以……是 X" / "因此 X" closing sentences.
-_THEREFORE_ZH = re.compile(r"(?:所以|因此|故)[^。\n]{0,40}?(?:是|为|為|=|：)\s*")
+_THEREFORE_ZH = re.compile(r"(?:所以|因此|故)[^。\n]{0,40}?(?:(?<!不)是|为|為|=|：)\s*")
 # Math spans joined by words (`$1$ or $2$`, `$1$ and $2$`): the answer is all of them.
 _SPAN = r"(?:\$[^$]+\$|\\\((?:(?!\\[()]).)+\\\))"  # `$x = 1$`, `\\(x = 1\\)`
 _JOINED = rf"{_SPAN}(?:\s*(?:,\s*(?:(?:and|or)\s+)?|(?:or|and)\s*)(?:equivalently\s+)?{_SPAN})+"
@@ -146,19 +146,27 @@ _SENTENCE_END = re.compile(
 )
 _REPLY_MARK = re.compile(r"</?answer>|</think>|^####", re.IGNORECASE | re.MULTILINE)  # GSM8K's ####
 # GSM8K's `#### 42`, on a line of its own or closing one (`3 plus 7 is 10. #### 10`)
-_GSM8K_ANSWER = re.compile(r"(?:^|(?<=\s))####[ \t]*([^\s#][^\n#]*)$", re.MULTILINE)
+_GSM8K_ANSWER = re.compile(r"(?:^|(?<=\s))####[ \t]*([-+$\\\d][^\n#]*)$", re.MULTILINE)
 _PROSE = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE_BREAK = re.compile(r"[.!?。]\s|\n")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+")  # between the sentences of a line
-_CONCLUSION = re.compile(r"\b(?:so|thus|therefore|hence|then|finally|answer)\b", re.IGNORECASE)
+_CONCLUSION = re.compile(r"\b(?:so|thus|therefore|hence|answer)\b", re.IGNORECASE)
 # What may lead into bare LaTeX closing a reply (`Therefore, \\frac{4}{7}.`, `So we get x = \\sqrt2`).
 _LEAD = re.compile(
     r"^(?:(?:so|thus|therefore|hence|finally)\b[,:]?\s*)?(?:(?:we\s+)?(?:get|have|obtain|find)\b[,:]?\s*)?",
     re.IGNORECASE,
 )
-_DOUBLED_COMMAND = re.compile(r"\\\\[a-zA-Z]")
+_DOUBLED_COMMAND = re.compile(
+    r"\\\\(?:frac|dfrac|tfrac|sqrt|left|right|boxed|text|cdot|times|pi|infty|begin|end|le|ge|neq)"
+    r"(?![a-zA-Z])"
+)  # `\\\\frac`, not a row break before a letter (`x=1\\\\y=2`)
 _SINGLE_COMMAND = re.compile(r"(?<!\\)\\[a-zA-Z]")
-_CODE_SPAN = re.compile(r"(?<!`)`([^`\n]{1,200})`(?!`)")  # markdown inline code: `4/7`
+# Markdown inline code holding one value (`4/7`), not code (`x = 3`, `7 % 3`).
+_UNEVALUATED = re.compile(r"\\(?:lim|sum|prod|int|iint|oint)(?![a-zA-Z])")
+_LEADS_IN = re.compile(
+    r"(?:\b(?:get|gives?|obtain|is|are|equals)|=)\s*$", re.I
+)  # not `find the limit:`
+_CODE_SPAN = re.compile(r"(?<!`)`([^`\s%=]{1,40})`(?!`)")
 # A numbered part of an answer: `(1)`, `(II)`, `Part (2):`, `Part 1:`, or `2.` opening a line.
 _PART = re.compile(
     r"(?:(?<![\w)])\((?:[Pp]art\s*)?([1-9]|I{1,3}|IV)\)|\b[Pp]art\s+([1-9]|I{1,3}|IV)\b|^[ \t]*([1-9])\.(?=\s))"
@@ -235,6 +243,7 @@ _CJK_CLOSING = re.compile(rf"(?<![A-Za-z0-9_.:^])({_NUMBER})\s*[{_CJK}]{{1,12}}\
 _CJK_CONCLUSION = re.compile(r"因此|所以|总共|總共|一共|共有|结论|結論|答案|故")
 _CJK_SENTENCE_END = re.compile(r"[。！？!?](?=[^。！？!?]*$)")
 _DIGIT = re.compile(r"\d")
+_CJK_REJECTION = re.compile(r"\s*(?:不|非|舍|捨|应舍|應捨|错|錯|是增根)")
 # Markdown bold around an answer (`**Answer:** 17`, `is **17**.`), not a power (`x**2`).
 _BOLD = re.compile(r"\*\*(?![ \t]*[\w(\\{$-])|(?<![\w)}])\*\*", re.ASCII)  # `有**858颗**`
 _PERCENT_AFTER = re.compile(r"\s*(?:\\?%|percent\b|pct\b)", re.IGNORECASE)
@@ -387,7 +396,8 @@ def _without_sign_off(text: str) -> str:
             printed = lines[opening].strip() == "```output" or (
                 opening and lines[opening - 1].strip().lower() == "output:"
             )
-            lines = lines[:opening] + (lines[opening + 1 : -1] if printed else [])
+            kept = printed or opening == 0  # a reply that is one code block: what it holds
+            lines = lines[:opening] + (lines[opening + 1 : -1] if kept else [])
         elif _RULE.fullmatch(last) or _is_sign_off(last):  # an empty line is one too
             lines.pop()
         else:
@@ -425,11 +435,10 @@ def _trailing(last_line: str) -> str | None:
         return value + "\\%" if "%" in number.group() else value  # `37.5%` keeps its sign
     sentences = [s for s in _SENTENCE_SPLIT.split(last_line.strip()) if s]
     maths = list(_INLINE_MATH.finditer(sentences[-1])) if sentences else []
+    if maths and _CJK_REJECTION.match(sentences[-1], maths[-1].end()):
+        return None  # `$x=5$不成立`: the sentence refuses its math
     if maths:  # `Therefore $x \geq 5$ is the solution.`
         return next(g for g in maths[-1].groups() if g is not None).strip()
-    bare = _bare_latex(sentences[-1]) if sentences else None
-    if bare:  # `Therefore, \frac{4}{7}.`, or a last line of LaTeX alone
-        return bare
     closing = _CJK_CLOSING.search(last_line)
     if closing:  # the number a conclusion leads to, or the sentence's only one
         before = last_line[: closing.start()]
@@ -452,12 +461,30 @@ def _trailing(last_line: str) -> str | None:
     return counted.group(1) if concluded or not _BARE_NUMBER.search(before) else None
 
 
+def _bare_closing(body: str) -> str | None:
+    """LaTeX written without delimiters that closes a reply holding no delimited math, led into by
+    a conclusion (`Therefore, \\frac{4}{7}.`) or by the line before it (`we get` then `\\frac12`).
+    Not `We need to evaluate` then `\\sum_{k=1}^n k`, nor a bare line after `$\\frac{3}{7}$`."""
+    if _MATH_MARK.search(body):
+        return None
+    lines = body.rstrip().split("\n")
+    sentences = [s for s in _SENTENCE_SPLIT.split(lines[-1].strip()) if s]
+    if not sentences:
+        return None
+    before = sentences[-2] if len(sentences) > 1 else (lines[-2] if len(lines) > 1 else "")
+    if not (_LEAD.match(sentences[-1]).end() or _LEADS_IN.search(before)):
+        return None
+    return _bare_latex(sentences[-1])
+
+
 def _bare_latex(sentence: str) -> str | None:
     """The LaTeX written without `$` that a closing sentence is, after a conclusion (`Therefore,
     \\frac{4}{7}.`, `So we get x = \\sqrt{2}`): math holding a command and no word of prose."""
     rest = sentence[_LEAD.match(sentence).end() :].rstrip(" .!")
     if "\\" not in rest or _MATH_MARK.search(rest) or len(rest) > MAX_SHORT or _WORD.search(rest):
         return None  # no delimiter: math with `$`, `\\(`, `\\[` is read by the rules before
+    if _UNEVALUATED.search(rest):
+        return None  # `\\lim_{x \\to 0} \\frac{\\sin x}{x}`: the question restated, not its value
     return rest if rest.count("{") == rest.count("}") else None  # not a box never closed
 
 
@@ -565,9 +592,10 @@ def extract_answer(response: str) -> Extraction:
     unclosed = _unclosed_box(region)
     if unclosed:
         return Extraction(unclosed, "boxed")
-    marked = _GSM8K_ANSWER.findall(region)
-    if marked:  # GSM8K's `#### 42` line, alone or after the working
-        return Extraction(_strip_math(marked[-1].strip().rstrip(".")), "phrase")
+    marked = list(_GSM8K_ANSWER.finditer(region))
+    if marked and not _PROSE.search(region, marked[-1].end()):  # GSM8K's `#### 42` line, alone or
+        # after the working, and nothing written after it (`#### 18` then `Wait, ... is 20`)
+        return Extraction(_strip_math(marked[-1].group(1).strip().rstrip(".")), "phrase")
     phrase = _phrase_at(region)
     if phrase:
         return Extraction(phrase, "phrase")
@@ -582,7 +610,8 @@ def extract_answer(response: str) -> Extraction:
     only_math = stripped and len(stripped) <= 4 * MAX_SHORT and "\\begin" in stripped
     words = len(_WORD.findall(stripped)) + len(_SCRIPT_WORD.findall(stripped))
     opening = _PROSE_START.match(stripped)
-    if short and opening and opening.group(1).lower() not in _MATH_NAMES and _trailing(stripped):
+    closes = _trailing(stripped) or _bare_closing(stripped)
+    if short and opening and opening.group(1).lower() not in _MATH_NAMES and closes:
         short = False  # `It costs £15.`, `So, 3 + 4 = 7.`: a sentence ending on its value
     if short and words and _INLINE_MATH.search(stripped) and _strip_math(stripped) == stripped:
         short = False  # `Hence $x \approx 2.24$.`: the math it holds, read below
@@ -590,13 +619,15 @@ def extract_answer(response: str) -> Extraction:
         return Extraction(_strip_math(stripped), "answer_tag" if tag is not None else "whole")
     body = _without_sign_off(stripped) if stripped else ""
     last_line = body.rsplit("\n", 1)[-1]
-    trailing = _trailing(_before_clause(last_line))
+    trailing = _trailing(_before_clause(last_line)) or _bare_closing(body)
     if trailing:
         return Extraction(trailing, "trailing")
     stated = _stated_in_last_sentence(_before_clause(last_line))
     if stated:
         return Extraction(stated, "closing")
     maths = list(_INLINE_MATH.finditer(body))
+    if maths and _CJK_REJECTION.match(body, maths[-1].end()):
+        return Extraction(None, "no_answer")  # `$x=5$不成立`
     if maths:  # the last math anywhere, as math-verify reads a reply without a cue
         return Extraction(next(g for g in maths[-1].groups() if g is not None).strip(), "last_math")
     if short:  # a short sentence without a trailing value: `no real solution exists`

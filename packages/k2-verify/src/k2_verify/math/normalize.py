@@ -169,8 +169,10 @@ _COMPOUND_UNIT = re.compile(
 )
 # A value (a number, or math ending in a digit, a brace or `\\pi`: `\\frac{1}{2} cm`, `12\\pi cubic
 # inches`) and the words after it;
-# Chinese, Japanese or Korean words after a value, to the end, with no digit or math among them.
-_CJK_UNIT = re.compile(r"(?<=[\d})])\s*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3][^\d$\\]*$")
+# Chinese or Japanese words after a value, to the end, with no digit or math among them, and none
+# that negates, rejects or operates on the value (`x=3舍去`, `5ではない`, `5的平方根`, `10多个`).
+_CJK_UNIT = re.compile(r"(?<=[\d})])\s*[\u3040-\u30ff\u3400-\u9fff][^\d$\\]{0,30}$")  # bounded
+_CJK_NEGATION = re.compile(r"不|非|没|沒|无|無|否|舍|捨|错|錯|增根|多|的|な|ません|ず")
 # glued to a number only a known unit (`12cm`, `3s`; `2x` stays a product).
 _BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+|.*(?:[\d}]|\\pi))\s+([a-zA-Z][a-zA-Z ]*)(\^\d)?$")
 _GLUED_UNIT = re.compile(r"^([-+]?[\d.,]*\d)([a-zA-Z]+)(\^\d)?$")
@@ -232,9 +234,9 @@ _UNIT_SIZES = {
 }
 # Digit groups split by thin spaces (`12,\\!345`, `12\\,345`) or plain spaces (`12 345`, the whole answer).
 _GROUPED = re.compile(r"(?<=\d),?\\[,!]\s*(?=\d{3}(?!\d))")
-# `,\\!` joins digit groups of two as well (`56,\\!01,\\!78,\\!95,\\!760`, Indian grouping): it is
-# only ever a digit separator, so such a run is one number.
-_THIN_COMMA_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\\!\s*\d{2,3})+(?![\d,])")
+# `,\\!` joins digit groups of two as well (`56,\\!01,\\!78,\\!95,\\!760`, Indian grouping): outside
+# brackets it is only ever a digit separator (`\\{10,\\!20,\\!30\\}` stays a set).
+_THIN_COMMA_GROUPS = re.compile(r"(?<![\d.,({\[])\d{1,3}(?:,\\!\s*\d{2,3})+(?![\d,)}\]\\])")
 _THIN_COMMA = re.compile(r",\\!\s*")
 _SET_OPERATOR = re.compile(r"\\(?:cup|cap|setminus)(?![a-zA-Z])")
 _OPERAND_STARTS = ("(", "[", ",", r"\cup", r"\cap", r"\setminus")
@@ -687,7 +689,9 @@ def normalize(text: str) -> Answer:
         unit = text_unit.group(1).strip().lower()
         text = text[: text_unit.start()]
     cjk_unit = _CJK_UNIT.search(text)
-    if cjk_unit and not unit:  # `192公斤`, `13只鸟`, `(\\frac{2}{5}) 吨`: counters and units
+    if (
+        cjk_unit and not unit and not _CJK_NEGATION.search(cjk_unit.group())
+    ):  # `192公斤`, `13只鸟`, `(\\frac{2}{5}) 吨`: counters and units
         unit, text = cjk_unit.group().strip(), text[: cjk_unit.start()]
     text = _THIN_COMMA_GROUPS.sub(lambda m: _THIN_COMMA.sub("", m.group()), text)
     text = _GROUPED.sub(",", text)
