@@ -90,6 +90,25 @@ CASES = [
     ("2^{10} \\bmod 7", "1024", False),  # the modulus is never dropped
     ("x^2 \\bmod 5", "x^2", False),
     ("n \\equiv 2 \\pmod{5}", "n \\equiv 7 \\pmod{5}", True),
+    # physics names: `\\hbar`, the Sun's `\\odot`, primes on Greek letters and subscripted names
+    (
+        "\\frac{1}{2} \\hbar \\omega_{L}^{\\prime} \\frac{v}{c}",
+        "a = +\\frac{1}{2} \\hbar \\omega_{L}' \\frac{v}{c}",
+        True,
+    ),
+    (
+        "\\frac{1}{2} \\hbar \\omega_{L} \\frac{v}{c}",
+        "a = \\frac{1}{2} \\hbar \\omega_{L}^{\\prime} \\frac{v}{c}",
+        False,
+    ),
+    ("2\\hbar", "\\hbar \\cdot 2", True),
+    ("2\\pi\\hbar", "h", False),
+    ("A R_{\\odot}^2", "A R_{\\odot}^{2}", True),
+    ("A R_{\\odot}^2", "A R_{\\oplus}^{2}", False),
+    ("\\theta'", "\\theta''", False),
+    # `\\quad \\text{and} \\quad` between groups of assignments
+    ("$p=5,q=2;p=7,q=2$", "p = 5, q = 2 \\quad \\text{and} \\quad p = 7, q = 2", True),
+    ("$p=5,q=2;p=7,q=3$", "p = 5, q = 2 \\quad \\text{and} \\quad p = 7, q = 2", False),
     # closing sentences in Chinese: the number a conclusion leads to, with its counter or unit
     ("因此，弗兰克一共有**858颗**糖果。", "858", True),
     ("计算：33颗/袋 * 26袋 = 858颗。因此，弗兰克一共有858颗糖果。", "33", False),

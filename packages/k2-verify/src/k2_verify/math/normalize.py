@@ -36,6 +36,8 @@ _SCALED = re.compile(
 )
 # Commands that separate words; replaced by a space.
 # `a=2 \quad b=5`: a wide space between assignments separates them, as a comma does.
+# `\\quad \\text{and} \\quad` between groups of assignments is the word alone.
+_QUAD_WORD = re.compile(r"\\q?quad\s*\\text\s*\{\s*(and|or)\s*\}\s*\\q?quad")
 _QUAD_LIST = re.compile(r"(=[^=,]*?)\s*\\q?quad\s*(?=[A-Za-z](?:_\{?\w+\}?)?\s*=)")
 _SPACES = re.compile(r"\\q?quad|(?<!\\)\\ |~")  # no other command starts `quad`: `\\quadx_2` too
 # Font and text wrappers whose content is the value: `\mathbf{v}` -> `v`, `\text{yes}` -> `yes`.
@@ -271,6 +273,10 @@ _DERIVATIVE = re.compile(
     rf"\\frac\s*\{{\s*d\s*({_SQUARED})?\s*([a-zA-Z])\s*\}}\s*\{{\s*d\s*[a-zA-Z]\s*(?:{_SQUARED})?\s*\}}"
 )
 _PRIME = re.compile(r"(?<![a-zA-Z\\])([a-zA-Z])\s*('+|\^\s*\{\s*\\prime\s*\})")
+# ... and of a named command, subscripted or not (`\\omega_{L}^{\\prime}`, `\\theta'`).
+_PRIMED_COMMAND = re.compile(
+    r"(\\[a-zA-Z]+)(?:_\{([A-Za-z]+)\}|_([A-Za-z]))?\s*('+|\^\s*\{\s*\\prime\s*\}|\^\s*\\prime(?![a-zA-Z]))"
+)
 # `2^10` means 2^{10} (LaTeX would read 2^1 0): a power of several digits is taken whole.
 _LONG_EXPONENT = re.compile(r"(?<=[\w)}])\^(\d{2,})(?![\d.])")
 # Infinity in words, and as sympy writes it (`oo`).
@@ -481,6 +487,11 @@ def _half_line(match: re.Match) -> str:
     return _HALF_LINES[sign]
 
 
+def _primed_command(match: re.Match) -> str:
+    name, subscript = match.group(1), match.group(2) or match.group(3) or ""
+    return f"{name}_{{{subscript}{'prime' * (match.group(4).count(chr(39)) or 1)}}}"
+
+
 def _primed(match: re.Match) -> str:
     primes = match.group(2).count("'") or 1
     return f"{match.group(1)}_{{prime{primes}}}"
@@ -663,7 +674,7 @@ def normalize(text: str) -> Answer:
     text = _combinatorics(text)
     text = _INVERSE_LABEL.sub(r"\1_{inv}(\2)", text)
     text = _DERIVATIVE.sub(lambda m: m.group(2) + ("''" if m.group(1) else "'"), text)
-    text = _PRIME.sub(_primed, text)
+    text = _PRIMED_COMMAND.sub(_primed_command, _PRIME.sub(_primed, text))
     text = _INFINITY.sub(r"\\infty ", text)
     text = _PLAIN_UNION.sub(r" \\cup ", text)
     text = _SET_MINUS.sub(r"\1 \\setminus ", text)
@@ -696,7 +707,9 @@ def normalize(text: str) -> Answer:
     text = _THIN_COMMA_GROUPS.sub(lambda m: _THIN_COMMA.sub("", m.group()), text)
     text = _GROUPED.sub(",", text)
     text = _NOISE.sub("", text)
-    text = _SPACES.sub(" ", _THIN_SPACE.sub(" ", _QUAD_LIST.sub(r"\1, ", text)))
+    text = _SPACES.sub(
+        " ", _THIN_SPACE.sub(" ", _QUAD_LIST.sub(r"\1, ", _QUAD_WORD.sub(r" \1 ", text)))
+    )
     text = _replace_aliases(text)
     if _TRIG.search(text):  # `\\sin 30^\\circ`: degrees become radians inside trig functions
         text = _DEGREES_IN_TRIG.sub(r"(\1\\pi/180)", text)

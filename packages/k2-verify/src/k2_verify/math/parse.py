@@ -195,7 +195,8 @@ def _check_power(base, exponent) -> None:
         raise TooLarge("power too large")
 
 
-_NAMED_SYMBOLS = {r"\ell", r"\triangle", r"\angle"}  # commands that name a quantity, like a letter
+# Commands that name a quantity, like a letter (`\\hbar \\omega`, `R_{\\odot}` the Sun's radius).
+_NAMED_SYMBOLS = {r"\ell", r"\triangle", r"\angle", r"\hbar", r"\odot", r"\oplus", r"\star"}
 
 
 class _Parser:
