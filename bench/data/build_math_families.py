@@ -2098,6 +2098,11 @@ CASES = [
     ("round12_public", "plain", "答えは5ではありません。", "5", F),
     ("round12_public", "plain", "所以答案不是12个。", "12", F),
     ("round12_public", "latex", "$x=5$不成立", "5", F),
+    ("round12_public", "plain", "所以一共需要5天完成。", "5", T),
+    ("round12_public", "plain", "所以一共需要5天完成。", "6", F),
+    ("round12_public", "plain", "所以他没有5个苹果。", "5", F),
+    ("round12_public", "plain", "因此12不是答案。", "12", F),
+    ("round12_public", "plain", "所以他今年3岁半。", "3", F),
     ("round12_public", "latex", "$\\frac{1}{2}$不是正确答案，因为", "\\frac{1}{2}", F),
 ]
 

@@ -122,6 +122,11 @@ CASES = [
     ("答えは5ではありません。", "5", False),
     ("所以答案不是12个。", "12", False),
     ("$x=5$不成立", "5", False),  # the math refused right after it
+    ("所以一共需要5天完成。", "5", True),  # a short sentence is read, not taken whole
+    ("所以一共需要5天完成。", "6", False),
+    ("所以他没有5个苹果。", "5", False),  # a negation before the number
+    ("因此12不是答案。", "12", False),  # ... or after it
+    ("所以他今年3岁半。", "3", False),  # half more
     ("$\\frac{1}{2}$不是正确答案，因为", "\\frac{1}{2}", False),
 ]
 

@@ -243,6 +243,10 @@ _CJK_CLOSING = re.compile(rf"(?<![A-Za-z0-9_.:^])({_NUMBER})\s*[{_CJK}]{{1,12}}\
 _CJK_CONCLUSION = re.compile(r"因此|所以|总共|總共|一共|共有|结论|結論|答案|故")
 _CJK_SENTENCE_END = re.compile(r"[。！？!?](?=[^。！？!?]*$)")
 _DIGIT = re.compile(r"\d")
+_CJK_NOT = re.compile(r"不|非|没|沒|无|無|未")
+_CJK_NOT_AFTER = re.compile(
+    r"不|非|没|沒|无|無|未|增根|舍|捨|半|多"
+)  # after the value: `3岁半`, `10多个`
 _CJK_REJECTION = re.compile(r"\s*(?:不|非|舍|捨|应舍|應捨|错|錯|是增根)")
 # Markdown bold around an answer (`**Answer:** 17`, `is **17**.`), not a power (`x**2`).
 _BOLD = re.compile(r"\*\*(?![ \t]*[\w(\\{$-])|(?<![\w)}])\*\*", re.ASCII)  # `有**858颗**`
@@ -444,7 +448,12 @@ def _trailing(last_line: str) -> str | None:
         before = last_line[: closing.start()]
         end = _CJK_SENTENCE_END.search(before)
         start = max([end.end() if end else 0] + [m.end() for m in _CJK_CONCLUSION.finditer(before)])
-        return None if _DIGIT.search(before, start) else closing.group(1)
+        refused = (  # `答案不是12个`, `12不是答案`, `3岁半`, `x=3是增根`
+            _DIGIT.search(before, start)
+            or _CJK_NOT.search(before, start)
+            or _CJK_NOT_AFTER.search(closing.group())
+        )
+        return None if refused else closing.group(1)
     counted = _NUMBER_THEN_WORDS.search(sentences[-1]) if sentences else None
     if not counted:
         return None
@@ -611,8 +620,11 @@ def extract_answer(response: str) -> Extraction:
     words = len(_WORD.findall(stripped)) + len(_SCRIPT_WORD.findall(stripped))
     opening = _PROSE_START.match(stripped)
     closes = _trailing(stripped) or _bare_closing(stripped)
-    if short and opening and opening.group(1).lower() not in _MATH_NAMES and closes:
-        short = False  # `It costs £15.`, `So, 3 + 4 = 7.`: a sentence ending on its value
+    prose = (opening and opening.group(1).lower() not in _MATH_NAMES) or _SCRIPT_WORD.match(
+        stripped
+    )
+    if short and prose and closes:  # `It costs £15.`, `So, 3 + 4 = 7.`, `所以一共需要5天完成。`:
+        short = False  # a sentence ending on its value
     if short and words and _INLINE_MATH.search(stripped) and _strip_math(stripped) == stripped:
         short = False  # `Hence $x \approx 2.24$.`: the math it holds, read below
     if (short or only_math) and words < 3:  # `42`, `x^2 - 1`, a pmatrix
