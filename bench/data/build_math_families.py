@@ -2098,6 +2098,7 @@ CASES = [
     ("round12_public", "plain", "答えは5ではありません。", "5", F),
     ("round12_public", "plain", "所以答案不是12个。", "12", F),
     ("round12_public", "latex", "$x=5$不成立", "5", F),
+    ("round12_public", "latex", "$x=3$是增根。", "3", F),
     ("round12_public", "plain", "所以一共需要5天完成。", "5", T),
     ("round12_public", "plain", "所以一共需要5天完成。", "6", F),
     ("round12_public", "plain", "所以他没有5个苹果。", "5", F),

@@ -122,6 +122,7 @@ CASES = [
     ("答えは5ではありません。", "5", False),
     ("所以答案不是12个。", "12", False),
     ("$x=5$不成立", "5", False),  # the math refused right after it
+    ("$x=3$是增根。", "3", False),
     ("所以一共需要5天完成。", "5", True),  # a short sentence is read, not taken whole
     ("所以一共需要5天完成。", "6", False),
     ("所以他没有5个苹果。", "5", False),  # a negation before the number

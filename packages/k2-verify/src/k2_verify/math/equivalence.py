@@ -197,12 +197,12 @@ def equivalent(answer: str, truth: str, fallback: bool = False) -> Match:
     (answer, modulus_a), (truth, modulus_t) = split_modulus(answer), split_modulus(truth)
     if modulus_a and modulus_t and _compact(modulus_a) != _compact(modulus_t):
         return Match(False, "different")  # `7 \\pmod{12}` is `7`, not `7 \\pmod{13}`
+    # `128 \\bmod 3` is 2; `19 \\pmod{12}` is `7 \\pmod{12}`, not a plain 19. A modulus is never
+    # dropped: `2^{10} \\bmod 7` is not 1024, `x^2 \\bmod 5` not `x^2`.
     residues = _residue(answer, modulus_a), _residue(truth, modulus_t)
-    if (
-        None not in residues
-    ):  # `128 \\bmod 3` is 2; `19 \\pmod{12}` is `7 \\pmod{12}`, not a plain 19
+    if None not in residues:
         answer, truth = residues
-    elif not (modulus_a and modulus_t):  # `2^{10} \\bmod 7` is not 1024; `x^2 \\bmod 5` not `x^2`
+    elif not (modulus_a and modulus_t):
         return Match(False, "different")
     counted = _counts(answer), _counts(truth)
     if None not in counted:  # `2 hours 30 minutes` is not `30 hours 2 minutes`

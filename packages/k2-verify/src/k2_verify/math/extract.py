@@ -51,6 +51,8 @@ from dataclasses import dataclass, field
 
 from k2_core.replies import after_thinking, answer_tag, boxed_all, boxed_spans, braced, own_turn
 
+from .normalize import CJK_LETTERS, CJK_NEGATION, CJK_REFUSAL
+
 MAX_SHORT = 200  # a response (or answer block) this short, on one line, is itself the answer
 MAX_STATED = 2000  # how far after a final-answer phrase its value is looked for
 MAX_LINE = 400  # how much of a reply's last line is read for its closing value
@@ -161,11 +163,11 @@ _DOUBLED_COMMAND = re.compile(
     r"(?![a-zA-Z])"
 )  # `\\\\frac`, not a row break before a letter (`x=1\\\\y=2`)
 _SINGLE_COMMAND = re.compile(r"(?<!\\)\\[a-zA-Z]")
-# Markdown inline code holding one value (`4/7`), not code (`x = 3`, `7 % 3`).
+# An unevaluated operator: bare LaTeX holding one restates the question (`\\lim_{x \\to 0} ...`).
 _UNEVALUATED = re.compile(r"\\(?:lim|sum|prod|int|iint|oint)(?![a-zA-Z])")
-_LEADS_IN = re.compile(
-    r"(?:\b(?:get|gives?|obtain|is|are|equals)|=)\s*$", re.I
-)  # not `find the limit:`
+# What may end the line before bare LaTeX closing a reply (`we get`, `=`; not `find the limit:`).
+_LEADS_IN = re.compile(r"(?:\b(?:get|gives?|obtain|is|are|equals)|=)\s*$", re.IGNORECASE)
+# Markdown inline code holding one value (`4/7`), not code (`x = 3`, `7 % 3`).
 _CODE_SPAN = re.compile(r"(?<!`)`([^`\s%=]{1,40})`(?!`)")
 # A numbered part of an answer: `(1)`, `(II)`, `Part (2):`, `Part 1:`, or `2.` opening a line.
 _PART = re.compile(
@@ -236,18 +238,17 @@ _TRAILING_NUMBER = re.compile(
 _NUMBER_THEN_WORDS = re.compile(
     rf"(?<![\w.:^])({_NUMBER}{_SCALE})(?:\s+(?!{_SCALE_WORD})[a-z]+(?:\s+[a-z]+)?)?\s*[.!]?\s*$"
 )
-# A closing sentence in Chinese, Japanese or Korean that ends on a number and its counter or unit
+# A closing sentence in Chinese or Japanese that ends on a number and its counter or unit
 # (`Haley总共有99颗弹珠。`), and the conclusions that may lead to it (`因此`, `一共`).
-_CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3"
-_CJK_CLOSING = re.compile(rf"(?<![A-Za-z0-9_.:^])({_NUMBER})\s*[{_CJK}]{{1,12}}\s*[。.!！]?\s*$")
+_CJK_CLOSING = re.compile(
+    rf"(?<![A-Za-z0-9_.:^])({_NUMBER})\s*[{CJK_LETTERS}]{{1,12}}\s*[。.!！]?\s*$"
+)
 _CJK_CONCLUSION = re.compile(r"因此|所以|总共|總共|一共|共有|结论|結論|答案|故")
 _CJK_SENTENCE_END = re.compile(r"[。！？!?](?=[^。！？!?]*$)")
 _DIGIT = re.compile(r"\d")
-_CJK_NOT = re.compile(r"不|非|没|沒|无|無|未")
-_CJK_NOT_AFTER = re.compile(
-    r"不|非|没|沒|无|無|未|增根|舍|捨|半|多"
-)  # after the value: `3岁半`, `10多个`
-_CJK_REJECTION = re.compile(r"\s*(?:不|非|舍|捨|应舍|應捨|错|錯|是增根)")
+_CJK_REFUSED = re.compile(
+    rf"\s*(?:是|应|應)?(?:{CJK_REFUSAL.pattern})"
+)  # right after math: `$x=3$是增根`
 # Markdown bold around an answer (`**Answer:** 17`, `is **17**.`), not a power (`x**2`).
 _BOLD = re.compile(r"\*\*(?![ \t]*[\w(\\{$-])|(?<![\w)}])\*\*", re.ASCII)  # `有**858颗**`
 _PERCENT_AFTER = re.compile(r"\s*(?:\\?%|percent\b|pct\b)", re.IGNORECASE)
@@ -439,7 +440,7 @@ def _trailing(last_line: str) -> str | None:
         return value + "\\%" if "%" in number.group() else value  # `37.5%` keeps its sign
     sentences = [s for s in _SENTENCE_SPLIT.split(last_line.strip()) if s]
     maths = list(_INLINE_MATH.finditer(sentences[-1])) if sentences else []
-    if maths and _CJK_REJECTION.match(sentences[-1], maths[-1].end()):
+    if maths and _CJK_REFUSED.match(sentences[-1], maths[-1].end()):
         return None  # `$x=5$不成立`: the sentence refuses its math
     if maths:  # `Therefore $x \geq 5$ is the solution.`
         return next(g for g in maths[-1].groups() if g is not None).strip()
@@ -450,8 +451,8 @@ def _trailing(last_line: str) -> str | None:
         start = max([end.end() if end else 0] + [m.end() for m in _CJK_CONCLUSION.finditer(before)])
         refused = (  # `答案不是12个`, `12不是答案`, `3岁半`, `x=3是增根`
             _DIGIT.search(before, start)
-            or _CJK_NOT.search(before, start)
-            or _CJK_NOT_AFTER.search(closing.group())
+            or CJK_NEGATION.search(before, start)
+            or CJK_REFUSAL.search(closing.group())
         )
         return None if refused else closing.group(1)
     counted = _NUMBER_THEN_WORDS.search(sentences[-1]) if sentences else None
@@ -620,9 +621,8 @@ def extract_answer(response: str) -> Extraction:
     words = len(_WORD.findall(stripped)) + len(_SCRIPT_WORD.findall(stripped))
     opening = _PROSE_START.match(stripped)
     closes = _trailing(stripped) or _bare_closing(stripped)
-    prose = (opening and opening.group(1).lower() not in _MATH_NAMES) or _SCRIPT_WORD.match(
-        stripped
-    )
+    latin_prose = opening and opening.group(1).lower() not in _MATH_NAMES
+    prose = latin_prose or _SCRIPT_WORD.match(stripped)
     if short and prose and closes:  # `It costs £15.`, `So, 3 + 4 = 7.`, `所以一共需要5天完成。`:
         short = False  # a sentence ending on its value
     if short and words and _INLINE_MATH.search(stripped) and _strip_math(stripped) == stripped:
@@ -638,7 +638,7 @@ def extract_answer(response: str) -> Extraction:
     if stated:
         return Extraction(stated, "closing")
     maths = list(_INLINE_MATH.finditer(body))
-    if maths and _CJK_REJECTION.match(body, maths[-1].end()):
+    if maths and _CJK_REFUSED.match(body, maths[-1].end()):
         return Extraction(None, "no_answer")  # `$x=5$不成立`
     if maths:  # the last math anywhere, as math-verify reads a reply without a cue
         return Extraction(next(g for g in maths[-1].groups() if g is not None).strip(), "last_math")

@@ -169,12 +169,15 @@ _UNIT_WORD = rf"\\(?:text|mathrm|textrm|mbox)\s*\{{\s*~?{_UNIT_TEXT}\}}(?:\^\{{?
 _COMPOUND_UNIT = re.compile(
     rf"(?<=[\d}}])(?:\s|\\[,;:!]|\\ |~)*{_UNIT_WORD}(?:\s*(?:/|\\cdot)?\s*{_UNIT_WORD})+$"
 )
+# Chinese and Japanese letters; the words that negate (`不是`), and those that, after a value, refuse,
+# reject or operate on it (`x=3舍去`, `5ではない`, `5的平方根`, `10多个`, `3岁半`).
+CJK_LETTERS = "\u3040-\u30ff\u3400-\u9fff"
+CJK_NEGATION = re.compile(r"不|非|没|沒|无|無|未")
+CJK_REFUSAL = re.compile(rf"{CJK_NEGATION.pattern}|否|舍|捨|错|錯|增根|多|半|的|な|ません|ず")
+# Chinese or Japanese words after a value, to the end, with no digit or math among them (bounded).
+_CJK_UNIT = re.compile(rf"(?<=[\d}})])\s*[{CJK_LETTERS}][^\d$\\]{{0,30}}$")
 # A value (a number, or math ending in a digit, a brace or `\\pi`: `\\frac{1}{2} cm`, `12\\pi cubic
 # inches`) and the words after it;
-# Chinese or Japanese words after a value, to the end, with no digit or math among them, and none
-# that negates, rejects or operates on the value (`x=3舍去`, `5ではない`, `5的平方根`, `10多个`).
-_CJK_UNIT = re.compile(r"(?<=[\d})])\s*[\u3040-\u30ff\u3400-\u9fff][^\d$\\]{0,30}$")  # bounded
-_CJK_NEGATION = re.compile(r"不|非|没|沒|无|無|否|舍|捨|错|錯|增根|多|的|な|ません|ず")
 # glued to a number only a known unit (`12cm`, `3s`; `2x` stays a product).
 _BARE_UNIT = re.compile(r"^([-+]?[\d.,/]+|.*(?:[\d}]|\\pi))\s+([a-zA-Z][a-zA-Z ]*)(\^\d)?$")
 _GLUED_UNIT = re.compile(r"^([-+]?[\d.,]*\d)([a-zA-Z]+)(\^\d)?$")
@@ -412,7 +415,8 @@ class Answer:
 
 def _without_thousands_commas(match: re.Match) -> str:
     """`12,345` is 12345, but a bracketed pair is a pair: `(12,102)` is the interval or point."""
-    before, after = match.string[: match.start()], match.string[match.end() :]
+    start, end = match.span()  # a bounded look around: linear in the text
+    before, after = match.string[max(0, start - 16) : start], match.string[end : end + 16]
     pair = before.rstrip().endswith(("(", "[")) and after.lstrip().startswith((")", "]"))
     if pair and match.group().count(",") == 1:
         return match.group()
@@ -512,7 +516,7 @@ def _bare_sets(text: str) -> str:
     for i in sorted(pairs):
         before = text[max(0, i - 16) : i]
         previous = i - (len(before) - len(before.rstrip())) - 1  # the last character before it
-        if (previous in sets and text[previous] == "{") or _opens_operand(text, i):
+        if previous in sets or _opens_operand(text, i):
             sets.add(i)
     marks = {i: r"\{" for i in sets} | {pairs[i]: r"\}" for i in sets}
     return "".join(marks.get(i, char) for i, char in enumerate(text))
@@ -699,10 +703,9 @@ def normalize(text: str) -> Answer:
     if text_unit:
         unit = text_unit.group(1).strip().lower()
         text = text[: text_unit.start()]
+    # `192公斤`, `13只鸟`, `(\\frac{2}{5}) 吨`: counters and units
     cjk_unit = _CJK_UNIT.search(text)
-    if (
-        cjk_unit and not unit and not _CJK_NEGATION.search(cjk_unit.group())
-    ):  # `192公斤`, `13只鸟`, `(\\frac{2}{5}) 吨`: counters and units
+    if cjk_unit and not unit and not CJK_REFUSAL.search(cjk_unit.group()):
         unit, text = cjk_unit.group().strip(), text[: cjk_unit.start()]
     text = _THIN_COMMA_GROUPS.sub(lambda m: _THIN_COMMA.sub("", m.group()), text)
     text = _GROUPED.sub(",", text)
